@@ -1,0 +1,8 @@
+module github.com/corsfetch/corsfetch
+
+go 1.25.0
+
+require (
+	github.com/google/go-cmp v0.7.0 // indirect
+	golang.org/x/net v0.58.0 // indirect
+)
