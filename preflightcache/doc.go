@@ -1,0 +1,85 @@
+// Package preflightcache is the Fetch Standard's [CORS-preflight cache]:
+// what a browser remembers from successful CORS preflights so that later
+// requests to the same URL can skip them.
+//
+// # Concepts
+//
+// Each [cache entry] of the standard holds one allowed method or one allowed
+// header name, with a key (the network partition key, the byte-serialized
+// request origin, the URL and whether credentials were included) and its
+// own expiry. [Key] holds that key; [Cache.Store] records a preflight's
+// Access-Control-Allow-Methods and Access-Control-Allow-Headers names with
+// an expiry of now plus the Access-Control-Max-Age (see [ParseMaxAge]),
+// creating an entry per name or refreshing the one already there.
+// [Cache.Covers] and [Cache.Lookup] answer the question [HTTP fetch] asks
+// before a preflight, for a method and a list of header names in one call
+// and without allocating: a method matches byte for byte, a header name
+// byte-case-insensitively, and `*` as [Options.Wildcard] says.
+// [Cache.Clear] removes every entry for an origin and URL, as
+// [clear cache entries] does after a failed fetch.
+//
+// Time is never read from the clock: every call takes now, so tests and
+// simulations control it. An entry is live while now is before its expiry.
+//
+// The zero [Options] is the standard. The engines differ in how `*` is
+// honoured, whether `*` covers Authorization, whether credentialed and
+// uncredentialed results are kept apart, whether a new preflight replaces
+// or extends the old result, the max-age limit and the bounds; each is an
+// Options field whose documentation gives the engines' values.
+//
+// # Bounds, eviction and concurrency
+//
+// Entries are grouped by partition, origin and URL, the unit every engine
+// counts and evicts; [Options.MaxKeys] bounds how many such keys are held
+// (default 1024 as in Chromium; Firefox keeps 100, WebKit has no bound)
+// and [Options.MaxKeyBytes] bounds what one key holds, so memory stays flat
+// however many URLs pass through.
+//
+// When a new key needs room, a CLOCK sweep picks the victim: an expired key
+// is reclaimed at once, a key looked up or stored since the sweep last
+// passed it gets a second chance, and the first one that was not is
+// evicted. This approximates least recently used (Firefox evicts its least
+// recently used entry after purging expired ones; Chromium erases ten
+// consecutive entries from a random position; WebKit only drops expired or
+// failing entries) and resists scans: a flood of URLs used once cannot push
+// out the ones in use. A key's expired entries are dropped when it is next
+// stored to.
+//
+// The keys are spread by hash over up to 64 shards, each with its own
+// read-write lock and its own share of MaxKeys (a shard holds at least 64
+// keys, so a cache of fewer than 128 keys is one shard and its eviction
+// order is exact). Look-ups take only a read lock; [Cache.Stats] reports
+// hits, misses, stale hits and evictions.
+//
+// # Deviations
+//
+// The standard's cache update refreshes any entry that is a method or
+// header-name cache entry match, which includes a `*` entry and, for an
+// uncredentialed preflight, an entry stored with credentials. Store
+// refreshes only the entry with the same credentials and name and
+// otherwise creates one, so a preflight never extends a `*` or a
+// credentialed answer that it did not give itself. Every answer the cache
+// then gives is one the standard would also give (a miss only costs a
+// preflight, and the standard lets entries go early); Firefox, which keeps
+// one expiry per token, behaves the same way.
+//
+// A max-age of zero creates no entry, since it would expire at once; it
+// still expires the existing entries it names.
+//
+// The bounds (MaxKeys, MaxKeyBytes, MaxURLLength) drop entries the standard
+// would keep until they expire; it allows that.
+//
+// # Not implemented
+//
+// Firefox's check that drops an entry when the host's DNS record changed
+// after the preflight; Chromium's target IP address space in the key
+// (Private Network Access) and its random-run eviction; clearing on
+// browsing-data removal or private-window close (a new Cache does that);
+// persistence. The URL is compared as the caller serializes it: whether its
+// fragment takes part is the caller's choice.
+//
+// [CORS-preflight cache]: https://fetch.spec.whatwg.org/#concept-cache
+// [cache entry]: https://fetch.spec.whatwg.org/#cache-entry
+// [HTTP fetch]: https://fetch.spec.whatwg.org/#concept-http-fetch
+// [clear cache entries]: https://fetch.spec.whatwg.org/#concept-cache-clear
+package preflightcache
