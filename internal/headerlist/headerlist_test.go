@@ -1,0 +1,326 @@
+package headerlist
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// splitAll collects every item a Splitter yields; nil means it yielded none.
+func splitAll(sp Splitter) []string {
+	var out []string
+	for {
+		item, ok := sp.Next()
+		if !ok {
+			return out
+		}
+		out = append(out, item)
+	}
+}
+
+func TestSplit(t *testing.T) {
+	tests := []struct {
+		desc, spec, reason string
+		in                 string
+		want               []string
+	}{
+		{"spec example trailing comma", "#header-value-get-decode-and-split", "a trailing comma leaves an empty last item", "nosniff,", []string{"nosniff", ""}},
+		{"spec example empty value", "#header-value-get-decode-and-split", "a present empty field is one empty item", "", []string{""}},
+		{"spec example quoted comma", "#header-value-get-decode-and-split", "commas inside quotes do not split; quotes are kept", `"1,2", 3`, []string{`"1,2"`, "3"}},
+		{"quote after semicolon", "#collect-an-http-quoted-string", "a quote opened mid-item and never closed swallows the rest", "text/html;\", text/plain", []string{"text/html;\", text/plain"}},
+		{"escaped quote", "#collect-an-http-quoted-string", "a backslash escapes the quote inside a quoted string", `"a\",b", c`, []string{`"a\",b"`, "c"}},
+		{"unterminated quote", "#collect-an-http-quoted-string", "an unterminated quoted string runs to the end", `a, "b, c`, []string{"a", `"b, c`}},
+		{"backslash at end", "#collect-an-http-quoted-string", "a backslash as the last byte ends the string", `"ab\`, []string{`"ab\`}},
+		{"tabs trimmed", "#header-value-get-decode-and-split", "HTTP tab or space is removed around items", "\tGET \t,\tTRACE ", []string{"GET", "TRACE"}},
+		{"only commas", "#header-value-get-decode-and-split", "every empty item is kept", ",,", []string{"", "", ""}},
+		{"text after quote", "#header-value-get-decode-and-split", "an item may continue after a quoted string", `a"b,c"d, e`, []string{`a"b,c"d`, "e"}},
+		{"non-ASCII bytes", "#isomorphic-decode", "bytes above 0x7F pass through untouched", "\xff\xfe, \xc3\xa9", []string{"\xff\xfe", "\xc3\xa9"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.desc, func(t *testing.T) {
+			got := splitAll(Split(tc.in))
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("Split(%q) mismatch (-want +got):\n%s\n%s: %s", tc.in, diff, tc.spec, tc.reason)
+			}
+		})
+	}
+}
+
+func TestSplitValues(t *testing.T) {
+	if got := splitAll(SplitValues(nil)); got != nil {
+		t.Errorf("SplitValues(nil) = %q; want nothing (null): #concept-header-list-get-decode-split step 1", got)
+	}
+	// Fields are combined with ", " before splitting, so a quote opened in
+	// one field swallows the next (#concept-header-list-get-decode-split).
+	got := splitAll(SplitValues([]string{`"a`, `b"`, "c"}))
+	want := []string{`"a, b"`, "c"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("SplitValues mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestGet(t *testing.T) {
+	tests := []struct {
+		desc, spec, reason string
+		in                 []string
+		want               string
+		wantOK             bool
+	}{
+		{"absent", "#concept-header-list-get", "no field is null", nil, "", false},
+		{"one", "#concept-header-list-get", "a single field is its value", []string{"*"}, "*", true},
+		{"empty field", "#concept-header-list-get", "an empty field is the empty string, not null", []string{""}, "", true},
+		{"two", "#concept-header-list-get", "repeated fields join with comma space", []string{"*", "*"}, "*, *", true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.desc, func(t *testing.T) {
+			got, ok := Get(tc.in)
+			if got != tc.want || ok != tc.wantOK {
+				t.Errorf("Get(%q) = %q, %v; want %q, %v (%s: %s)", tc.in, got, ok, tc.want, tc.wantOK, tc.spec, tc.reason)
+			}
+		})
+	}
+}
+
+func TestValues(t *testing.T) {
+	h := http.Header{
+		"Access-Control-Allow-Origin": {"a"},
+		"access-control-allow-origin": {"b"},
+		"ACCESS-CONTROL-ALLOW-ORIGIN": {"c"},
+		"Other":                       {"x"},
+	}
+	// Header names match byte-case-insensitively (#header-name); the
+	// canonical key comes first, then the others by key.
+	got := Values(h, "Access-Control-Allow-Origin")
+	want := []string{"a", "c", "b"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Values mismatch (-want +got):\n%s", diff)
+	}
+	if got := Values(h, "Missing"); got != nil {
+		t.Errorf("Values(Missing) = %q; want nil", got)
+	}
+	if got := Values(http.Header{"x-lower": {"1"}}, "X-Lower"); !cmp.Equal(got, []string{"1"}) {
+		t.Errorf("Values(X-Lower) = %q; want [1]: a non-canonical key still matches", got)
+	}
+}
+
+func TestExtractTokens(t *testing.T) {
+	tests := []struct {
+		desc, spec, reason string
+		in                 []string
+		status             Status
+		want               []string
+	}{
+		{"absent", "#extract-header-list-values", "no field is null", nil, Null, nil},
+		{"simple", "#extract-header-list-values", "a comma list of tokens", []string{"GET, PUT"}, Parsed, []string{"GET", "PUT"}},
+		{"empty field", "#extract-header-list-values", "an empty value is an empty list (RFC 9110 5.6.1)", []string{""}, Parsed, nil},
+		{"empty elements", "#extract-header-list-values", "empty list elements are ignored", []string{",GET,, PUT ,"}, Parsed, []string{"GET", "PUT"}},
+		{"two fields", "#extract-header-list-values", "fields concatenate in order", []string{"GET", "patch"}, Parsed, []string{"GET", "patch"}},
+		{"star", "#extract-header-list-values", "* is a tchar, so a valid token", []string{"*"}, Parsed, []string{"*"}},
+		{"space inside", "#extract-header-list-values", "two tokens without a comma are not a list", []string{"PUT, bad method"}, Failure, nil},
+		{"one bad field of two", "#extract-header-list-values", "any field that fails fails the whole", []string{"GET", "a/b"}, Failure, nil},
+		{"semicolon", "#extract-header-list-values", "; is not a tchar", []string{"GET;PUT"}, Failure, nil},
+		{"quoted", "#extract-header-list-values", "quotes are not tchars", []string{`"GET"`}, Failure, nil},
+		{"tab separators", "#extract-header-list-values", "OWS is spaces and tabs", []string{"\tGET\t,\tPUT\t"}, Parsed, []string{"GET", "PUT"}},
+		{"control byte", "#extract-header-list-values", "a control byte is not a tchar", []string{"GET\x01"}, Failure, nil},
+		{"non-ASCII", "#extract-header-list-values", "bytes above 0x7F are not tchars", []string{"caf\xc3\xa9"}, Failure, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.desc, func(t *testing.T) {
+			e, st := ExtractTokens(tc.in)
+			if st != tc.status {
+				t.Fatalf("ExtractTokens(%q) status = %v; want %v (%s: %s)", tc.in, st, tc.status, tc.spec, tc.reason)
+			}
+			var got []string
+			for {
+				x, ok := e.Next()
+				if !ok {
+					break
+				}
+				got = append(got, x)
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("ExtractTokens(%q) elements mismatch (-want +got):\n%s", tc.in, diff)
+			}
+		})
+	}
+}
+
+func TestElementsContains(t *testing.T) {
+	e, _ := ExtractTokens([]string{"GET, x-Custom", "patch"})
+	if !e.Contains("patch") || e.Contains("PATCH") {
+		t.Error("Contains must compare byte-exactly (#concept-cache-match-method: methods match case-sensitively)")
+	}
+	if !e.ContainsFold("X-CUSTOM") || e.ContainsFold("x-other") {
+		t.Error("ContainsFold must compare byte-case-insensitively (header names)")
+	}
+	// Contains works on a copy: the original still yields everything.
+	if x, ok := e.Next(); !ok || x != "GET" {
+		t.Errorf("after Contains, Next() = %q, %v; want GET, true", x, ok)
+	}
+}
+
+func TestExtractSingle(t *testing.T) {
+	if _, st := ExtractSingle(nil); st != Null {
+		t.Errorf("ExtractSingle(nil) = %v; want null", st)
+	}
+	if v, st := ExtractSingle([]string{"5"}); st != Parsed || v != "5" {
+		t.Errorf("ExtractSingle([5]) = %q, %v; want 5, parsed", v, st)
+	}
+	// #extract-header-list-values step 2: a single-field ABNF with two fields fails.
+	if _, st := ExtractSingle([]string{"5", "5"}); st != Failure {
+		t.Errorf("ExtractSingle([5 5]) = %v; want failure", st)
+	}
+}
+
+func TestBytes(t *testing.T) {
+	if !EqualFold("Content-Type", "content-TYPE") || EqualFold("k", "\u212a") || EqualFold("a", "ab") {
+		t.Error("EqualFold must fold ASCII letters only")
+	}
+	if got := ToLower("X-Custom-\xc3\x89"); got != "x-custom-\xc3\x89" {
+		t.Errorf("ToLower = %q; bytes above 0x7F must not change", got)
+	}
+	if !IsToken("!#$%&'*+-.^_`|~09azAZ") || IsToken("") || IsToken("a b") || IsToken("a/b") {
+		t.Error("IsToken must accept exactly the RFC 9110 tchar bytes")
+	}
+	if !IsValue("") || !IsValue("a b") || IsValue(" a") || IsValue("a\t") || IsValue("a\x00b") || IsValue("a\nb") || IsValue("a\rb") {
+		t.Error("IsValue must follow #header-value")
+	}
+	if !IsValue("a\x01\x7f\xff") {
+		t.Error("IsValue: only 0x00, 0x0A and 0x0D are excluded inside a value")
+	}
+	if TrimWhitespace("\r\n\t x \n") != "x" || TrimTabOrSpace("\nx\n") != "\nx\n" {
+		t.Error("trimming must use the right byte sets")
+	}
+	for _, tc := range []struct {
+		a, b string
+		want int
+	}{{"a", "B", -1}, {"b", "A", 1}, {"Ab", "aB", 0}, {"a", "ab", -1}, {"ab", "A", 1}} {
+		if got := CompareFold(tc.a, tc.b); got != tc.want {
+			t.Errorf("CompareFold(%q, %q) = %d; want %d", tc.a, tc.b, got, tc.want)
+		}
+	}
+	if !HasPrefixFold("Sec-Fetch", "sec-") || HasPrefixFold("se", "sec-") {
+		t.Error("HasPrefixFold")
+	}
+	if string(AppendLower(nil, "AbC")) != "abc" {
+		t.Error("AppendLower")
+	}
+}
+
+func TestAllocs(t *testing.T) {
+	h := http.Header{"Access-Control-Allow-Methods": {"GET, PUT, patch"}, "Content-Type": {"text/plain"}}
+	allocs := testing.AllocsPerRun(100, func() {
+		v := Values(h, "Access-Control-Allow-Methods")
+		e, _ := ExtractTokens(v)
+		for {
+			if _, ok := e.Next(); !ok {
+				break
+			}
+		}
+		sp := Split("a, \"b,c\", d")
+		for {
+			if _, ok := sp.Next(); !ok {
+				break
+			}
+		}
+		_ = ToLower("already-lower")
+		_, _ = Get(v)
+	})
+	if allocs != 0 {
+		t.Errorf("common paths allocate %v times per run; want 0", allocs)
+	}
+}
+
+// FuzzSplit checks that splitting never panics, that items never carry
+// surrounding tabs or spaces, and that each item is a substring of the input.
+func FuzzSplit(f *testing.F) {
+	for _, s := range []string{"", "nosniff,", `"1,2", 3`, `"a\"`, `\`, `"`, ",,,", "a\tb , c"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		sp := Split(s)
+		n := 0
+		for {
+			item, ok := sp.Next()
+			if !ok {
+				break
+			}
+			n++
+			if TrimTabOrSpace(item) != item || !strings.Contains(s, item) {
+				t.Fatalf("Split(%q) yielded bad item %q", s, item)
+			}
+			if n > len(s)+1 {
+				t.Fatalf("Split(%q) yielded more items than possible", s)
+			}
+		}
+		if n == 0 {
+			t.Fatalf("Split(%q) yielded nothing; a present value yields at least one item", s)
+		}
+	})
+}
+
+// FuzzExtractTokens checks the list parser against a slow transcription of
+// the #token rule: split on commas, trim OWS, each non-empty element a token.
+func FuzzExtractTokens(f *testing.F) {
+	for _, s := range []string{"", "GET, PUT", "PUT, bad method", ",,", " * ", "a/b", "\tx\t,y"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		wantOK := true
+		var want []string
+		for _, part := range strings.Split(s, ",") {
+			part = TrimTabOrSpace(part)
+			if part == "" {
+				continue
+			}
+			if !IsToken(part) {
+				wantOK = false
+				break
+			}
+			want = append(want, part)
+		}
+		e, st := ExtractTokens([]string{s})
+		if (st == Parsed) != wantOK {
+			t.Fatalf("ExtractTokens(%q) = %v; slow parse ok = %v", s, st, wantOK)
+		}
+		if !wantOK {
+			return
+		}
+		var got []string
+		for {
+			x, ok := e.Next()
+			if !ok {
+				break
+			}
+			got = append(got, x)
+		}
+		if !cmp.Equal(want, got) {
+			t.Fatalf("ExtractTokens(%q) = %q; want %q", s, got, want)
+		}
+	})
+}
+
+func BenchmarkExtractTokens(b *testing.B) {
+	v := []string{"GET, POST, PUT, DELETE, PATCH, OPTIONS", "x-custom"}
+	b.ReportAllocs()
+	for b.Loop() {
+		e, _ := ExtractTokens(v)
+		if !e.Contains("PATCH") {
+			b.Fatal("PATCH not found")
+		}
+	}
+}
+
+func BenchmarkSplit(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		sp := Split(`GET, "quoted, value", TRACE`)
+		for {
+			if _, ok := sp.Next(); !ok {
+				break
+			}
+		}
+	}
+}
