@@ -141,7 +141,7 @@ type record struct {
 	key     triple
 	slot    int         // index in the shard's ring
 	used    atomic.Bool // the clock's reference bit, set by hits and stores
-	expires int64       // latest expiry of the entries, in ns (see nanos)
+	expires time.Time   // latest expiry of the entries
 	bytes   int         // cost against MaxKeyBytes
 	entries []entry
 }
@@ -150,7 +150,7 @@ type record struct {
 // with its credentials and expiry. The name is stored as received.
 type entry struct {
 	name        string
-	expires     int64 // live while the time is before this, in ns
+	expires     time.Time // live while the time is before this
 	method      bool  // a method entry; otherwise a header-name entry
 	credentials bool
 }
@@ -216,10 +216,9 @@ func (c *Cache) Covers(k Key, method string, headerNames []string, now time.Time
 func (c *Cache) Lookup(k Key, method string, headerNames []string, now time.Time) Outcome {
 	c.once.Do(c.setup)
 	s := c.shardFor(&k)
-	t := nanos(now)
 	s.mu.RLock()
 	rec := s.recs[triple{k.Partition, k.Origin, k.URL}]
-	out := c.lookup(rec, k.Credentials, method, headerNames, t)
+	out := c.lookup(rec, k.Credentials, method, headerNames, now)
 	if out == Hit && rec != nil && !rec.used.Load() {
 		rec.used.Store(true)
 	}
@@ -236,7 +235,7 @@ func (c *Cache) Lookup(k Key, method string, headerNames []string, now time.Time
 }
 
 // lookup is Lookup under the shard's lock.
-func (c *Cache) lookup(rec *record, cred bool, method string, headerNames []string, t int64) Outcome {
+func (c *Cache) lookup(rec *record, cred bool, method string, headerNames []string, now time.Time) Outcome {
 	if method == "" && len(headerNames) == 0 {
 		return Hit
 	}
@@ -245,10 +244,10 @@ func (c *Cache) lookup(rec *record, cred bool, method string, headerNames []stri
 	}
 	out := Hit
 	if method != "" {
-		out = worse(out, c.match(rec, true, cred, method, t))
+		out = worse(out, c.match(rec, true, cred, method, now))
 	}
 	for _, name := range headerNames {
-		out = worse(out, c.match(rec, false, cred, name, t))
+		out = worse(out, c.match(rec, false, cred, name, now))
 	}
 	return out
 }
@@ -272,14 +271,14 @@ func worse(a, b Outcome) Outcome {
 //
 // [method cache entry match]: https://fetch.spec.whatwg.org/#concept-cache-match-method
 // [header-name cache entry match]: https://fetch.spec.whatwg.org/#concept-cache-match-header
-func (c *Cache) match(rec *record, isMethod, cred bool, name string, t int64) Outcome {
+func (c *Cache) match(rec *record, isMethod, cred bool, name string, now time.Time) Outcome {
 	out := Miss
 	for i := range rec.entries {
 		e := &rec.entries[i]
 		if e.method != isMethod || !c.serves(e.credentials, cred) || !c.nameMatch(e, name) {
 			continue
 		}
-		if t < e.expires {
+		if now.Before(e.expires) {
 			return Hit
 		}
 		out = Stale
@@ -356,9 +355,11 @@ func (c *Cache) Store(k Key, methods, headerNames []string, maxAge time.Duration
 	if c.opts.MaxAgeLimit > 0 && maxAge > c.opts.MaxAgeLimit {
 		maxAge = c.opts.MaxAgeLimit
 	}
-	t := nanos(now)
-	exp := addSat(t, maxAge)
+	exp := now
 	create := maxAge > 0
+	if create {
+		exp = now.Add(maxAge)
+	}
 
 	s := c.shardFor(&k)
 	kt := triple{k.Partition, k.Origin, k.URL}
@@ -381,7 +382,7 @@ func (c *Cache) Store(k Key, methods, headerNames []string, maxAge time.Duration
 	} else if c.opts.ReplaceOnStore {
 		rec.keepIf(func(*entry) bool { return false })
 	} else {
-		rec.keepIf(func(e *entry) bool { return t < e.expires })
+		rec.keepIf(func(e *entry) bool { return now.Before(e.expires) })
 	}
 
 	for _, m := range methods {
@@ -390,9 +391,11 @@ func (c *Cache) Store(k Key, methods, headerNames []string, maxAge time.Duration
 	for _, h := range headerNames {
 		c.put(rec, false, k.Credentials, h, exp, create)
 	}
-	rec.expires = t
+	rec.expires = now
 	for i := range rec.entries {
-		rec.expires = max(rec.expires, rec.entries[i].expires)
+		if rec.entries[i].expires.After(rec.expires) {
+			rec.expires = rec.entries[i].expires
+		}
 	}
 
 	switch {
@@ -401,7 +404,7 @@ func (c *Cache) Store(k Key, methods, headerNames []string, maxAge time.Duration
 			s.remove(rec)
 		}
 	case isNew:
-		s.insert(rec, t)
+		s.insert(rec, now)
 	default:
 		rec.used.Store(true)
 	}
@@ -409,7 +412,7 @@ func (c *Cache) Store(k Key, methods, headerNames []string, maxAge time.Duration
 
 // put refreshes the entry of rec with the same kind, credentials and name,
 // or, if create is set and the budget allows, appends a new one.
-func (c *Cache) put(rec *record, isMethod, cred bool, name string, exp int64, create bool) {
+func (c *Cache) put(rec *record, isMethod, cred bool, name string, exp time.Time, create bool) {
 	if name == "" {
 		return
 	}
@@ -486,10 +489,10 @@ func (c *Cache) Stats() Stats {
 }
 
 // insert adds a new record, evicting one first if the shard is full.
-func (s *shard) insert(rec *record, t int64) {
+func (s *shard) insert(rec *record, now time.Time) {
 	switch {
 	case len(s.recs) >= s.limit:
-		rec.slot = s.evict(t)
+		rec.slot = s.evict(now)
 		s.hand = rec.slot + 1 // the newcomer is looked at last
 	case len(s.free) > 0:
 		rec.slot = s.free[len(s.free)-1]
@@ -507,14 +510,14 @@ func (s *shard) insert(rec *record, t int64) {
 // used since the hand last passed gets a second chance; the first one that
 // was not is taken. A full shard has no free slots, and after one turn
 // every reference bit is clear, so the sweep ends within two turns.
-func (s *shard) evict(t int64) int {
+func (s *shard) evict(now time.Time) int {
 	for {
 		if s.hand >= len(s.ring) {
 			s.hand = 0
 		}
 		r := s.ring[s.hand]
 		switch {
-		case r.expires <= t:
+		case !now.Before(r.expires):
 			s.expired.Add(1)
 		case r.used.Load():
 			r.used.Store(false)
@@ -533,31 +536,6 @@ func (s *shard) remove(rec *record) {
 	delete(s.recs, rec.key)
 	s.ring[rec.slot] = nil
 	s.free = append(s.free, rec.slot)
-}
-
-// nanos converts t to nanoseconds since the Unix epoch, saturating outside
-// the range an int64 holds (about the years 1678 to 2262).
-func nanos(t time.Time) int64 {
-	const maxSec = (1<<63 - 1) / int64(time.Second)
-	sec := t.Unix()
-	switch {
-	case sec >= maxSec:
-		return 1<<63 - 1
-	case sec <= -maxSec:
-		return -1 << 63
-	}
-	return sec*int64(time.Second) + int64(t.Nanosecond())
-}
-
-// addSat returns t+d, saturating at the largest int64; d <= 0 gives t.
-func addSat(t int64, d time.Duration) int64 {
-	if d <= 0 {
-		return t
-	}
-	if t > 1<<63-1-int64(d) {
-		return 1<<63 - 1
-	}
-	return t + int64(d)
 }
 
 // equalFold reports whether a and b are equal when ASCII upper-case letters

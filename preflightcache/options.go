@@ -18,7 +18,7 @@ const (
 
 	// EntryOverhead is what one stored method or header name costs against
 	// MaxKeyBytes on top of its length: roughly the size of its entry.
-	EntryOverhead = 32
+	EntryOverhead = 48
 )
 
 // Wildcard selects when a cached `*` method or header name stands for any
