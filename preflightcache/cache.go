@@ -151,7 +151,7 @@ type record struct {
 type entry struct {
 	name        string
 	expires     time.Time // live while the time is before this
-	method      bool  // a method entry; otherwise a header-name entry
+	method      bool      // a method entry; otherwise a header-name entry
 	credentials bool
 }
 
