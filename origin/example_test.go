@@ -51,6 +51,7 @@ func ExampleOrigin_SameSite() {
 
 func ExampleNewOpaque() {
 	a, b := origin.NewOpaque(), origin.NewOpaque()
-	fmt.Println(a, a == a, a == b)
+	copyOfA := a
+	fmt.Println(a, copyOfA == a, a == b)
 	// Output: null true false
 }
