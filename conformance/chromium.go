@@ -1,0 +1,124 @@
+//go:build unix
+
+package conformance
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// Chromium drives headless Chromium (the Debian package "chromium") with no
+// driver library: it starts the browser on the runner page with a fresh
+// profile and kills the whole process group when the session stops.
+type Chromium struct {
+	// Binary is the command to run; empty means "chromium".
+	Binary string
+	// Args are extra command-line arguments, added after the fixed ones.
+	Args []string
+}
+
+// chromiumFlags are the fixed flags: headless, no sandbox (the recorder may
+// run as root), and no network activity of the browser's own (the machine's
+// network is closed; background requests would only slow the run down).
+var chromiumFlags = []string{
+	"--headless",
+	"--no-sandbox",
+	"--disable-gpu",
+	"--disable-quic",
+	"--no-first-run",
+	"--disable-background-networking",
+	"--disable-component-update",
+	"--disable-sync",
+}
+
+// Engine returns "chromium".
+func (c Chromium) Engine() string { return "chromium" }
+
+func (c Chromium) binary() string {
+	if c.Binary == "" {
+		return "chromium"
+	}
+	return c.Binary
+}
+
+// Version returns the line "chromium --version" prints, e.g.
+// "Chromium 156.0.8078.79 built on Debian GNU/Linux 12 (bookworm)".
+func (c Chromium) Version(ctx context.Context) (string, error) {
+	out, err := exec.CommandContext(ctx, c.binary(), "--version").Output()
+	if err != nil {
+		return "", err
+	}
+	for _, line := range strings.Split(string(out), "\n") {
+		if strings.HasPrefix(line, "Chromium ") || strings.HasPrefix(line, "Google Chrome ") {
+			return strings.TrimSpace(line), nil
+		}
+	}
+	return "", fmt.Errorf("no version line in %q", out)
+}
+
+// Open starts Chromium on pageURL with a fresh profile directory.
+func (c Chromium) Open(ctx context.Context, pageURL string) (Session, error) {
+	dir, err := os.MkdirTemp("", "corsfetch-chromium-")
+	if err != nil {
+		return nil, err
+	}
+	args := append(append(append([]string(nil), chromiumFlags...), "--user-data-dir="+dir), c.Args...)
+	args = append(args, pageURL)
+	cmd := exec.Command(c.binary(), args...)
+	// A process group of its own, so that Stop also reaches the renderer,
+	// GPU and zygote processes Chromium forks.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	s := &processSession{cmd: cmd, dir: dir, exited: make(chan struct{})}
+	cmd.Stdout = &s.output
+	cmd.Stderr = &s.output
+	// Children that outlive the main process keep the output pipe open;
+	// do not let them hold up Wait.
+	cmd.WaitDelay = 2 * time.Second
+	if err := cmd.Start(); err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	go func() {
+		s.waitErr = cmd.Wait()
+		close(s.exited)
+	}()
+	return s, nil
+}
+
+// processSession is a browser process group started by Open.
+type processSession struct {
+	cmd     *exec.Cmd
+	dir     string
+	output  bytes.Buffer // written by the process until exited is closed
+	exited  chan struct{}
+	waitErr error
+
+	once    sync.Once
+	stopErr error
+}
+
+func (s *processSession) Exited() <-chan struct{} { return s.exited }
+
+// Stop kills the process group, waits for the main process and removes the
+// profile directory.
+func (s *processSession) Stop() error {
+	s.once.Do(func() {
+		// The group id is the pid of the process we started.
+		err := syscall.Kill(-s.cmd.Process.Pid, syscall.SIGKILL)
+		<-s.exited
+		if err != nil && err != syscall.ESRCH {
+			s.stopErr = err
+		}
+		if rerr := os.RemoveAll(s.dir); rerr != nil && s.stopErr == nil {
+			s.stopErr = rerr
+		}
+	})
+	return s.stopErr
+}

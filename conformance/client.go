@@ -1,0 +1,116 @@
+package conformance
+
+import (
+	"context"
+	"strings"
+)
+
+// Call is one fetch() call, resolved for a run: the URL is concrete and every
+// init member has its effective value. A [Client] performs it.
+type Call struct {
+	// URL is the absolute URL passed to fetch(), on the running server.
+	URL string
+	// Method is init.method as given, without case normalization; "GET" when
+	// the scenario gives none.
+	Method string
+	// Header is init.headers in order, repeats kept, exactly as the scenario
+	// gives them: forbidden names are not removed, and the Content-Type that
+	// fetch() adds for a string body is not added (see FetchHeader).
+	Header []Field
+	// Body is init.body, a string; nil when there is none.
+	Body *string
+	// Mode is "cors", "no-cors" or "same-origin".
+	Mode string
+	// Credentials is "same-origin", "omit" or "include".
+	Credentials string
+	// Redirect is "follow", "error" or "manual".
+	Redirect string
+	// Cache is "default", "no-store", "reload", "no-cache", "force-cache" or
+	// "only-if-cached".
+	Cache string
+}
+
+// FetchHeader returns c.Header plus, when c has a body and no Content-Type,
+// the "Content-Type: text/plain;charset=UTF-8" field that the Request
+// constructor adds for a string body ("extract a body"). An adapter usually
+// wants this list.
+func (c Call) FetchHeader() []Field {
+	h := append([]Field(nil), c.Header...)
+	if c.Body == nil {
+		return h
+	}
+	for _, f := range h {
+		if strings.EqualFold(f.Name, "Content-Type") {
+			return h
+		}
+	}
+	return append(h, Field{Name: "Content-Type", Value: "text/plain;charset=UTF-8"})
+}
+
+// Outcome is what page script saw for one call.
+type Outcome struct {
+	// TypeError is true when fetch() rejected, as a browser does for a
+	// network error (a blocked CORS request among others).
+	TypeError bool `json:"type_error"`
+	// Error is a free-text explanation of the rejection, for diagnostics
+	// only; it is never compared.
+	Error string `json:"error,omitempty"`
+	// Type is Response.type: "basic", "cors", "opaque" or "opaqueredirect".
+	Type string `json:"type,omitempty"`
+	// Status is Response.status; 0 for opaque and opaqueredirect responses.
+	Status int `json:"status"`
+	// Headers are the header names script could see, lower-case, sorted,
+	// without duplicates.
+	Headers []string `json:"headers"`
+	// Body is the response body as text.
+	Body string `json:"body"`
+	// Redirected is Response.redirected.
+	Redirected bool `json:"redirected"`
+	// URL is Response.url. In a recording it is a template ("{B}/r").
+	URL string `json:"url"`
+}
+
+// Client performs fetch() calls the way a browser page at one origin would.
+// An adapter over fetch.Transport implements it: Call maps to an
+// *http.Request with fetch.WithOptions, a returned error to TypeError, and the
+// filtered response to the other fields (StatusCode 0 for opaque responses).
+type Client interface {
+	// Fetch performs call and reports what script would have seen. It
+	// must return when ctx is done.
+	Fetch(ctx context.Context, call Call) Outcome
+}
+
+// NewClient returns a fresh client for one scenario: a page at origin page
+// (serialized, e.g. "http://127.0.0.1:41234") in a browser with an empty
+// preflight cache, an empty cookie jar and an empty HTTP cache, matching how
+// scenarios are isolated in a recording. engine names the recording being
+// replayed ("chromium"), so an adapter can choose its browser profile.
+type NewClient func(page string, engine string) Client
+
+// resolve returns the concrete call for spec in the scenario with prefix.
+func (c CallSpec) resolve(o Origins, prefix string) Call {
+	call := Call{
+		URL:         expandURL(c.URL, o, prefix),
+		Method:      c.Method,
+		Body:        c.Body,
+		Mode:        orDefault(c.Mode, Modes),
+		Credentials: orDefault(c.Credentials, Credentials),
+		Redirect:    orDefault(c.Redirect, Redirects),
+		Cache:       orDefault(c.Cache, CacheModes),
+	}
+	if call.Method == "" {
+		call.Method = "GET"
+	}
+	for _, f := range c.Headers {
+		v, _ := expandValue(f.Value, o, prefix, nil)
+		call.Header = append(call.Header, Field{Name: f.Name, Value: v})
+	}
+	return call
+}
+
+func orDefault(v string, allowed []string) string {
+	if v == "" {
+		return allowed[0]
+	}
+	return v
+}

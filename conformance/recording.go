@@ -1,0 +1,116 @@
+package conformance
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+)
+
+// Recording is what one browser engine did with the corpus: for each
+// scenario, what script saw for each call and every request the server
+// received. It is stored as testdata/<engine>.json.
+type Recording struct {
+	// Engine names the engine: "chromium".
+	Engine string `json:"engine"`
+	// Version is the browser's own version line, e.g. "Chromium 156.0.8078.79".
+	Version string `json:"version"`
+	// Scenarios are sorted by ID.
+	Scenarios []RecordedScenario `json:"scenarios"`
+}
+
+// RecordedScenario is the recording of one scenario.
+type RecordedScenario struct {
+	ID string `json:"id"`
+	// Digest is the SHA-256 of the scenario definition that was recorded, so
+	// that a scenario edited after recording is noticed.
+	Digest string `json:"digest"`
+	// Outcomes has one entry per call, in order.
+	Outcomes []Outcome `json:"outcomes"`
+	// Requests are the requests the server logged for the scenario, in
+	// arrival order.
+	Requests []LoggedRequest `json:"requests"`
+}
+
+// Digest returns the SHA-256 (hex) of the canonical JSON encoding of s.
+func (s Scenario) Digest() string {
+	b, err := json.Marshal(s)
+	if err != nil {
+		// A Scenario is plain data; Marshal cannot fail on it.
+		panic(err)
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// Scenario returns the recorded scenario with the given id, or nil.
+func (r *Recording) Scenario(id string) *RecordedScenario {
+	for i := range r.Scenarios {
+		if r.Scenarios[i].ID == id {
+			return &r.Scenarios[i]
+		}
+	}
+	return nil
+}
+
+// Encode writes r as indented JSON. The encoding is deterministic: the same
+// recording always gives the same bytes.
+func (r *Recording) Encode(w io.Writer) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", " ")
+	if err := enc.Encode(r); err != nil {
+		return err
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// DecodeRecording reads a recording written by Encode.
+func DecodeRecording(rd io.Reader) (*Recording, error) {
+	dec := json.NewDecoder(rd)
+	dec.DisallowUnknownFields()
+	var r Recording
+	if err := dec.Decode(&r); err != nil {
+		return nil, fmt.Errorf("conformance: decoding recording: %w", err)
+	}
+	if r.Engine == "" {
+		return nil, fmt.Errorf("conformance: recording names no engine")
+	}
+	return &r, nil
+}
+
+// ReadRecording reads the recording stored in the file at path.
+func ReadRecording(path string) (*Recording, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return DecodeRecording(f)
+}
+
+//go:embed testdata/scenarios/*.json testdata/*.json
+var testdata embed.FS
+
+// Corpus returns the scenarios of the corpus built into the package
+// (testdata/scenarios), sorted by ID.
+func Corpus() ([]Scenario, error) {
+	return LoadScenarios(testdata, "testdata/scenarios")
+}
+
+// StoredRecording returns the recording of engine built into the package
+// (testdata/<engine>.json).
+func StoredRecording(engine string) (*Recording, error) {
+	f, err := testdata.Open("testdata/" + engine + ".json")
+	if err != nil {
+		return nil, fmt.Errorf("conformance: no recording for engine %q: %w", engine, err)
+	}
+	defer f.Close()
+	return DecodeRecording(f)
+}

@@ -1,0 +1,201 @@
+package conformance
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// callTimeout bounds one call of a replay or recording.
+const callTimeout = 30 * time.Second
+
+// ReplayOptions tunes Replay.
+type ReplayOptions struct {
+	// Filter, if not nil, selects the scenarios to run.
+	Filter func(*Scenario) bool
+	// Parallel is how many scenarios run at the same time; 0 means 16.
+	// Calls inside one scenario always run in order.
+	Parallel int
+}
+
+// ScenarioResult is the replay of one scenario.
+type ScenarioResult struct {
+	ID, Area string
+	// Run is what the client and the server did in this replay.
+	Run RecordedScenario
+	// Differences from the recording; empty when the replay agrees.
+	Differences []Difference
+}
+
+// Report is the result of a replay.
+type Report struct {
+	Engine, Version string
+	// Results are sorted by scenario ID.
+	Results []ScenarioResult
+}
+
+// Differences returns every difference of the report, in scenario order.
+func (r *Report) Differences() []Difference {
+	var all []Difference
+	for _, res := range r.Results {
+		all = append(all, res.Differences...)
+	}
+	return all
+}
+
+// Summary returns one line per area, "area: agreed/total scenarios", sorted
+// by area, and a total line.
+func (r *Report) Summary() string {
+	type count struct{ ok, all int }
+	areas := map[string]*count{}
+	total := count{}
+	for _, res := range r.Results {
+		c := areas[res.Area]
+		if c == nil {
+			c = &count{}
+			areas[res.Area] = c
+		}
+		c.all++
+		total.all++
+		if len(res.Differences) == 0 {
+			c.ok++
+			total.ok++
+		}
+	}
+	names := make([]string, 0, len(areas))
+	for a := range areas {
+		names = append(names, a)
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	for _, a := range names {
+		fmt.Fprintf(&b, "%-14s %3d/%-3d agree\n", a, areas[a].ok, areas[a].all)
+	}
+	fmt.Fprintf(&b, "%-14s %3d/%-3d agree with %s (%s)\n", "total", total.ok, total.all, r.Engine, r.Version)
+	return b.String()
+}
+
+// Write prints every difference, one per line, then the summary.
+func (r *Report) Write(w io.Writer) {
+	for _, d := range r.Differences() {
+		fmt.Fprintln(w, d)
+	}
+	io.WriteString(w, r.Summary())
+}
+
+// Replay runs scenarios through clients made by newClient against a fresh
+// scenario server and compares each run with rec: what each call returned
+// and what the server saw. Scenarios run concurrently (each with its own
+// client); a scenario's calls run in order with their delays.
+func Replay(ctx context.Context, scenarios []Scenario, rec *Recording, newClient NewClient, opts ReplayOptions) (*Report, error) {
+	var run []*Scenario
+	for i := range scenarios {
+		if opts.Filter == nil || opts.Filter(&scenarios[i]) {
+			run = append(run, &scenarios[i])
+		}
+	}
+	srv, err := NewServer(scenarios)
+	if err != nil {
+		return nil, err
+	}
+	defer srv.Close()
+	o := srv.Origins()
+	parallel := opts.Parallel
+	if parallel <= 0 {
+		parallel = 16
+	}
+	// Long scenarios first, so that their waits overlap the rest.
+	sort.SliceStable(run, func(i, j int) bool { return totalDelay(run[i]) > totalDelay(run[j]) })
+
+	results := make([]ScenarioResult, len(run))
+	sem := make(chan struct{}, parallel)
+	var wg sync.WaitGroup
+	for i, s := range run {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			defer func() { <-sem }()
+			client := newClient(o["A"], rec.Engine)
+			prefix := Prefix(s.ID)
+			un := untemplater(o, prefix)
+			got := RecordedScenario{ID: s.ID, Digest: s.Digest()}
+			for _, c := range s.Calls {
+				if !sleep(ctx, time.Duration(c.DelayMS)*time.Millisecond) {
+					return
+				}
+				cctx, cancel := context.WithTimeout(ctx, callTimeout)
+				out := client.Fetch(cctx, c.resolve(o, prefix))
+				cancel()
+				out.URL = un.Replace(out.URL)
+				out.Body = un.Replace(out.Body)
+				got.Outcomes = append(got.Outcomes, out)
+			}
+			got.Requests = srv.Requests(s.ID)
+			results[i] = ScenarioResult{ID: s.ID, Area: s.Area, Run: got, Differences: CompareScenario(s, rec.Scenario(s.ID), &got)}
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	sort.Slice(results, func(i, j int) bool { return results[i].ID < results[j].ID })
+	return &Report{Engine: rec.Engine, Version: rec.Version, Results: results}, nil
+}
+
+func totalDelay(s *Scenario) int {
+	n := 0
+	for _, c := range s.Calls {
+		n += c.DelayMS
+	}
+	return n
+}
+
+// sleep waits for d or until ctx is done; it reports whether d passed.
+func sleep(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// ReplayTest replays the corpus built into the package against its stored
+// recording of engine with clients from newClient, reports every difference
+// with t.Error and logs the per-area summary. A fetch.Transport test calls it
+// as conformance.ReplayTest(t, "chromium", newAdapter).
+func ReplayTest(t *testing.T, engine string, newClient NewClient) {
+	t.Helper()
+	scenarios, err := Corpus()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := StoredRecording(engine)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := t.Context()
+	rep, err := Replay(ctx, scenarios, rec, newClient, ReplayOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range rep.Differences() {
+		t.Error(d)
+	}
+	t.Log("\n" + rep.Summary())
+}

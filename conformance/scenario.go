@@ -1,0 +1,378 @@
+package conformance
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"net/textproto"
+	"net/url"
+	"path"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// OriginNames lists the names of the four origins of the scenario server, in
+// the order the server starts them: the page A, P (same host as A on another
+// port: same site, cross origin), and B and C (other loopback addresses: cross
+// site).
+var OriginNames = []string{"A", "P", "B", "C"}
+
+// Values allowed for the fetch() init members of a [CallSpec]. The first of
+// each list is fetch()'s default.
+var (
+	Modes       = []string{"cors", "no-cors", "same-origin"}
+	Credentials = []string{"same-origin", "omit", "include"}
+	Redirects   = []string{"follow", "error", "manual"}
+	CacheModes  = []string{"default", "no-store", "reload", "no-cache", "force-cache", "only-if-cached"}
+)
+
+// Field is one header field: a name and a value. A list of fields keeps
+// repeats and order. In JSON a field is a two-element array, ["Name", "value"].
+type Field struct {
+	Name  string
+	Value string
+}
+
+// MarshalJSON encodes f as ["Name", "value"].
+func (f Field) MarshalJSON() ([]byte, error) {
+	return json.Marshal([2]string{f.Name, f.Value})
+}
+
+// UnmarshalJSON decodes ["Name", "value"].
+func (f *Field) UnmarshalJSON(b []byte) error {
+	var a []string
+	if err := json.Unmarshal(b, &a); err != nil {
+		return fmt.Errorf("header field must be [name, value]: %w", err)
+	}
+	if len(a) != 2 {
+		return fmt.Errorf("header field must be [name, value], got %d strings", len(a))
+	}
+	f.Name, f.Value = a[0], a[1]
+	return nil
+}
+
+// Scenario is one independent test: fetch() calls made in order by a page at
+// origin A, and the routes they reach. Scenarios are isolated from each other
+// by a path prefix of their own, /s/<id>, on every origin.
+type Scenario struct {
+	// ID names the scenario: lower-case letters, digits and '-'; unique in the corpus.
+	ID string `json:"id"`
+	// Area groups scenarios for the per-area summary, e.g. "preflight".
+	Area string `json:"area"`
+	// Desc says in one line what the scenario does.
+	Desc string `json:"desc"`
+	// Spec is the Fetch Standard anchor (or other URL) of the rule exercised.
+	Spec string `json:"spec,omitempty"`
+	// Reason says why the scenario exists: which rule or browser difference it pins down.
+	Reason string `json:"reason"`
+	// Calls are made in order; each waits for the previous one to settle.
+	Calls []CallSpec `json:"calls"`
+	// Routes are the scenario's resources. A request for a path no route
+	// declares is answered 404 with no header fields, and logged.
+	Routes []Route `json:"routes"`
+}
+
+// CallSpec is one fetch(url, init) call as written in a scenario file. Empty
+// strings mean "not given in init", i.e. fetch()'s default.
+type CallSpec struct {
+	// URL is a URL template, usually "{B}/path" (see README.md, Templates).
+	URL string `json:"url"`
+	// Method is passed as init.method verbatim (no case change), if not empty.
+	Method string `json:"method,omitempty"`
+	// Headers are appended in order to a Headers object passed as init.headers.
+	Headers []Field `json:"headers,omitempty"`
+	// Body, if not nil, is passed as init.body (a string).
+	Body *string `json:"body,omitempty"`
+	// Mode, Credentials, Redirect and Cache are init.mode, init.credentials,
+	// init.redirect and init.cache.
+	Mode        string `json:"mode,omitempty"`
+	Credentials string `json:"credentials,omitempty"`
+	Redirect    string `json:"redirect,omitempty"`
+	Cache       string `json:"cache,omitempty"`
+	// DelayMS is how long to wait, in milliseconds, before making the call.
+	DelayMS int `json:"delay_ms,omitempty"`
+}
+
+// Route is a resource of a scenario on one origin.
+type Route struct {
+	// At is "{X}/path": the origin name X and the path under the scenario prefix.
+	At string `json:"at"`
+	// Preflight answers requests that are CORS preflights (OPTIONS with an
+	// Access-Control-Request-Method field). When nil, preflights get Response.
+	Preflight *Answer `json:"preflight,omitempty"`
+	// Response answers every other request.
+	Response Answer `json:"response"`
+}
+
+// Answer is how a route responds.
+type Answer struct {
+	// Status is the status code; 0 means 200.
+	Status int `json:"status,omitempty"`
+	// Headers are written in order (repeats of a name keep their order).
+	// Values are value templates. A field whose value echoes a request field
+	// ({origin}, {acrm}, {acrh}, {req:Name}) is left out when the request
+	// lacks that field.
+	Headers []Field `json:"headers,omitempty"`
+	// Location, if not empty, is a URL template appended as a Location field
+	// after Headers.
+	Location string `json:"location,omitempty"`
+	// Body is the response body; nil means "<origin name> <path>", e.g. "B /r".
+	Body *string `json:"body,omitempty"`
+}
+
+// origin returns the origin name and path of a route's At.
+func (r Route) origin() (name, p string, err error) {
+	for _, n := range OriginNames {
+		tok := "{" + n + "}"
+		if rest, ok := strings.CutPrefix(r.At, tok); ok {
+			if !strings.HasPrefix(rest, "/") || strings.ContainsAny(rest, "?#{}") {
+				return "", "", fmt.Errorf("route %q: want {X}/path with no query, fragment or template", r.At)
+			}
+			return n, rest, nil
+		}
+	}
+	return "", "", fmt.Errorf("route %q: must start with {A}, {P}, {B} or {C}", r.At)
+}
+
+var idPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// Validate reports every problem with s, joined.
+func (s Scenario) Validate() error {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	if !idPattern.MatchString(s.ID) {
+		bad("id %q: want lower-case letters, digits and single '-'", s.ID)
+	}
+	if s.Area == "" {
+		bad("area missing")
+	}
+	if s.Desc == "" {
+		bad("desc missing")
+	}
+	if s.Reason == "" {
+		bad("reason missing")
+	}
+	if len(s.Calls) == 0 {
+		bad("no calls")
+	}
+	seen := map[string]bool{}
+	for i, r := range s.Routes {
+		name, p, err := r.origin()
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if seen[name+p] {
+			bad("route %d: %q declared twice", i, r.At)
+		}
+		seen[name+p] = true
+		for _, a := range []*Answer{r.Preflight, &r.Response} {
+			if a == nil {
+				continue
+			}
+			if a.Status != 0 && (a.Status < 200 || a.Status > 999) {
+				bad("route %q: status %d out of range", r.At, a.Status)
+			}
+			for _, f := range a.Headers {
+				if !validFieldName(f.Name) || strings.ContainsAny(f.Value, "\r\n\x00") {
+					bad("route %q: header field %q: %q cannot be sent", r.At, f.Name, f.Value)
+				}
+			}
+		}
+	}
+	o := fakeOrigins()
+	for i, c := range s.Calls {
+		if _, err := url.Parse(expandURL(c.URL, o, "/s/"+s.ID)); err != nil || c.URL == "" {
+			bad("call %d: url %q does not parse", i, c.URL)
+		}
+		for _, f := range []struct{ name, v string }{
+			{"mode", c.Mode}, {"credentials", c.Credentials}, {"redirect", c.Redirect}, {"cache", c.Cache},
+		} {
+			allowed := map[string][]string{"mode": Modes, "credentials": Credentials, "redirect": Redirects, "cache": CacheModes}[f.name]
+			if f.v != "" && !slices.Contains(allowed, f.v) {
+				bad("call %d: %s %q not one of %q", i, f.name, f.v, allowed)
+			}
+		}
+		if c.DelayMS < 0 || c.DelayMS > 20000 {
+			bad("call %d: delay_ms %d not in [0, 20000]", i, c.DelayMS)
+		}
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("scenario %q: %w", s.ID, errors.Join(errs...))
+	}
+	return nil
+}
+
+func validFieldName(name string) bool {
+	if name == "" {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if c <= ' ' || c >= 0x7f || strings.IndexByte(`"(),/:;<=>?@[\]{}`, c) >= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// LoadScenarios reads every *.json file in dir of fsys (each a JSON array of
+// scenarios), validates them and returns them sorted by ID.
+func LoadScenarios(fsys fs.FS, dir string) ([]Scenario, error) {
+	names, err := fs.Glob(fsys, path.Join(dir, "*.json"))
+	if err != nil {
+		return nil, err
+	}
+	if len(names) == 0 {
+		return nil, fmt.Errorf("no scenario files in %s", dir)
+	}
+	var all []Scenario
+	var errs []error
+	ids := map[string]string{}
+	for _, name := range names {
+		b, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, err
+		}
+		var list []Scenario
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&list); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", name, err))
+			continue
+		}
+		for _, s := range list {
+			if err := s.Validate(); err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", name, err))
+			}
+			if prev, dup := ids[s.ID]; dup {
+				errs = append(errs, fmt.Errorf("%s: scenario id %q already used in %s", name, s.ID, prev))
+			}
+			ids[s.ID] = name
+			all = append(all, s)
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].ID < all[j].ID })
+	return all, nil
+}
+
+// Origins maps each origin name (A, P, B, C) to its ASCII serialization, e.g.
+// "http://127.0.0.2:41234".
+type Origins map[string]string
+
+// fakeOrigins returns fixed origins used to validate templates.
+func fakeOrigins() Origins {
+	return Origins{"A": "http://127.0.0.1:10001", "P": "http://127.0.0.1:10002", "B": "http://127.0.0.2:10003", "C": "http://127.0.0.3:10004"}
+}
+
+// Prefix returns the path prefix of the scenario with the given id, "/s/<id>".
+func Prefix(id string) string { return "/s/" + id }
+
+// requestTemplates maps the request templates a response value may use to
+// the request header field they echo.
+var requestTemplates = map[string]string{
+	"origin": "Origin",
+	"acrm":   "Access-Control-Request-Method",
+	"acrh":   "Access-Control-Request-Headers",
+}
+
+// expandValue expands the value template s: {A}, {P}, {B}, {C} become the
+// origins, {A.host} etc. their host:port, {S} the scenario prefix, and
+// {origin}, {acrm} and {acrh} the values of the request's Origin,
+// Access-Control-Request-Method and Access-Control-Request-Headers fields, and
+// {req:Name} the value of the request's field Name. ok is false when s echoes
+// a field the request (req, nil for none) lacks.
+// Anything else in braces is left as is.
+func expandValue(s string, o Origins, prefix string, req http.Header) (out string, ok bool) {
+	var b strings.Builder
+	ok = true
+	for {
+		i := strings.IndexByte(s, '{')
+		if i < 0 {
+			b.WriteString(s)
+			return b.String(), ok
+		}
+		j := strings.IndexByte(s[i:], '}')
+		if j < 0 {
+			b.WriteString(s)
+			return b.String(), ok
+		}
+		tok := s[i+1 : i+j]
+		b.WriteString(s[:i])
+		s = s[i+j+1:]
+		switch v, known := expandToken(tok, o, prefix); {
+		case known:
+			b.WriteString(v)
+		case requestTemplates[tok] != "" || strings.HasPrefix(tok, "req:"):
+			name := requestTemplates[tok]
+			if name == "" {
+				name = textproto.CanonicalMIMEHeaderKey(strings.TrimPrefix(tok, "req:"))
+			}
+			vs, present := req[name]
+			if !present {
+				ok = false
+			} else {
+				b.WriteString(strings.Join(vs, ", "))
+			}
+		default:
+			b.WriteString("{" + tok + "}")
+		}
+	}
+}
+
+func expandToken(tok string, o Origins, prefix string) (string, bool) {
+	if tok == "S" {
+		return prefix, true
+	}
+	name, host := strings.CutSuffix(tok, ".host")
+	v, ok := o[name]
+	if !ok {
+		return "", false
+	}
+	if host {
+		return strings.TrimPrefix(v, "http://"), true
+	}
+	return v, true
+}
+
+// expandURL expands the URL template s like expandValue and, in addition,
+// inserts the scenario prefix after every {X} or {X.host} directly followed by
+// '/', so that "{B}/r" names route "{B}/r" of the scenario.
+func expandURL(s string, o Origins, prefix string) string {
+	for _, n := range OriginNames {
+		for _, tok := range []string{"{" + n + "}/", "{" + n + ".host}/"} {
+			s = strings.ReplaceAll(s, tok, tok[:len(tok)-1]+prefix+"/")
+		}
+	}
+	v, _ := expandValue(s, o, prefix, nil)
+	return v
+}
+
+// untemplater turns concrete URLs and values of one scenario run back into
+// templates, the inverse of expandURL and expandValue.
+func untemplater(o Origins, prefix string) *strings.Replacer {
+	var pairs []string
+	// Longest patterns first: strings.Replacer tries pairs in argument order.
+	for _, n := range OriginNames {
+		pairs = append(pairs, o[n]+prefix+"/", "{"+n+"}/")
+	}
+	for _, n := range OriginNames {
+		pairs = append(pairs, strings.TrimPrefix(o[n], "http://")+prefix+"/", "{"+n+".host}/")
+	}
+	for _, n := range OriginNames {
+		pairs = append(pairs, o[n], "{"+n+"}")
+	}
+	for _, n := range OriginNames {
+		pairs = append(pairs, strings.TrimPrefix(o[n], "http://"), "{"+n+".host}")
+	}
+	pairs = append(pairs, prefix+"/", "{S}/", prefix, "{S}")
+	return strings.NewReplacer(pairs...)
+}

@@ -1,0 +1,253 @@
+package conformance
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/textproto"
+	"strings"
+	"sync"
+	"time"
+)
+
+// maxLoggedBody bounds how much of a request body the server reads and logs.
+const maxLoggedBody = 1 << 20
+
+// LoggedRequest is one request as the scenario server received it. Strings
+// that carry the run's origins, hosts or the scenario prefix are stored as
+// templates ({B}, {B.host}, {S}), so logs of different runs compare equal.
+type LoggedRequest struct {
+	// Origin is the name (A, P, B or C) of the origin the request reached.
+	Origin string `json:"origin"`
+	Method string `json:"method"`
+	// Path is the request path under the scenario prefix, e.g. "/r".
+	Path string `json:"path"`
+	// Query is the raw query, without '?'.
+	Query string `json:"query,omitempty"`
+	// Header holds every header field that arrived (Go's canonical names),
+	// repeats kept in order. Host is not among them. Values are
+	// isomorphic-decoded: each byte is stored as the code point of the same
+	// number, so bytes 0x80-0xFF survive JSON (0xE9 is stored as "é").
+	Header http.Header `json:"header"`
+	// Body is the request body (at most 1 MiB).
+	Body string `json:"body,omitempty"`
+}
+
+// Server is the loopback scenario server: four origins, A and P on
+// 127.0.0.1, B on 127.0.0.2 and C on 127.0.0.3, each on a port of its own. It
+// answers every route of the scenarios it was created with under
+// /s/<scenario-id>/ on every origin and logs every request that arrives there.
+// It is safe for concurrent use.
+type Server struct {
+	origins   Origins
+	listeners []net.Listener
+	servers   []*http.Server
+	scenarios map[string]*Scenario
+	routes    map[string]map[string]*Route // scenario id → "B/path" → route
+
+	mu     sync.Mutex
+	log    map[string][]LoggedRequest
+	runner http.Handler
+}
+
+var originHosts = map[string]string{"A": "127.0.0.1", "P": "127.0.0.1", "B": "127.0.0.2", "C": "127.0.0.3"}
+
+// NewServer starts the four origins on free loopback ports and serves the
+// given scenarios. Close stops it.
+func NewServer(scenarios []Scenario) (*Server, error) {
+	s := &Server{
+		origins:   Origins{},
+		scenarios: map[string]*Scenario{},
+		routes:    map[string]map[string]*Route{},
+		log:       map[string][]LoggedRequest{},
+	}
+	for i := range scenarios {
+		sc := &scenarios[i]
+		if _, dup := s.scenarios[sc.ID]; dup {
+			return nil, fmt.Errorf("conformance: scenario %q given twice", sc.ID)
+		}
+		s.scenarios[sc.ID] = sc
+		rs := map[string]*Route{}
+		for j := range sc.Routes {
+			name, p, err := sc.Routes[j].origin()
+			if err != nil {
+				return nil, fmt.Errorf("conformance: scenario %q: %w", sc.ID, err)
+			}
+			rs[name+p] = &sc.Routes[j]
+		}
+		s.routes[sc.ID] = rs
+	}
+	for _, name := range OriginNames {
+		ln, err := net.Listen("tcp", originHosts[name]+":0")
+		if err != nil {
+			s.Close()
+			return nil, fmt.Errorf("conformance: origin %s: %w", name, err)
+		}
+		s.listeners = append(s.listeners, ln)
+		s.origins[name] = "http://" + ln.Addr().String()
+	}
+	for i, name := range OriginNames {
+		srv := &http.Server{
+			Handler:           s.handler(name),
+			ReadHeaderTimeout: 10 * time.Second,
+			ErrorLog:          nil,
+		}
+		s.servers = append(s.servers, srv)
+		go srv.Serve(s.listeners[i])
+	}
+	return s, nil
+}
+
+// Origins returns the serialized origins of the running server.
+func (s *Server) Origins() Origins {
+	o := Origins{}
+	for k, v := range s.origins {
+		o[k] = v
+	}
+	return o
+}
+
+// SetRunner makes origin A pass every request whose path starts with
+// /runner/ to h. The recorder serves its page there.
+func (s *Server) SetRunner(h http.Handler) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.runner = h
+}
+
+// Requests returns the requests logged for the scenario with the given id,
+// in arrival order; an empty (non-nil) slice when none arrived.
+func (s *Server) Requests(id string) []LoggedRequest {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]LoggedRequest{}, s.log[id]...)
+}
+
+// Close stops all four origins and waits for their connections to close.
+func (s *Server) Close() error {
+	var errs []error
+	for _, srv := range s.servers {
+		errs = append(errs, srv.Close())
+	}
+	if len(s.servers) == 0 {
+		for _, ln := range s.listeners {
+			errs = append(errs, ln.Close())
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (s *Server) handler(name string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if name == "A" && strings.HasPrefix(r.URL.Path, "/runner/") {
+			s.mu.Lock()
+			h := s.runner
+			s.mu.Unlock()
+			if h != nil {
+				h.ServeHTTP(w, r)
+				return
+			}
+		}
+		rest, ok := strings.CutPrefix(r.URL.Path, "/s/")
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		id, p, _ := strings.Cut(rest, "/")
+		sc := s.scenarios[id]
+		if sc == nil {
+			http.NotFound(w, r)
+			return
+		}
+		p = "/" + p
+		prefix := Prefix(id)
+		body, _ := io.ReadAll(io.LimitReader(r.Body, maxLoggedBody))
+		un := untemplater(s.origins, prefix)
+		h := http.Header{}
+		for k, vs := range r.Header {
+			for _, v := range vs {
+				h[k] = append(h[k], un.Replace(isomorphicDecode(v)))
+			}
+		}
+		s.mu.Lock()
+		s.log[id] = append(s.log[id], LoggedRequest{
+			Origin: name,
+			Method: r.Method,
+			Path:   p,
+			Query:  un.Replace(r.URL.RawQuery),
+			Header: h,
+			Body:   string(body),
+		})
+		s.mu.Unlock()
+
+		route := s.routes[id][name+p]
+		if route == nil {
+			w.Header()["Date"] = nil
+			w.Header()["Content-Type"] = nil
+			w.WriteHeader(http.StatusNotFound)
+			return
+		}
+		a := &route.Response
+		if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" && route.Preflight != nil {
+			a = route.Preflight
+		}
+		writeAnswer(w, a, name, p, s.origins, prefix, r.Header)
+	})
+}
+
+// writeAnswer writes a as the response. Go adds no Date and no sniffed
+// Content-Type: the only fields are the configured ones plus Content-Length.
+func writeAnswer(w http.ResponseWriter, a *Answer, name, p string, o Origins, prefix string, req http.Header) {
+	h := w.Header()
+	h["Date"] = nil
+	hasType := false
+	for _, f := range a.Headers {
+		v, ok := expandValue(f.Value, o, prefix, req)
+		if !ok {
+			continue
+		}
+		// The name is kept as written (no canonicalization), so the
+		// field goes out with the case the scenario gives.
+		h[f.Name] = append(h[f.Name], v)
+		if textproto.CanonicalMIMEHeaderKey(f.Name) == "Content-Type" {
+			hasType = true
+		}
+	}
+	if !hasType {
+		h["Content-Type"] = nil
+	} else if _, ok := h["Content-Type"]; !ok {
+		// A non-canonical spelling such as "content-type" was given;
+		// keep Go from adding a sniffed Content-Type next to it.
+		h["Content-Type"] = nil
+	}
+	if a.Location != "" {
+		h["Location"] = append(h["Location"], expandURL(a.Location, o, prefix))
+	}
+	status := a.Status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	body := name + " " + p
+	if a.Body != nil {
+		body = *a.Body
+	}
+	w.WriteHeader(status)
+	io.WriteString(w, body)
+}
+
+// isomorphicDecode maps each byte of s to the code point of the same value
+// (Infra's "isomorphic decode"), so that any byte string survives as UTF-8.
+func isomorphicDecode(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			r := make([]rune, len(s))
+			for j := 0; j < len(s); j++ {
+				r[j] = rune(s[j])
+			}
+			return string(r)
+		}
+	}
+	return s
+}
