@@ -1,0 +1,105 @@
+package fetch
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/corsfetch/corsfetch/internal/headerlist"
+	"github.com/corsfetch/corsfetch/safelist"
+)
+
+// corsCheck runs the CORS check on the header list h of a response to a
+// request whose byte-serialized origin is reqOrigin ("null" when tainted)
+// and whose credentials mode is include or not. On failure it returns the
+// reason, classified as Chromium classifies it, and the value at fault.
+//
+// [CORS check]: https://fetch.spec.whatwg.org/#concept-cors-check
+func corsCheck(h http.Header, reqOrigin string, include bool) (reason Reason, value string, ok bool) {
+	// Step 1: origin is the result of getting Access-Control-Allow-Origin.
+	values := headerlist.Values(h, "Access-Control-Allow-Origin")
+	allow, present := headerlist.Get(values)
+	// Step 2: "If origin is null, then return failure."
+	if !present {
+		return ReasonMissingAllowOriginHeader, "", false
+	}
+	// Step 3: without credentials, `*` succeeds.
+	if !include && allow == "*" {
+		return "", "", true
+	}
+	// Step 4: "If the result of byte-serializing a request origin with
+	// request is not origin, then return failure."
+	if allow != reqOrigin {
+		return classifyAllowOrigin(allow, len(values)), allow, false
+	}
+	// Step 5: without credentials, success.
+	if !include {
+		return "", "", true
+	}
+	// Steps 6-7: Access-Control-Allow-Credentials must be exactly `true`.
+	cred, _ := headerlist.Get(headerlist.Values(h, "Access-Control-Allow-Credentials"))
+	if cred == "true" {
+		return "", "", true
+	}
+	return ReasonInvalidAllowCredentials, cred, false
+}
+
+// classifyAllowOrigin names the way an Access-Control-Allow-Origin value
+// that is not the request's origin fails, in Chromium's terms
+// (services/network/public/cpp/cors/cors.cc, CheckAccess).
+func classifyAllowOrigin(allow string, fields int) Reason {
+	switch {
+	case allow == "*":
+		return ReasonWildcardOriginNotAllowed
+	case fields > 1 || strings.ContainsAny(allow, " ,"):
+		return ReasonMultipleAllowOriginValues
+	case allow == "null":
+		return ReasonAllowOriginMismatch
+	}
+	if u, err := url.Parse(allow); err != nil || u.Scheme == "" || u.Host == "" {
+		return ReasonInvalidAllowOriginValue
+	}
+	return ReasonAllowOriginMismatch
+}
+
+// basicHeader returns the header list of a basic filtered response: every
+// field of h except Set-Cookie and Set-Cookie2.
+//
+// [basic filtered response]: https://fetch.spec.whatwg.org/#concept-filtered-response-basic
+func basicHeader(h http.Header) http.Header {
+	out := make(http.Header, len(h))
+	for name, values := range h {
+		if safelist.IsForbiddenResponseHeaderName(name) {
+			continue
+		}
+		out[name] = slices.Clone(values)
+	}
+	return out
+}
+
+// corsHeader returns the header list of a CORS filtered response: the
+// fields whose name is a CORS-safelisted response-header name given the
+// response's CORS-exposed header-name list, which main fetch builds from
+// Access-Control-Expose-Headers: nothing extra when the header is absent or
+// does not parse, every name when it lists `*` and the request has no
+// credentials, and the listed names otherwise (`*` then only names itself).
+//
+// [CORS filtered response]: https://fetch.spec.whatwg.org/#concept-filtered-response-cors
+// [main fetch]: https://fetch.spec.whatwg.org/#concept-main-fetch
+func corsHeader(h http.Header, include bool) http.Header {
+	elems, status := headerlist.ExtractTokens(headerlist.Values(h, "Access-Control-Expose-Headers"))
+	all := status == headerlist.Parsed && !include && elems.Contains("*")
+	out := make(http.Header)
+	for name, values := range h {
+		if safelist.IsForbiddenResponseHeaderName(name) {
+			continue
+		}
+		visible := all || safelist.IsResponseHeaderName(name) ||
+			(status == headerlist.Parsed && elems.ContainsFold(name))
+		if visible {
+			out[name] = slices.Clone(values)
+		}
+	}
+	return out
+}
