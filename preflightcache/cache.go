@@ -81,7 +81,22 @@ type Cache struct {
 	once   sync.Once
 	opts   Options
 	seed   maphash.Seed
-	shards []shard
+	shards []shard // look-ups lock only the key's shard, for reading
+
+	// mu serializes Store and Clear. It guards the CLOCK ring over every
+	// key, and it is taken before any shard lock. Since only its holder
+	// changes the shards' maps, its holder may read them without their
+	// locks, and takes a shard's write lock only around a change.
+	mu   sync.Mutex
+	ring []*record // nil slots are listed in free
+	free []int
+	hand int
+
+	keys      atomic.Int64 // keys held; changed under mu, never above opts.MaxKeys
+	evictions atomic.Uint64
+	expired   atomic.Uint64
+
+	shardCount int // for tests: the number of shards, if not numShards
 }
 
 // New returns an empty cache configured by opts. It panics if
@@ -95,18 +110,12 @@ func New(opts Options) *Cache {
 	return c
 }
 
-// maxShards bounds the number of independently locked shards;
-// minShardKeys is the fewest keys a shard holds, so that eviction inside a
-// shard stays close to eviction over the whole cache.
-const (
-	maxShards    = 64
-	minShardKeys = 64
-)
+// numShards is the number of independently locked shards the keys are
+// spread over for look-ups: enough that goroutines on different cores
+// rarely share a lock, few enough to cost little memory.
+const numShards = 32
 
-// setup normalizes c.opts and builds the shards. The number of shards is
-// the largest power of two not above MaxKeys/minShardKeys, between 1 and
-// maxShards; the MaxKeys slots are spread over them so that the shards'
-// bounds add up to exactly MaxKeys.
+// setup normalizes c.opts and builds the shards.
 func (c *Cache) setup() {
 	if c.opts.MaxKeys <= 0 {
 		c.opts.MaxKeys = DefaultMaxKeys
@@ -115,18 +124,12 @@ func (c *Cache) setup() {
 		c.opts.MaxKeyBytes = DefaultMaxKeyBytes
 	}
 	c.seed = maphash.MakeSeed()
-	n := 1
-	for n*2 <= maxShards && n*2*minShardKeys <= c.opts.MaxKeys {
-		n *= 2
+	if c.shardCount <= 0 {
+		c.shardCount = numShards
 	}
-	c.shards = make([]shard, n)
+	c.shards = make([]shard, c.shardCount)
 	for i := range c.shards {
-		limit := c.opts.MaxKeys / n
-		if i < c.opts.MaxKeys%n {
-			limit++
-		}
-		c.shards[i].limit = limit
-		c.shards[i].recs = make(map[triple]*record)
+		c.shards[i].recs = make(map[uint64]*record)
 	}
 }
 
@@ -137,10 +140,14 @@ type triple struct {
 }
 
 // record holds every entry of one triple, with and without credentials.
+// Its entries change under its shard's write lock (and Cache.mu).
 type record struct {
 	key     triple
-	slot    int         // index in the shard's ring
-	used    atomic.Bool // the clock's reference bit, set by hits and stores
+	hash    uint64  // of key, see Cache.locate
+	next    *record // another record with the same hash
+	shard   *shard
+	slot    int         // index in Cache.ring
+	used    atomic.Bool // the CLOCK reference bit, set by hits and stores
 	expires time.Time   // latest expiry of the entries
 	bytes   int         // cost against MaxKeyBytes
 	entries []entry
@@ -155,29 +162,59 @@ type entry struct {
 	credentials bool
 }
 
-// shard is an independently locked part of the cache. Keys live in a ring
-// of at most limit slots, swept by a CLOCK hand when a new key needs room.
+// shard holds the keys whose hash selects it, under its own lock, with
+// its own look-up counters. Its map is keyed by the hash, so that a key is
+// hashed once per call; records whose hashes collide are chained.
 type shard struct {
-	mu    sync.RWMutex
-	recs  map[triple]*record
-	ring  []*record // nil slots are listed in free
-	free  []int
-	hand  int
-	limit int
+	mu   sync.RWMutex
+	recs map[uint64]*record
 
-	hits, misses, stale, evictions, expired atomic.Uint64
+	hits, misses, stale atomic.Uint64
 
 	_ [64]byte // keeps neighbouring shards' locks off one cache line
 }
 
-func (c *Cache) shardFor(k *Key) *shard {
-	if len(c.shards) == 1 {
-		return &c.shards[0]
-	}
+// locate returns the hash of k's partition, origin and URL and the shard
+// it selects.
+func (c *Cache) locate(k *Key) (uint64, *shard) {
 	h := maphash.String(c.seed, k.URL)
-	h = h*31 + maphash.String(c.seed, k.Origin)
-	h = h*31 + maphash.String(c.seed, k.Partition)
-	return &c.shards[h&uint64(len(c.shards)-1)]
+	h = h*0x9e3779b97f4a7c15 ^ maphash.String(c.seed, k.Origin)
+	h = h*0x9e3779b97f4a7c15 ^ maphash.String(c.seed, k.Partition)
+	return h, &c.shards[h%uint64(len(c.shards))]
+}
+
+// find returns the record for kt, whose hash is h, or nil. The caller holds
+// s.mu or Cache.mu.
+func (s *shard) find(h uint64, kt triple) *record {
+	for r := s.recs[h]; r != nil; r = r.next {
+		if r.key == kt {
+			return r
+		}
+	}
+	return nil
+}
+
+// add and del put a record into its shard's map and take it out; the
+// caller holds Cache.mu and the shard's write lock.
+func (s *shard) add(rec *record) {
+	rec.next = s.recs[rec.hash]
+	s.recs[rec.hash] = rec
+}
+
+func (s *shard) del(rec *record) {
+	p := s.recs[rec.hash]
+	if p == rec {
+		if rec.next == nil {
+			delete(s.recs, rec.hash)
+		} else {
+			s.recs[rec.hash] = rec.next
+		}
+		return
+	}
+	for p.next != rec {
+		p = p.next
+	}
+	p.next = rec.next
 }
 
 // Covers reports whether the cache covers a request that needs a method
@@ -215,9 +252,9 @@ func (c *Cache) Covers(k Key, method string, headerNames []string, now time.Time
 // [header-name cache entry match]: https://fetch.spec.whatwg.org/#concept-cache-match-header
 func (c *Cache) Lookup(k Key, method string, headerNames []string, now time.Time) Outcome {
 	c.once.Do(c.setup)
-	s := c.shardFor(&k)
+	h, s := c.locate(&k)
 	s.mu.RLock()
-	rec := s.recs[triple{k.Partition, k.Origin, k.URL}]
+	rec := s.find(h, triple{k.Partition, k.Origin, k.URL})
 	out := c.lookup(rec, k.Credentials, method, headerNames, now)
 	if out == Hit && rec != nil && !rec.used.Load() {
 		rec.used.Store(true)
@@ -361,52 +398,59 @@ func (c *Cache) Store(k Key, methods, headerNames []string, maxAge time.Duration
 		exp = now.Add(maxAge)
 	}
 
-	s := c.shardFor(&k)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	h, s := c.locate(&k)
 	kt := triple{k.Partition, k.Origin, k.URL}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	rec := s.recs[kt]
-	isNew := rec == nil
-	if isNew {
-		if !create {
-			return
-		}
+	rec := s.find(h, kt)
+	if rec == nil {
 		base := len(kt.partition) + len(kt.origin) + len(kt.url)
-		if base > c.opts.MaxKeyBytes {
+		if !create || base > c.opts.MaxKeyBytes {
 			return
 		}
 		rec = &record{
 			key:   triple{strings.Clone(kt.partition), strings.Clone(kt.origin), strings.Clone(kt.url)},
+			hash:  h,
+			shard: s,
 			bytes: base,
 		}
-	} else if c.opts.ReplaceOnStore {
+		c.update(rec, k.Credentials, methods, headerNames, exp, create)
+		if len(rec.entries) > 0 {
+			c.insert(rec, now)
+		}
+		return
+	}
+
+	s.mu.Lock()
+	if c.opts.ReplaceOnStore {
 		rec.keepIf(func(*entry) bool { return false })
 	} else {
 		rec.keepIf(func(e *entry) bool { return now.Before(e.expires) })
 	}
+	c.update(rec, k.Credentials, methods, headerNames, exp, create)
+	empty := len(rec.entries) == 0
+	s.mu.Unlock()
+	if empty {
+		c.remove(rec)
+	} else {
+		rec.used.Store(true)
+	}
+}
 
+// update puts every method and header name into rec and recomputes its
+// expiry.
+func (c *Cache) update(rec *record, cred bool, methods, headerNames []string, exp time.Time, create bool) {
 	for _, m := range methods {
-		c.put(rec, true, k.Credentials, m, exp, create)
+		c.put(rec, true, cred, m, exp, create)
 	}
 	for _, h := range headerNames {
-		c.put(rec, false, k.Credentials, h, exp, create)
+		c.put(rec, false, cred, h, exp, create)
 	}
-	rec.expires = now
+	rec.expires = time.Time{}
 	for i := range rec.entries {
 		if rec.entries[i].expires.After(rec.expires) {
 			rec.expires = rec.entries[i].expires
 		}
-	}
-
-	switch {
-	case len(rec.entries) == 0:
-		if !isNew {
-			s.remove(rec)
-		}
-	case isNew:
-		s.insert(rec, now)
-	default:
-		rec.used.Store(true)
 	}
 }
 
@@ -454,23 +498,24 @@ func (r *record) keepIf(keep func(*entry) bool) {
 }
 
 // Clear removes every entry whose partition, origin and URL are k's, with
-// and without credentials; k.Credentials is ignored. The standard runs it
-// when a fetch that needed a CORS-preflight fetch ends in a network error.
+// and without credentials; k.Credentials is ignored. The standard runs
+// [clear cache entries] when a fetch that needed a CORS-preflight fetch
+// ends in a network error.
 //
 // [clear cache entries]: https://fetch.spec.whatwg.org/#concept-cache-clear
 func (c *Cache) Clear(k Key) {
 	c.once.Do(c.setup)
-	s := c.shardFor(&k)
-	s.mu.Lock()
-	if rec := s.recs[triple{k.Partition, k.Origin, k.URL}]; rec != nil {
-		s.remove(rec)
+	h, s := c.locate(&k)
+	c.mu.Lock()
+	if rec := s.find(h, triple{k.Partition, k.Origin, k.URL}); rec != nil {
+		c.remove(rec)
 	}
-	s.mu.Unlock()
+	c.mu.Unlock()
 }
 
-// Stats returns the counters and the number of keys held. The counters are
-// read one shard at a time, so under concurrent use they are not one
-// instant's snapshot.
+// Stats returns the counters and the number of keys held. The look-up
+// counters are read one shard at a time, so under concurrent use they are
+// not one instant's snapshot.
 func (c *Cache) Stats() Stats {
 	c.once.Do(c.setup)
 	var st Stats
@@ -479,63 +524,75 @@ func (c *Cache) Stats() Stats {
 		st.Hits += s.hits.Load()
 		st.Misses += s.misses.Load()
 		st.StaleHits += s.stale.Load()
-		st.Evictions += s.evictions.Load()
-		st.Expired += s.expired.Load()
-		s.mu.RLock()
-		st.Keys += len(s.recs)
-		s.mu.RUnlock()
 	}
+	st.Evictions = c.evictions.Load()
+	st.Expired = c.expired.Load()
+	st.Keys = int(c.keys.Load())
 	return st
 }
 
-// insert adds a new record, evicting one first if the shard is full.
-func (s *shard) insert(rec *record, now time.Time) {
+// insert adds a new record; c.mu is held. While the cache holds fewer than
+// MaxKeys keys the record takes a free slot; once it is full it takes the
+// slot of a record that evict removes, so the count never passes MaxKeys.
+func (c *Cache) insert(rec *record, now time.Time) {
 	switch {
-	case len(s.recs) >= s.limit:
-		rec.slot = s.evict(now)
-		s.hand = rec.slot + 1 // the newcomer is looked at last
-	case len(s.free) > 0:
-		rec.slot = s.free[len(s.free)-1]
-		s.free = s.free[:len(s.free)-1]
+	case c.keys.Load() >= int64(c.opts.MaxKeys):
+		rec.slot = c.evict(now)
+		c.hand = rec.slot + 1 // the newcomer is looked at last
+	case len(c.free) > 0:
+		rec.slot = c.free[len(c.free)-1]
+		c.free = c.free[:len(c.free)-1]
+		c.keys.Add(1)
 	default:
-		rec.slot = len(s.ring)
-		s.ring = append(s.ring, nil)
+		rec.slot = len(c.ring)
+		c.ring = append(c.ring, nil)
+		c.keys.Add(1)
 	}
-	s.ring[rec.slot] = rec
-	s.recs[rec.key] = rec
+	c.ring[rec.slot] = rec
+	rec.shard.mu.Lock()
+	rec.shard.add(rec)
+	rec.shard.mu.Unlock()
 }
 
-// evict removes one record from a full shard and returns its slot. The
-// CLOCK hand sweeps the ring: an expired record is taken at once; a record
-// used since the hand last passed gets a second chance; the first one that
-// was not is taken. A full shard has no free slots, and after one turn
-// every reference bit is clear, so the sweep ends within two turns.
-func (s *shard) evict(now time.Time) int {
+// evict removes one record from the full cache and returns its slot; c.mu
+// is held. The CLOCK hand sweeps the ring: an expired record is taken at
+// once; a record used since the hand last passed gets a second chance; the
+// first one that was not is taken. After one turn every reference bit is
+// clear, so the sweep ends within two turns.
+func (c *Cache) evict(now time.Time) int {
 	for {
-		if s.hand >= len(s.ring) {
-			s.hand = 0
+		if c.hand >= len(c.ring) {
+			c.hand = 0
 		}
-		r := s.ring[s.hand]
+		r := c.ring[c.hand]
 		switch {
+		case r == nil:
+			c.hand++
+			continue
 		case !now.Before(r.expires):
-			s.expired.Add(1)
+			c.expired.Add(1)
 		case r.used.Load():
 			r.used.Store(false)
-			s.hand++
+			c.hand++
 			continue
 		default:
-			s.evictions.Add(1)
+			c.evictions.Add(1)
 		}
-		delete(s.recs, r.key)
+		r.shard.mu.Lock()
+		r.shard.del(r)
+		r.shard.mu.Unlock()
 		return r.slot
 	}
 }
 
-// remove deletes a record and frees its slot.
-func (s *shard) remove(rec *record) {
-	delete(s.recs, rec.key)
-	s.ring[rec.slot] = nil
-	s.free = append(s.free, rec.slot)
+// remove deletes a record and frees its slot; c.mu is held.
+func (c *Cache) remove(rec *record) {
+	rec.shard.mu.Lock()
+	rec.shard.del(rec)
+	rec.shard.mu.Unlock()
+	c.ring[rec.slot] = nil
+	c.free = append(c.free, rec.slot)
+	c.keys.Add(-1)
 }
 
 // equalFold reports whether a and b are equal when ASCII upper-case letters

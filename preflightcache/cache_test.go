@@ -350,8 +350,8 @@ func TestWebKit(t *testing.T) {
 	})
 }
 
-// TestEviction checks the bound and the CLOCK order on one-shard caches,
-// where the order is exact.
+// TestEviction checks the bound and the CLOCK order, which is exact
+// whatever the sharding.
 func TestEviction(t *testing.T) {
 	const rm = "https://fetch.spec.whatwg.org/#cache-entry"
 	h := time.Hour

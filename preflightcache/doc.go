@@ -35,21 +35,23 @@
 // and [Options.MaxKeyBytes] bounds what one key holds, so memory stays flat
 // however many URLs pass through.
 //
-// When a new key needs room, a CLOCK sweep picks the victim: an expired key
-// is reclaimed at once, a key looked up or stored since the sweep last
-// passed it gets a second chance, and the first one that was not is
-// evicted. This approximates least recently used (Firefox evicts its least
-// recently used entry after purging expired ones; Chromium erases ten
-// consecutive entries from a random position; WebKit only drops expired or
-// failing entries) and resists scans: a flood of URLs used once cannot push
-// out the ones in use. A key's expired entries are dropped when it is next
-// stored to.
+// When a new key needs room, a CLOCK sweep over every key picks the
+// victim: an expired key is reclaimed at once, a key looked up or stored
+// since the sweep last passed it gets a second chance, and the first one
+// that was not is evicted. This approximates least recently used (Firefox
+// evicts its least recently used entry after purging expired ones;
+// Chromium erases ten consecutive entries from a random position; WebKit
+// only drops expired or failing entries) and resists scans: a flood of URLs
+// used once cannot push out the ones in use. A key's expired entries are
+// dropped when it is next stored to.
 //
-// The keys are spread by hash over up to 64 shards, each with its own
-// read-write lock and its own share of MaxKeys (a shard holds at least 64
-// keys, so a cache of fewer than 128 keys is one shard and its eviction
-// order is exact). Look-ups take only a read lock; [Cache.Stats] reports
-// hits, misses, stale hits and evictions.
+// Look-ups, the hot path, take only the read lock of one of 32 shards that
+// the keys are spread over by hash, and allocate nothing. Store and Clear
+// are serialized by one mutex, which also guards the sweep: they follow
+// network round trips, so they are rare next to look-ups, and serializing
+// them keeps the bound exact and the eviction order independent of the
+// sharding. [Cache.Stats] reports hits, misses, stale hits, evictions and
+// the keys held.
 //
 // # Deviations
 //

@@ -1,7 +1,9 @@
 package preflightcache
 
 import (
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 	"unsafe"
@@ -59,7 +61,8 @@ func TestStoreClones(t *testing.T) {
 	url := "https://b.example/path?" + strings.Repeat("q", 100)
 	k := Key{Partition: "https://top.example", Origin: "https://a.example", URL: url[:30]}
 	c.Store(k, []string{value[:1]}, []string{value[:8]}, time.Hour, time.Unix(0, 0))
-	rec := c.shardFor(&k).recs[triple{k.Partition, k.Origin, k.URL}]
+	h, s := c.locate(&k)
+	rec := s.find(h, triple{k.Partition, k.Origin, k.URL})
 	if rec == nil {
 		t.Fatal("Store did not create the key")
 	}
@@ -74,42 +77,12 @@ func TestStoreClones(t *testing.T) {
 	}
 }
 
-// TestShardLayout checks that the shards' bounds add up to MaxKeys exactly
-// and that small caches have one shard.
-func TestShardLayout(t *testing.T) {
-	for _, tc := range []struct {
-		desc, spec, reason string
-		maxKeys, shards    int
-	}{
-		{desc: "default", spec: "DefaultMaxKeys", reason: "1024/64 = 16 shards", maxKeys: 0, shards: 16},
-		{desc: "Firefox", spec: "PREFLIGHT_CACHE_SIZE", reason: "below 128 keys: one shard, exact order", maxKeys: 100, shards: 1},
-		{desc: "one", spec: "MaxKeys", reason: "smallest", maxKeys: 1, shards: 1},
-		{desc: "127", spec: "MaxKeys", reason: "one shard below 2*64", maxKeys: 127, shards: 1},
-		{desc: "128", spec: "MaxKeys", reason: "two shards of 64", maxKeys: 128, shards: 2},
-		{desc: "odd", spec: "MaxKeys", reason: "remainder spread over the first shards", maxKeys: 1000, shards: 8},
-		{desc: "huge", spec: "MaxKeys", reason: "at most 64 shards", maxKeys: 1 << 30, shards: 64},
-	} {
-		c := New(Options{MaxKeys: tc.maxKeys})
-		want := tc.maxKeys
-		if want == 0 {
-			want = DefaultMaxKeys
-		}
-		sum := 0
-		for i := range c.shards {
-			sum += c.shards[i].limit
-		}
-		if len(c.shards) != tc.shards || sum != want {
-			t.Errorf("%s: New(MaxKeys %d): %d shards holding %d keys; want %d shards holding %d (%s: %s)",
-				tc.desc, tc.maxKeys, len(c.shards), sum, tc.shards, want, tc.spec, tc.reason)
-		}
-	}
-}
-
 // TestClockInvariants stores, clears and looks up many keys in a small
-// sharded cache and checks the ring, free list and map agree after every
-// step.
+// cache and checks after every step that the ring, the free list, the
+// shards' maps and the key count agree, and that the bound holds.
 func TestClockInvariants(t *testing.T) {
-	c := New(Options{MaxKeys: 130}) // two shards of 65
+	const maxKeys = 130
+	c := New(Options{MaxKeys: maxKeys})
 	now := time.Unix(1e9, 0)
 	for i := range 5000 {
 		k := Key{Origin: "https://a.example", URL: "https://b.example/" + string(rune('a'+i%7)) + strings.Repeat("x", i%300)}
@@ -122,23 +95,84 @@ func TestClockInvariants(t *testing.T) {
 			c.Clear(k)
 		}
 		now = now.Add(time.Second / 3)
-		for j := range c.shards {
-			s := &c.shards[j]
-			live := 0
-			for slot, r := range s.ring {
-				if r == nil {
-					continue
-				}
-				live++
-				if r.slot != slot || s.recs[r.key] != r || len(r.entries) == 0 {
-					t.Fatalf("step %d shard %d: ring slot %d holds a record that disagrees (slot %d, in map %v, %d entries)",
-						i, j, slot, r.slot, s.recs[r.key] == r, len(r.entries))
-				}
+
+		live := 0
+		for slot, r := range c.ring {
+			if r == nil {
+				continue
 			}
-			if live != len(s.recs) || live+len(s.free) != len(s.ring) || len(s.ring) > s.limit {
-				t.Fatalf("step %d shard %d: %d live in ring, %d in map, %d free, ring %d, limit %d",
-					i, j, live, len(s.recs), len(s.free), len(s.ring), s.limit)
+			live++
+			if r.slot != slot || r.shard.find(r.hash, r.key) != r || len(r.entries) == 0 {
+				t.Fatalf("step %d: ring slot %d holds a record that disagrees (slot %d, in its shard %v, %d entries)",
+					i, slot, r.slot, r.shard.find(r.hash, r.key) == r, len(r.entries))
 			}
 		}
+		inMaps := 0
+		for j := range c.shards {
+			for _, r := range c.shards[j].recs {
+				for ; r != nil; r = r.next {
+					inMaps++
+				}
+			}
+		}
+		if live != inMaps || live+len(c.free) != len(c.ring) || int64(live) != c.keys.Load() || live > maxKeys {
+			t.Fatalf("step %d: %d live in ring, %d in maps, %d free, ring %d, count %d, bound %d",
+				i, live, inMaps, len(c.free), len(c.ring), c.keys.Load(), maxKeys)
+		}
+	}
+}
+
+// BenchmarkShards compares parallel hits on the sharded cache with the
+// same cache on one shard, the single-lock baseline. Run with -cpu 1,2,N.
+func BenchmarkShards(b *testing.B) {
+	for _, n := range []int{1, numShards} {
+		c := &Cache{shardCount: n}
+		keys := make([]Key, DefaultMaxKeys)
+		for i := range keys {
+			keys[i] = Key{Origin: "https://a.example", URL: "https://b.example/items/" + strconv.Itoa(i)}
+			c.Store(keys[i], []string{"PUT"}, []string{"X-A"}, time.Hour, time.Unix(0, 0))
+		}
+		names := []string{"x-a"}
+		b.Run(map[int]string{1: "one-lock", numShards: "sharded"}[n], func(b *testing.B) {
+			b.ReportAllocs()
+			var next atomic.Int64
+			b.RunParallel(func(pb *testing.PB) {
+				i := int(next.Add(1) * 7919)
+				for pb.Next() {
+					c.Lookup(keys[i%len(keys)], "PUT", names, time.Unix(1, 0))
+					i++
+				}
+			})
+		})
+	}
+}
+
+// TestHashChain checks the chaining of records whose hashes collide, which
+// real keys hit only by chance.
+func TestHashChain(t *testing.T) {
+	s := &shard{recs: make(map[uint64]*record)}
+	recs := make([]*record, 4)
+	for i := range recs {
+		recs[i] = &record{key: triple{url: strconv.Itoa(i)}, hash: 42}
+		s.add(recs[i])
+	}
+	other := &record{key: triple{url: "other"}, hash: 7}
+	s.add(other)
+	for _, order := range [][]int{{2}, {3}, {0}, {1}} { // middle, head, tail, last
+		i := order[0]
+		s.del(recs[i])
+		recs[i] = nil
+		for j, r := range recs {
+			want := r
+			if got := s.find(42, triple{url: strconv.Itoa(j)}); got != want {
+				t.Errorf("after deleting record %d: find(record %d) = %p; want %p", i, j, got, want)
+			}
+		}
+		if s.find(7, other.key) != other {
+			t.Errorf("after deleting record %d: the record with another hash is lost", i)
+		}
+	}
+	if _, ok := s.recs[42]; ok || len(s.recs) != 1 {
+		t.Errorf("after deleting every colliding record: map holds %d hashes, 42 present %v; want 1, false", len(s.recs), ok)
 	}
 }

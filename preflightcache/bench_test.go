@@ -1,0 +1,151 @@
+package preflightcache_test
+
+import (
+	"strconv"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/corsfetch/corsfetch/preflightcache"
+)
+
+var (
+	benchMethods = []string{"PUT", "DELETE", "PATCH"}
+	benchHeaders = []string{"Content-Type", "X-Request-Id", "X-Api-Key", "Authorization"}
+	benchNeeded  = []string{"content-type", "x-api-key"}
+)
+
+// filled returns a cache holding n keys, each with benchMethods and
+// benchHeaders for an hour from t0.
+func filled(opts preflightcache.Options, n int) (*preflightcache.Cache, []preflightcache.Key) {
+	c := preflightcache.New(opts)
+	keys := make([]preflightcache.Key, n)
+	for i := range keys {
+		keys[i] = preflightcache.Key{
+			Partition: "https://top.example",
+			Origin:    "https://app.example",
+			URL:       "https://api.example/v1/items/" + strconv.Itoa(i),
+		}
+		c.Store(keys[i], benchMethods, benchHeaders, time.Hour, t0)
+	}
+	return c, keys
+}
+
+// TestLookupAllocs checks that look-ups allocate nothing, whatever they find.
+func TestLookupAllocs(t *testing.T) {
+	c, keys := filled(preflightcache.Options{}, 100)
+	k := keys[7]
+	later := t0.Add(2 * time.Hour)
+	for _, tc := range []struct {
+		desc   string
+		k      preflightcache.Key
+		method string
+		names  []string
+		now    time.Time
+		want   preflightcache.Outcome
+	}{
+		{"hit", k, "PATCH", benchNeeded, t0, preflightcache.Hit},
+		{"hit, headers only", k, "", benchNeeded, t0, preflightcache.Hit},
+		{"miss, unknown header", k, "PUT", []string{"x-unknown"}, t0, preflightcache.Miss},
+		{"miss, unknown key", preflightcache.Key{Origin: "https://x.example", URL: "https://y.example/"}, "PUT", nil, t0, preflightcache.Miss},
+		{"stale", k, "PUT", benchNeeded, later, preflightcache.Stale},
+	} {
+		var got preflightcache.Outcome
+		n := testing.AllocsPerRun(200, func() { got = c.Lookup(tc.k, tc.method, tc.names, tc.now) })
+		if got != tc.want || n != 0 {
+			t.Errorf("%s: Lookup = %v with %v allocations per call; want %v with 0", tc.desc, got, n, tc.want)
+		}
+		n = testing.AllocsPerRun(200, func() { c.Covers(tc.k, tc.method, tc.names, tc.now) })
+		if n != 0 {
+			t.Errorf("%s: Covers allocates %v times per call; want 0", tc.desc, n)
+		}
+	}
+	// Refreshing names a key already holds allocates nothing either.
+	if n := testing.AllocsPerRun(200, func() { c.Store(k, benchMethods, benchHeaders, time.Hour, t0) }); n != 0 {
+		t.Errorf("Store refreshing existing names allocates %v times per call; want 0", n)
+	}
+}
+
+func BenchmarkLookup(b *testing.B) {
+	c, keys := filled(preflightcache.Options{}, preflightcache.DefaultMaxKeys)
+	k := keys[17]
+	for _, bc := range []struct {
+		name   string
+		method string
+		names  []string
+		now    time.Time
+	}{
+		{"hit", "PATCH", benchNeeded, t0},
+		{"miss", "POST", benchNeeded, t0},
+		{"stale", "PATCH", benchNeeded, t0.Add(2 * time.Hour)},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				c.Lookup(k, bc.method, bc.names, bc.now)
+			}
+		})
+	}
+}
+
+func BenchmarkStore(b *testing.B) {
+	b.Run("refresh", func(b *testing.B) {
+		c, keys := filled(preflightcache.Options{}, preflightcache.DefaultMaxKeys)
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			c.Store(keys[i%len(keys)], benchMethods, benchHeaders, time.Hour, t0)
+			i++
+		}
+	})
+	b.Run("new-key-evicting", func(b *testing.B) {
+		c, _ := filled(preflightcache.Options{}, preflightcache.DefaultMaxKeys)
+		urls := make([]string, 1<<16)
+		for i := range urls {
+			urls[i] = "https://api.example/v2/" + strconv.Itoa(i)
+		}
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			k := preflightcache.Key{Origin: "https://app.example", URL: urls[i%len(urls)]}
+			c.Store(k, benchMethods, benchHeaders, time.Hour, t0)
+			i++
+		}
+	})
+}
+
+// BenchmarkLookupParallel measures hits from b.RunParallel goroutines; run
+// it with -cpu 1,2,N. "spread" has every goroutine walk its own order over
+// 1024 keys; "hot-key" has every goroutine hit the same key. The
+// single-lock baseline is BenchmarkShards, an internal benchmark.
+func BenchmarkLookupParallel(b *testing.B) {
+	c, keys := filled(preflightcache.Options{}, preflightcache.DefaultMaxKeys)
+	for _, bc := range []struct {
+		name string
+		c    *preflightcache.Cache
+		keys []preflightcache.Key
+		hot  bool
+	}{
+		{"spread", c, keys, false},
+		{"hot-key", c, keys, true},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			var next atomic.Uint64
+			b.ReportAllocs()
+			b.RunParallel(func(pb *testing.PB) {
+				i := int(next.Add(1) * 7919)
+				for pb.Next() {
+					k := &bc.keys[0]
+					if !bc.hot {
+						k = &bc.keys[i%len(bc.keys)]
+						i++
+					}
+					if bc.c.Lookup(*k, "PATCH", benchNeeded, t0) != preflightcache.Hit {
+						b.Error("miss")
+						return
+					}
+				}
+			})
+		})
+	}
+}

@@ -1,0 +1,5 @@
+//go:build race
+
+package preflightcache_test
+
+const raceEnabled = true
