@@ -201,7 +201,7 @@ func Record(ctx context.Context, b Browser, scenarios []Scenario, opts RecordOpt
 	rec = &Recording{Engine: b.Engine(), Version: version}
 	for i := range scenarios {
 		s := &scenarios[i]
-		un := untemplater(o, Prefix(s.ID))
+		un, vun := urlUntemplater(o, Prefix(s.ID)), valueUntemplater(o, Prefix(s.ID))
 		rn.mu.Lock()
 		outs := append([]Outcome(nil), rn.results[s.ID]...)
 		rn.mu.Unlock()
@@ -210,8 +210,8 @@ func Record(ctx context.Context, b Browser, scenarios []Scenario, opts RecordOpt
 		}
 		for j := range outs {
 			outs[j].URL = un.Replace(outs[j].URL)
-			outs[j].Body = un.Replace(outs[j].Body)
-			outs[j].Error = un.Replace(outs[j].Error)
+			outs[j].Body = vun.Replace(outs[j].Body)
+			outs[j].Error = vun.Replace(outs[j].Error)
 			if outs[j].Headers == nil {
 				outs[j].Headers = []string{}
 			}

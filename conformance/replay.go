@@ -21,6 +21,10 @@ type ReplayOptions struct {
 	// Parallel is how many scenarios run at the same time; 0 means 16.
 	// Calls inside one scenario always run in order.
 	Parallel int
+	// Server, if not nil, is a running server created with the same
+	// scenarios; Replay then uses it instead of starting its own (and does
+	// not close it).
+	Server *Server
 }
 
 // ScenarioResult is the replay of one scenario.
@@ -74,9 +78,9 @@ func (r *Report) Summary() string {
 	sort.Strings(names)
 	var b strings.Builder
 	for _, a := range names {
-		fmt.Fprintf(&b, "%-14s %3d/%-3d agree\n", a, areas[a].ok, areas[a].all)
+		fmt.Fprintf(&b, "%-16s %3d/%-3d agree\n", a, areas[a].ok, areas[a].all)
 	}
-	fmt.Fprintf(&b, "%-14s %3d/%-3d agree with %s (%s)\n", "total", total.ok, total.all, r.Engine, r.Version)
+	fmt.Fprintf(&b, "%-16s %3d/%-3d agree with %s (%s)\n", "total", total.ok, total.all, r.Engine, r.Version)
 	return b.String()
 }
 
@@ -99,11 +103,14 @@ func Replay(ctx context.Context, scenarios []Scenario, rec *Recording, newClient
 			run = append(run, &scenarios[i])
 		}
 	}
-	srv, err := NewServer(scenarios)
-	if err != nil {
-		return nil, err
+	srv := opts.Server
+	if srv == nil {
+		var err error
+		if srv, err = NewServer(scenarios); err != nil {
+			return nil, err
+		}
+		defer srv.Close()
 	}
-	defer srv.Close()
 	o := srv.Origins()
 	parallel := opts.Parallel
 	if parallel <= 0 {
@@ -127,7 +134,7 @@ func Replay(ctx context.Context, scenarios []Scenario, rec *Recording, newClient
 			defer func() { <-sem }()
 			client := newClient(o["A"], rec.Engine)
 			prefix := Prefix(s.ID)
-			un := untemplater(o, prefix)
+			un, vun := urlUntemplater(o, prefix), valueUntemplater(o, prefix)
 			got := RecordedScenario{ID: s.ID, Digest: s.Digest()}
 			for _, c := range s.Calls {
 				if !sleep(ctx, time.Duration(c.DelayMS)*time.Millisecond) {
@@ -137,7 +144,8 @@ func Replay(ctx context.Context, scenarios []Scenario, rec *Recording, newClient
 				out := client.Fetch(cctx, c.resolve(o, prefix))
 				cancel()
 				out.URL = un.Replace(out.URL)
-				out.Body = un.Replace(out.Body)
+				out.Body = vun.Replace(out.Body)
+				out.Error = vun.Replace(out.Error)
 				got.Outcomes = append(got.Outcomes, out)
 			}
 			got.Requests = srv.Requests(s.ID)

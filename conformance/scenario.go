@@ -356,9 +356,26 @@ func expandURL(s string, o Origins, prefix string) string {
 	return v
 }
 
-// untemplater turns concrete URLs and values of one scenario run back into
-// templates, the inverse of expandURL and expandValue.
-func untemplater(o Origins, prefix string) *strings.Replacer {
+// valueUntemplater turns concrete header values, queries and bodies of one
+// scenario run back into value templates, the inverse of expandValue:
+// "http://127.0.0.2:41234/s/x/r" becomes "{B}{S}/r".
+func valueUntemplater(o Origins, prefix string) *strings.Replacer {
+	var pairs []string
+	for _, n := range OriginNames {
+		pairs = append(pairs, o[n], "{"+n+"}")
+	}
+	for _, n := range OriginNames {
+		pairs = append(pairs, strings.TrimPrefix(o[n], "http://"), "{"+n+".host}")
+	}
+	pairs = append(pairs, prefix+"/", "{S}/")
+	return strings.NewReplacer(pairs...)
+}
+
+// urlUntemplater turns a concrete URL of one scenario run back into a URL
+// template, the inverse of expandURL: "http://127.0.0.2:41234/s/x/r" becomes
+// "{B}/r". URL fields only ever point into their scenario, so the shorter
+// form is not ambiguous there.
+func urlUntemplater(o Origins, prefix string) *strings.Replacer {
 	var pairs []string
 	// Longest patterns first: strings.Replacer tries pairs in argument order.
 	for _, n := range OriginNames {
@@ -373,6 +390,6 @@ func untemplater(o Origins, prefix string) *strings.Replacer {
 	for _, n := range OriginNames {
 		pairs = append(pairs, strings.TrimPrefix(o[n], "http://"), "{"+n+".host}")
 	}
-	pairs = append(pairs, prefix+"/", "{S}/", prefix, "{S}")
+	pairs = append(pairs, prefix+"/", "{S}/")
 	return strings.NewReplacer(pairs...)
 }

@@ -17,7 +17,8 @@ const maxLoggedBody = 1 << 20
 
 // LoggedRequest is one request as the scenario server received it. Strings
 // that carry the run's origins, hosts or the scenario prefix are stored as
-// templates ({B}, {B.host}, {S}), so logs of different runs compare equal.
+// value templates ({B}, {B.host}, {S}: "{B}{S}/r"), so logs of different runs
+// compare equal.
 type LoggedRequest struct {
 	// Origin is the name (A, P, B or C) of the origin the request reached.
 	Origin string `json:"origin"`
@@ -164,7 +165,7 @@ func (s *Server) handler(name string) http.Handler {
 		p = "/" + p
 		prefix := Prefix(id)
 		body, _ := io.ReadAll(io.LimitReader(r.Body, maxLoggedBody))
-		un := untemplater(s.origins, prefix)
+		un := valueUntemplater(s.origins, prefix)
 		h := http.Header{}
 		for k, vs := range r.Header {
 			for _, v := range vs {
@@ -202,16 +203,28 @@ func (s *Server) handler(name string) http.Handler {
 func writeAnswer(w http.ResponseWriter, a *Answer, name, p string, o Origins, prefix string, req http.Header) {
 	h := w.Header()
 	h["Date"] = nil
+	// A name goes out spelled as the scenario writes it, so that case rules
+	// can be exercised. net/http writes fields grouped by map key, so when
+	// one name is spelled in several ways the canonical spelling is used
+	// for all of them, which keeps the order of the repeats.
+	spelling := map[string]string{}
+	for _, f := range a.Headers {
+		c := textproto.CanonicalMIMEHeaderKey(f.Name)
+		if prev, ok := spelling[c]; ok && prev != f.Name {
+			spelling[c] = c
+		} else if !ok {
+			spelling[c] = f.Name
+		}
+	}
 	hasType := false
 	for _, f := range a.Headers {
 		v, ok := expandValue(f.Value, o, prefix, req)
 		if !ok {
 			continue
 		}
-		// The name is kept as written (no canonicalization), so the
-		// field goes out with the case the scenario gives.
-		h[f.Name] = append(h[f.Name], v)
-		if textproto.CanonicalMIMEHeaderKey(f.Name) == "Content-Type" {
+		c := textproto.CanonicalMIMEHeaderKey(f.Name)
+		h[spelling[c]] = append(h[spelling[c]], v)
+		if c == "Content-Type" {
 			hasType = true
 		}
 	}

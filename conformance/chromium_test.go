@@ -1,0 +1,129 @@
+//go:build unix
+
+package conformance
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// fakeChromium writes a shell script that behaves like the chromium command
+// as far as the recorder cares: it prints a version, or records its
+// arguments, starts a child process and waits.
+func fakeChromium(t *testing.T) (binary, dir string) {
+	t.Helper()
+	dir = t.TempDir()
+	binary = filepath.Join(dir, "chromium")
+	script := `#!/bin/sh
+if [ "$1" = "--version" ]; then
+	echo "noise from the launcher" >&2
+	echo "Chromium 999.0.1 built on Test"
+	exit 0
+fi
+printf '%s\n' "$@" > "` + dir + `/args"
+sleep 300 &
+echo $! > "` + dir + `/child"
+wait
+`
+	if err := os.WriteFile(binary, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return binary, dir
+}
+
+// waitFile waits for a file the script writes.
+func waitFile(t *testing.T, path string) string {
+	t.Helper()
+	for range 200 {
+		if b, err := os.ReadFile(path); err == nil && len(b) > 0 && b[len(b)-1] == '\n' {
+			return string(b)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("%s never written", path)
+	return ""
+}
+
+func TestChromiumVersion(t *testing.T) {
+	binary, _ := fakeChromium(t)
+	got, err := Chromium{Binary: binary}.Version(t.Context())
+	if err != nil || got != "Chromium 999.0.1 built on Test" {
+		t.Errorf("Version() = %q, %v; want the version line", got, err)
+	}
+	if _, err := (Chromium{Binary: filepath.Join(t.TempDir(), "missing")}).Version(t.Context()); err == nil {
+		t.Error("Version() of a missing binary succeeded")
+	}
+}
+
+func TestChromiumSessionStopKillsGroup(t *testing.T) {
+	binary, dir := fakeChromium(t)
+	sess, err := Chromium{Binary: binary, Args: []string{"--extra"}}.Open(t.Context(), "http://127.0.0.1:1/runner/page")
+	if err != nil {
+		t.Fatal(err)
+	}
+	args := strings.Split(strings.TrimSpace(waitFile(t, filepath.Join(dir, "args"))), "\n")
+	child, err := strconv.Atoi(strings.TrimSpace(waitFile(t, filepath.Join(dir, "child"))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, flag := range append(chromiumFlags, "--extra") {
+		if !contains(args, flag) {
+			t.Errorf("flag %s not passed; args = %q", flag, args)
+		}
+	}
+	if args[len(args)-1] != "http://127.0.0.1:1/runner/page" {
+		t.Errorf("last argument = %q; want the page URL", args[len(args)-1])
+	}
+	var profile string
+	for _, a := range args {
+		if p, ok := strings.CutPrefix(a, "--user-data-dir="); ok {
+			profile = p
+		}
+	}
+	if _, err := os.Stat(profile); err != nil {
+		t.Errorf("profile directory %q: %v", profile, err)
+	}
+	select {
+	case <-sess.Exited():
+		t.Fatal("browser exited by itself")
+	default:
+	}
+	if err := sess.Stop(); err != nil {
+		t.Errorf("Stop() = %v", err)
+	}
+	if err := sess.Stop(); err != nil {
+		t.Errorf("second Stop() = %v; want nil", err)
+	}
+	<-sess.Exited()
+	// The child was in the browser's process group, so it is gone too
+	// (a zombie of init at worst, which signal 0 cannot tell apart; give
+	// it a moment to be reaped).
+	gone := false
+	for range 100 {
+		if err := syscall.Kill(child, 0); err == syscall.ESRCH {
+			gone = true
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if !gone {
+		t.Errorf("child process %d survived Stop", child)
+	}
+	if _, err := os.Stat(profile); !os.IsNotExist(err) {
+		t.Errorf("profile directory left behind: %v", err)
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

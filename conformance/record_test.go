@@ -1,0 +1,233 @@
+package conformance
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// fakeBrowser stands in for a real browser: its "page" is Go code that
+// speaks the runner page's protocol.
+type fakeBrowser struct {
+	versionErr error
+	// page plays the runner page; nil means a page that does nothing.
+	page func(ctx context.Context, pageURL string)
+	// exit makes the browser exit by itself right after starting.
+	exit bool
+
+	mu       sync.Mutex
+	sessions []*fakeSession
+}
+
+func (b *fakeBrowser) Engine() string { return "fake" }
+
+func (b *fakeBrowser) Version(context.Context) (string, error) {
+	return "Fake 1.0", b.versionErr
+}
+
+func (b *fakeBrowser) Open(ctx context.Context, pageURL string) (Session, error) {
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &fakeSession{exited: make(chan struct{}), cancel: cancel}
+	b.mu.Lock()
+	b.sessions = append(b.sessions, s)
+	b.mu.Unlock()
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		if b.exit {
+			close(s.exited)
+			return
+		}
+		if b.page != nil {
+			b.page(ctx, pageURL)
+		}
+	}()
+	return s, nil
+}
+
+type fakeSession struct {
+	exited chan struct{}
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+
+	mu    sync.Mutex
+	stops int
+}
+
+func (s *fakeSession) Exited() <-chan struct{} { return s.exited }
+
+func (s *fakeSession) Stop() error {
+	s.cancel()
+	s.wg.Wait()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.stops++
+	return nil
+}
+
+// stoppedOnce reports whether every session was stopped exactly once.
+func (b *fakeBrowser) stoppedOnce(t *testing.T) {
+	t.Helper()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if len(b.sessions) == 0 {
+		t.Error("browser never opened")
+	}
+	for i, s := range b.sessions {
+		s.mu.Lock()
+		if s.stops != 1 {
+			t.Errorf("session %d stopped %d times; want 1", i, s.stops)
+		}
+		s.mu.Unlock()
+	}
+}
+
+// playPage fetches the scenario list and, for every call, sends the request
+// with a plain Go client and reports its status; extra adds outcomes.
+func playPage(extra int) func(ctx context.Context, pageURL string) {
+	return func(ctx context.Context, pageURL string) {
+		base := strings.TrimSuffix(pageURL, "/runner/page")
+		get := func(u string) []byte {
+			req, _ := http.NewRequestWithContext(ctx, "GET", u, nil)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				return nil
+			}
+			defer resp.Body.Close()
+			b, _ := io.ReadAll(resp.Body)
+			return b
+		}
+		if !bytes.Contains(get(pageURL), []byte("/runner/result")) {
+			return
+		}
+		var list struct {
+			Parallel  int            `json:"parallel"`
+			Scenarios []pageScenario `json:"scenarios"`
+		}
+		if err := json.Unmarshal(get(base+"/runner/scenarios"), &list); err != nil {
+			return
+		}
+		for _, s := range list.Scenarios {
+			res := pageResult{ID: s.ID}
+			for _, c := range s.Calls {
+				method, _ := c.Init["method"].(string)
+				if method == "" {
+					method = "GET"
+				}
+				req, _ := http.NewRequestWithContext(ctx, method, c.URL, nil)
+				resp, err := http.DefaultTransport.RoundTrip(req)
+				if err != nil {
+					return
+				}
+				resp.Body.Close()
+				res.Outcomes = append(res.Outcomes, Outcome{Type: "cors", Status: resp.StatusCode, URL: c.URL, Body: base + "/x"})
+			}
+			for range extra {
+				res.Outcomes = append(res.Outcomes, Outcome{TypeError: true})
+			}
+			b, _ := json.Marshal(res)
+			req, _ := http.NewRequestWithContext(ctx, "POST", base+"/runner/result", bytes.NewReader(b))
+			if resp, err := http.DefaultClient.Do(req); err == nil {
+				resp.Body.Close()
+			}
+		}
+	}
+}
+
+func recordScenarios() []Scenario {
+	return []Scenario{
+		{ID: "r2", Area: "t", Desc: "d", Reason: "r", Calls: []CallSpec{{URL: "{B}/r"}, {URL: "{C}/x", Method: "PUT"}}, Routes: []Route{{At: "{B}/r"}}},
+		{ID: "r1", Area: "t", Desc: "d", Reason: "r", Calls: []CallSpec{{URL: "{P}/r", DelayMS: 1}}, Routes: []Route{{At: "{P}/r", Response: Answer{Status: 202}}}},
+	}
+}
+
+func TestRecord(t *testing.T) {
+	b := &fakeBrowser{page: playPage(0)}
+	rec, err := Record(t.Context(), b, recordScenarios(), RecordOptions{Timeout: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.stoppedOnce(t)
+	if rec.Engine != "fake" || rec.Version != "Fake 1.0" {
+		t.Errorf("engine, version = %q, %q", rec.Engine, rec.Version)
+	}
+	if len(rec.Scenarios) != 2 || rec.Scenarios[0].ID != "r1" {
+		t.Fatalf("scenarios = %+v; want r1, r2 in order", rec.Scenarios)
+	}
+	r1, r2 := rec.Scenarios[0], rec.Scenarios[1]
+	if r1.Outcomes[0].Status != 202 || r1.Outcomes[0].URL != "{P}/r" || r1.Outcomes[0].Body != "{A}/x" {
+		t.Errorf("r1 outcome = %+v; want status 202, URL {P}/r and the body untemplated", r1.Outcomes[0])
+	}
+	if len(r2.Outcomes) != 2 || r2.Outcomes[1].Status != 404 || r2.Outcomes[1].URL != "{C}/x" {
+		t.Errorf("r2 outcomes = %+v", r2.Outcomes)
+	}
+	if len(r2.Requests) != 2 || r2.Requests[0].Origin != "B" || r2.Requests[1].Method != "PUT" || r2.Requests[1].Origin != "C" {
+		t.Errorf("r2 requests = %+v; want GET on B then PUT on C", r2.Requests)
+	}
+	for _, s := range rec.Scenarios {
+		for _, o := range s.Outcomes {
+			if o.Headers == nil {
+				t.Errorf("%s: nil header list; recordings store []", s.ID)
+			}
+		}
+	}
+}
+
+func TestRecordFailures(t *testing.T) {
+	tests := []struct {
+		desc, spec, reason string
+		browser            *fakeBrowser
+		timeout            time.Duration
+		wantErr            string
+		wantOpened         bool
+	}{
+		{desc: "version fails", reason: "no version, no recording", browser: &fakeBrowser{versionErr: errors.New("no binary")}, wantErr: "no binary"},
+		{desc: "browser exits", reason: "a crashed browser ends the run at once", browser: &fakeBrowser{exit: true}, wantErr: "exited", wantOpened: true},
+		{desc: "page hangs", reason: "the timeout names what is missing", browser: &fakeBrowser{}, timeout: 100 * time.Millisecond, wantErr: "missing: r1 r2", wantOpened: true},
+		{desc: "wrong outcome count", reason: "a page that reports too many outcomes is wrong", browser: &fakeBrowser{page: playPage(1)}, wantErr: "outcomes for", wantOpened: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.desc, func(t *testing.T) {
+			timeout := tt.timeout
+			if timeout == 0 {
+				timeout = 10 * time.Second
+			}
+			_, err := Record(t.Context(), tt.browser, recordScenarios(), RecordOptions{Timeout: timeout})
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("Record() error = %v; want one mentioning %q (%s)", err, tt.wantErr, tt.reason)
+			}
+			if tt.wantOpened {
+				tt.browser.stoppedOnce(t)
+			} else if len(tt.browser.sessions) != 0 {
+				t.Errorf("browser opened although %s", tt.reason)
+			}
+		})
+	}
+}
+
+func TestCallInit(t *testing.T) {
+	c := CallSpec{URL: "{B}/r", Method: "patch", Headers: []Field{{"X-A", "1"}, {"X-A", "{A}"}}, Body: strp(""), Mode: "no-cors", Cache: "reload"}
+	got := c.init(testOrigins, "/s/x")
+	b, _ := json.Marshal(got)
+	want := `{"body":"","cache":"reload","headers":[["X-A","1"],["X-A","http://127.0.0.1:40001"]],"method":"patch","mode":"no-cors"}`
+	if string(b) != want {
+		t.Errorf("init = %s; want %s (given members only, repeats kept)", b, want)
+	}
+	if b, _ := json.Marshal(CallSpec{URL: "{B}/r"}.init(testOrigins, "/s/x")); string(b) != "{}" {
+		t.Errorf("init of a bare call = %s; want {} so that fetch() applies its defaults", b)
+	}
+	call := c.resolve(testOrigins, "/s/x")
+	if call.URL != "http://127.0.0.2:40003/s/x/r" || call.Method != "patch" || call.Credentials != "same-origin" || call.Redirect != "follow" || call.Mode != "no-cors" {
+		t.Errorf("resolve = %+v", call)
+	}
+	if got := (CallSpec{URL: "{B}/r"}).resolve(testOrigins, "/s/x"); got.Method != "GET" || got.Mode != "cors" || got.Cache != "default" {
+		t.Errorf("resolve of a bare call = %+v; want fetch()'s defaults", got)
+	}
+}

@@ -1,0 +1,232 @@
+package conformance
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// naiveClient is a Client with no CORS at all: a plain Go HTTP client that
+// sends every header it is given, follows redirects the net/http way and
+// shows everything it receives. The runner must report it as different from
+// the browser wherever the browser blocks.
+type naiveClient struct{}
+
+func (naiveClient) Fetch(ctx context.Context, call Call) Outcome {
+	var body io.Reader
+	if call.Body != nil {
+		body = strings.NewReader(*call.Body)
+	}
+	req, err := http.NewRequestWithContext(ctx, call.Method, call.URL, body)
+	if err != nil {
+		return Outcome{TypeError: true, Error: err.Error()}
+	}
+	for _, f := range call.FetchHeader() {
+		req.Header.Add(f.Name, f.Value)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return Outcome{TypeError: true, Error: err.Error()}
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return Outcome{TypeError: true, Error: err.Error()}
+	}
+	names := []string{}
+	for k := range resp.Header {
+		names = append(names, strings.ToLower(k))
+	}
+	sort.Strings(names)
+	return Outcome{
+		Type: "basic", Status: resp.StatusCode, Headers: names, Body: string(b),
+		Redirected: resp.Request.URL.String() != call.URL, URL: resp.Request.URL.String(),
+	}
+}
+
+func noDelay(s *Scenario) bool { return totalDelay(s) == 0 }
+
+// TestReplayReportsNaiveClient is the harness test that can fail: a client
+// without CORS must be reported wherever the recorded browser rejected a call
+// that the naive client completed.
+func TestReplayReportsNaiveClient(t *testing.T) {
+	scenarios, err := Corpus()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := StoredRecording("chromium")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Replay(t.Context(), scenarios, rec, func(string, string) Client { return naiveClient{} }, ReplayOptions{Filter: noDelay})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Differences()) == 0 {
+		t.Fatal("replay of a client without CORS reported no difference")
+	}
+	blocked := 0
+	for _, res := range rep.Results {
+		want := rec.Scenario(res.ID)
+		for i, o := range want.Outcomes {
+			if !o.TypeError || i >= len(res.Run.Outcomes) || res.Run.Outcomes[i].TypeError {
+				continue
+			}
+			blocked++
+			where := fmt.Sprintf("call %d", i+1)
+			found := false
+			for _, d := range res.Differences {
+				if d.Where == where && d.Field == "result" && d.Want == "TypeError" {
+					found = true
+				}
+			}
+			if !found {
+				t.Errorf("%s %s: the browser rejected, the naive client resolved, and no difference was reported", res.ID, where)
+			}
+		}
+	}
+	if blocked == 0 {
+		t.Error("no scenario where the browser blocks and the naive client does not; the test proves nothing")
+	}
+	var areas []string
+	for _, line := range strings.Split(strings.TrimSpace(rep.Summary()), "\n") {
+		areas = append(areas, strings.Fields(line)[0])
+	}
+	if areas[len(areas)-1] != "total" || len(areas) < 3 {
+		t.Errorf("summary areas = %v; want one line per area and a total", areas)
+	}
+	t.Logf("naive client: %d differences, %d blocked calls reported\n%s", len(rep.Differences()), blocked, rep.Summary())
+}
+
+// oracleClient replays the browser: on a scenario's first call it sends the
+// recorded requests to the server exactly as they were logged, and it returns
+// the recorded outcomes. The runner must report no difference for it, which
+// checks the whole path (templating with new ports, logging, comparing)
+// against false alarms.
+type oracleClient struct {
+	t        *testing.T
+	rec      *RecordedScenario
+	origins  Origins
+	prefix   string
+	mu       sync.Mutex
+	nextCall int
+}
+
+func (c *oracleClient) Fetch(ctx context.Context, call Call) Outcome {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.nextCall == 0 {
+		for _, r := range c.rec.Requests {
+			c.send(ctx, r)
+		}
+	}
+	o := c.rec.Outcomes[c.nextCall]
+	c.nextCall++
+	if o.URL != "" {
+		o.URL = expandURL(o.URL, c.origins, c.prefix)
+	}
+	o.Body, _ = expandValue(o.Body, c.origins, c.prefix, nil)
+	return o
+}
+
+func (c *oracleClient) send(ctx context.Context, r LoggedRequest) {
+	u := c.origins[r.Origin] + c.prefix + r.Path
+	if r.Query != "" {
+		q, _ := expandValue(r.Query, c.origins, c.prefix, nil)
+		u += "?" + q
+	}
+	req, err := http.NewRequestWithContext(ctx, r.Method, u, strings.NewReader(r.Body))
+	if err != nil {
+		c.t.Errorf("%s: %v", c.rec.ID, err)
+		return
+	}
+	if r.Body == "" {
+		req.Body = nil
+		req.ContentLength = 0
+	}
+	for k, vs := range r.Header {
+		for _, v := range vs {
+			v, _ = expandValue(v, c.origins, c.prefix, nil)
+			req.Header[k] = append(req.Header[k], isomorphicEncode(v))
+		}
+	}
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		c.t.Errorf("%s: %v", c.rec.ID, err)
+		return
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+}
+
+// isomorphicEncode is the inverse of isomorphicDecode for code points up to
+// U+00FF.
+func isomorphicEncode(s string) string {
+	b := make([]byte, 0, len(s))
+	for _, r := range s {
+		b = append(b, byte(r))
+	}
+	return string(b)
+}
+
+func TestReplayOracleAgrees(t *testing.T) {
+	scenarios, err := Corpus()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := StoredRecording("chromium")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := NewServer(scenarios)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	// NewClient does not say which scenario it is for; the oracle finds out
+	// from the first call's URL.
+	newClient := func(page, engine string) Client {
+		if engine != "chromium" || page != srv.Origins()["A"] {
+			t.Errorf("NewClient(%q, %q); want A's origin and chromium", page, engine)
+		}
+		return &lazyOracle{t: t, rec: rec, origins: srv.Origins()}
+	}
+	rep, err := Replay(t.Context(), scenarios, rec, newClient, ReplayOptions{Filter: noDelay, Server: srv})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range rep.Differences() {
+		t.Error(d)
+	}
+	if len(rep.Results) < 200 {
+		t.Errorf("replayed %d scenarios; want the whole corpus without delays", len(rep.Results))
+	}
+}
+
+// lazyOracle binds to its scenario on the first call.
+type lazyOracle struct {
+	t       *testing.T
+	rec     *Recording
+	origins Origins
+	o       *oracleClient
+}
+
+func (l *lazyOracle) Fetch(ctx context.Context, call Call) Outcome {
+	if l.o == nil {
+		// The scenario id is the path segment after /s/ in any call URL.
+		_, rest, _ := strings.Cut(call.URL, "/s/")
+		id, _, _ := strings.Cut(rest, "/")
+		rs := l.rec.Scenario(id)
+		if rs == nil {
+			l.t.Errorf("no recording for %q (URL %s)", id, call.URL)
+			return Outcome{TypeError: true}
+		}
+		l.o = &oracleClient{t: l.t, rec: rs, origins: l.origins, prefix: Prefix(id)}
+	}
+	return l.o.Fetch(ctx, call)
+}

@@ -1,0 +1,213 @@
+package conformance
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+var testOrigins = Origins{
+	"A": "http://127.0.0.1:40001",
+	"P": "http://127.0.0.1:40002",
+	"B": "http://127.0.0.2:40003",
+	"C": "http://127.0.0.3:40004",
+}
+
+func TestExpandValue(t *testing.T) {
+	req := http.Header{"Origin": {"http://127.0.0.1:40001"}, "X-Allow": {"a", "b"}}
+	tests := []struct {
+		desc, spec, reason string
+		in                 string
+		req                http.Header
+		want               string
+		wantOK             bool
+	}{
+		{desc: "origin", reason: "{B} is B's serialized origin", in: "{B}", want: "http://127.0.0.2:40003", wantOK: true},
+		{desc: "host", reason: "{P.host} is host:port without scheme", in: "http://u@{P.host}/x", want: "http://u@127.0.0.1:40002/x", wantOK: true},
+		{desc: "prefix", reason: "{S} is the scenario prefix", in: "c=1; Path={S}", want: "c=1; Path=/s/x", wantOK: true},
+		{desc: "no prefix after origin", reason: "values never get the prefix inserted", in: "{A}/", want: "http://127.0.0.1:40001/", wantOK: true},
+		{desc: "echo origin", reason: "{origin} echoes the request's Origin", in: "{origin}", req: req, want: "http://127.0.0.1:40001", wantOK: true},
+		{desc: "echo missing", reason: "an echo of an absent field drops the field", in: "{acrm}", req: req, want: "", wantOK: false},
+		{desc: "echo any field", reason: "{req:Name} joins repeated values like get", in: "{req:x-allow}", req: req, want: "a, b", wantOK: true},
+		{desc: "unknown token", reason: "other braces are literal (JSON bodies)", in: `{"a":{Z}}`, want: `{"a":{Z}}`, wantOK: true},
+		{desc: "unclosed brace", reason: "an unclosed brace is literal", in: "x{B", want: "x{B", wantOK: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.desc, func(t *testing.T) {
+			got, ok := expandValue(tt.in, testOrigins, "/s/x", tt.req)
+			if got != tt.want || ok != tt.wantOK {
+				t.Errorf("expandValue(%q) = %q, %v; want %q, %v (%s)", tt.in, got, ok, tt.want, tt.wantOK, tt.reason)
+			}
+		})
+	}
+}
+
+func TestExpandURL(t *testing.T) {
+	tests := []struct {
+		desc, spec, reason string
+		in, want           string
+	}{
+		{desc: "route", reason: "{X}/path names a route of the scenario", in: "{B}/r?q=1#f", want: "http://127.0.0.2:40003/s/x/r?q=1#f"},
+		{desc: "host form", reason: "userinfo URLs use {X.host}", in: "http://u:p@{C.host}/r", want: "http://u:p@127.0.0.3:40004/s/x/r"},
+		{desc: "relative", reason: "relative references are left alone", in: "r2", want: "r2"},
+		{desc: "other scheme", reason: "non-HTTP targets are literal", in: "data:text/plain,hi", want: "data:text/plain,hi"},
+		{desc: "bare origin", reason: "an origin not followed by / gets no prefix", in: "{A}", want: "http://127.0.0.1:40001"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.desc, func(t *testing.T) {
+			if got := expandURL(tt.in, testOrigins, "/s/x"); got != tt.want {
+				t.Errorf("expandURL(%q) = %q; want %q (%s)", tt.in, got, tt.want, tt.reason)
+			}
+		})
+	}
+}
+
+func TestUntemplate(t *testing.T) {
+	tests := []struct {
+		desc, spec, reason string
+		url                bool
+		in, want           string
+	}{
+		{desc: "url into scenario", reason: "inverse of expandURL", url: true, in: "http://127.0.0.2:40003/s/x/r", want: "{B}/r"},
+		{desc: "url host form", reason: "inverse of expandURL for userinfo", url: true, in: "http://u@127.0.0.3:40004/s/x/r", want: "http://u@{C.host}/r"},
+		{desc: "same host, other port", reason: "A and P share a host; ports tell them apart", url: true, in: "http://127.0.0.1:40002/s/x/r", want: "{P}/r"},
+		{desc: "value with path", reason: "values keep the prefix explicit", in: "http://127.0.0.2:40003/s/x/r", want: "{B}{S}/r"},
+		{desc: "value origin root", reason: "a Referer of the origin's root stays distinct from a route", in: "http://127.0.0.1:40001/", want: "{A}/"},
+		{desc: "value null", reason: "nothing to replace", in: "null", want: "null"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.desc, func(t *testing.T) {
+			r := valueUntemplater(testOrigins, "/s/x")
+			if tt.url {
+				r = urlUntemplater(testOrigins, "/s/x")
+			}
+			if got := r.Replace(tt.in); got != tt.want {
+				t.Errorf("untemplate(%q) = %q; want %q (%s)", tt.in, got, tt.want, tt.reason)
+			}
+		})
+	}
+	// Round trip: expanding then untemplating gives back the template.
+	for _, tmpl := range []string{"{B}/r", "{A}/r2?x=1", "http://u:p@{C.host}/r"} {
+		if got := urlUntemplater(testOrigins, "/s/x").Replace(expandURL(tmpl, testOrigins, "/s/x")); got != tmpl {
+			t.Errorf("round trip of %q gave %q", tmpl, got)
+		}
+	}
+}
+
+func validScenario() Scenario {
+	return Scenario{
+		ID: "x-1", Area: "simple", Desc: "d", Reason: "r",
+		Calls:  []CallSpec{{URL: "{B}/r"}},
+		Routes: []Route{{At: "{B}/r"}},
+	}
+}
+
+func TestValidate(t *testing.T) {
+	tests := []struct {
+		desc, spec, reason string
+		edit               func(*Scenario)
+		wantErr            string // "" means valid
+	}{
+		{desc: "valid", reason: "the base scenario is valid", edit: func(*Scenario) {}},
+		{desc: "bad id", reason: "ids become path segments", edit: func(s *Scenario) { s.ID = "Bad_ID" }, wantErr: "id"},
+		{desc: "no area", reason: "the summary groups by area", edit: func(s *Scenario) { s.Area = "" }, wantErr: "area"},
+		{desc: "no reason", reason: "every scenario says why it exists", edit: func(s *Scenario) { s.Reason = "" }, wantErr: "reason"},
+		{desc: "no calls", reason: "a scenario must do something", edit: func(s *Scenario) { s.Calls = nil }, wantErr: "no calls"},
+		{desc: "route without origin", reason: "routes live on one of the four origins", edit: func(s *Scenario) { s.Routes[0].At = "/r" }, wantErr: "must start with"},
+		{desc: "route with query", reason: "routes match paths only", edit: func(s *Scenario) { s.Routes[0].At = "{B}/r?x" }, wantErr: "no query"},
+		{desc: "duplicate route", reason: "one answer per path", edit: func(s *Scenario) { s.Routes = append(s.Routes, Route{At: "{B}/r"}) }, wantErr: "twice"},
+		{desc: "bad status", reason: "Go cannot send a final 1xx", edit: func(s *Scenario) { s.Routes[0].Response.Status = 101 }, wantErr: "status"},
+		{desc: "bad header name", reason: "the server must be able to send it", edit: func(s *Scenario) { s.Routes[0].Response.Headers = []Field{{"X Y", "1"}} }, wantErr: "cannot be sent"},
+		{desc: "bad mode", reason: "only fetch()'s enum values", edit: func(s *Scenario) { s.Calls[0].Mode = "navigate" }, wantErr: "mode"},
+		{desc: "bad delay", reason: "delays are bounded", edit: func(s *Scenario) { s.Calls[0].DelayMS = -1 }, wantErr: "delay_ms"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.desc, func(t *testing.T) {
+			s := validScenario()
+			tt.edit(&s)
+			err := s.Validate()
+			switch {
+			case tt.wantErr == "" && err != nil:
+				t.Errorf("Validate() = %v; want nil (%s)", err, tt.reason)
+			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
+				t.Errorf("Validate() = %v; want an error mentioning %q (%s)", err, tt.wantErr, tt.reason)
+			}
+		})
+	}
+}
+
+func TestLoadScenarios(t *testing.T) {
+	const one = `[{"id": "a", "area": "x", "desc": "d", "reason": "r", "calls": [{"url": "{B}/r"}], "routes": []}]`
+	tests := []struct {
+		desc, spec, reason string
+		files              map[string]string
+		wantErr            string
+		wantIDs            string
+	}{
+		{desc: "two files", reason: "files are merged and sorted by id",
+			files:   map[string]string{"d/1.json": strings.Replace(one, `"a"`, `"b"`, 1), "d/2.json": one},
+			wantIDs: "a,b"},
+		{desc: "duplicate id", reason: "ids are unique across files", files: map[string]string{"d/1.json": one, "d/2.json": one}, wantErr: "already used"},
+		{desc: "unknown field", reason: "typos in field names are caught", files: map[string]string{"d/1.json": strings.Replace(one, `"desc"`, `"descr"`, 1)}, wantErr: "unknown field"},
+		{desc: "bad field shape", reason: "header fields are pairs", files: map[string]string{"d/1.json": strings.Replace(one, `{"url": "{B}/r"}`, `{"url": "{B}/r", "headers": [["X"]]}`, 1)}, wantErr: "[name, value]"},
+		{desc: "no files", reason: "an empty corpus is an error", files: map[string]string{"other/1.json": one}, wantErr: "no scenario files"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.desc, func(t *testing.T) {
+			fsys := fstest.MapFS{}
+			for name, body := range tt.files {
+				fsys[name] = &fstest.MapFile{Data: []byte(body)}
+			}
+			got, err := LoadScenarios(fsys, "d")
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("LoadScenarios() error = %v; want one mentioning %q (%s)", err, tt.wantErr, tt.reason)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []string
+			for _, s := range got {
+				ids = append(ids, s.ID)
+			}
+			if strings.Join(ids, ",") != tt.wantIDs {
+				t.Errorf("ids = %v; want %s (%s)", ids, tt.wantIDs, tt.reason)
+			}
+		})
+	}
+}
+
+// TestCorpusMatchesRecording checks that the built-in corpus loads and that
+// the stored Chromium recording covers exactly the current version of every
+// scenario: editing a scenario without re-recording fails here.
+func TestCorpusMatchesRecording(t *testing.T) {
+	scenarios, err := Corpus()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(scenarios) < 200 {
+		t.Errorf("corpus has %d scenarios; issue 3 asks for at least 200", len(scenarios))
+	}
+	rec, err := StoredRecording("chromium")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rec.Scenarios) != len(scenarios) {
+		t.Errorf("recording has %d scenarios, corpus %d", len(rec.Scenarios), len(scenarios))
+	}
+	for i := range scenarios {
+		s := &scenarios[i]
+		r := rec.Scenario(s.ID)
+		switch {
+		case r == nil:
+			t.Errorf("scenario %s is not recorded; re-record (see README.md)", s.ID)
+		case r.Digest != s.Digest():
+			t.Errorf("scenario %s changed since it was recorded; re-record (see README.md)", s.ID)
+		case len(r.Outcomes) != len(s.Calls):
+			t.Errorf("scenario %s: %d outcomes for %d calls", s.ID, len(r.Outcomes), len(s.Calls))
+		}
+	}
+}

@@ -1,0 +1,183 @@
+package conformance
+
+import (
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func strp(s string) *string { return &s }
+
+func serverScenario() Scenario {
+	return Scenario{
+		ID: "srv", Area: "test", Desc: "d", Reason: "r",
+		Calls: []CallSpec{{URL: "{B}/r"}},
+		Routes: []Route{
+			{
+				At: "{B}/r",
+				Preflight: &Answer{Status: 204, Headers: []Field{
+					{"Access-Control-Allow-Origin", "{origin}"},
+					{"Access-Control-Allow-Methods", "{acrm}"},
+				}},
+				Response: Answer{Status: 201, Headers: []Field{
+					{"X-Rep", "1"}, {"x-rep", "2"}, {"X-Rep", "3"},
+					{"Access-Control-Allow-Origin", "{origin}"},
+					{"Set-Cookie", "c=1; Path={S}"},
+				}, Location: "{C}/next"},
+			},
+			{At: "{A}/body", Response: Answer{Body: strp("custom"), Headers: []Field{{"content-type", "text/x"}}}},
+		},
+	}
+}
+
+// roundTrip sends one request without following redirects.
+func roundTrip(t *testing.T, method, u string, h http.Header, body string) *http.Response {
+	t.Helper()
+	req, err := http.NewRequest(method, u, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, vs := range h {
+		req.Header[k] = vs
+	}
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { resp.Body.Close() })
+	return resp
+}
+
+func TestServer(t *testing.T) {
+	srv, err := NewServer([]Scenario{serverScenario()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	o := srv.Origins()
+	for name, host := range map[string]string{"A": "127.0.0.1", "P": "127.0.0.1", "B": "127.0.0.2", "C": "127.0.0.3"} {
+		u, err := url.Parse(o[name])
+		if err != nil || u.Hostname() != host {
+			t.Errorf("origin %s = %q; want host %s", name, o[name], host)
+		}
+	}
+	if o["A"] == o["P"] {
+		t.Errorf("A and P share the origin %s", o["A"])
+	}
+	page := o["A"]
+
+	t.Run("response", func(t *testing.T) {
+		resp := roundTrip(t, "GET", o["B"]+"/s/srv/r?q=1", http.Header{"Origin": {page}, "X-Custom": {"a"}}, "")
+		if resp.StatusCode != 201 {
+			t.Errorf("status = %d; want 201 (the configured status)", resp.StatusCode)
+		}
+		if got := resp.Header.Values("X-Rep"); !cmp.Equal(got, []string{"1", "2", "3"}) {
+			t.Errorf("X-Rep = %q; want repeats in order", got)
+		}
+		if got := resp.Header.Get("Access-Control-Allow-Origin"); got != page {
+			t.Errorf("ACAO = %q; want the echoed Origin %q", got, page)
+		}
+		if got := resp.Header.Get("Location"); got != o["C"]+"/s/srv/next" {
+			t.Errorf("Location = %q; want C's route", got)
+		}
+		if got := resp.Header.Get("Set-Cookie"); got != "c=1; Path=/s/srv" {
+			t.Errorf("Set-Cookie = %q; want the prefix in Path", got)
+		}
+		for _, name := range []string{"Date", "Content-Type"} {
+			if _, ok := resp.Header[name]; ok {
+				t.Errorf("%s present; the server adds no fields of its own", name)
+			}
+		}
+		if b, _ := io.ReadAll(resp.Body); string(b) != "B /r" {
+			t.Errorf("body = %q; want the default body %q", b, "B /r")
+		}
+	})
+	t.Run("echo of an absent Origin", func(t *testing.T) {
+		resp := roundTrip(t, "GET", o["B"]+"/s/srv/r", nil, "")
+		if _, ok := resp.Header["Access-Control-Allow-Origin"]; ok {
+			t.Errorf("ACAO sent although the request had no Origin")
+		}
+	})
+	t.Run("preflight", func(t *testing.T) {
+		resp := roundTrip(t, "OPTIONS", o["B"]+"/s/srv/r", http.Header{"Origin": {page}, "Access-Control-Request-Method": {"PUT"}}, "")
+		if resp.StatusCode != 204 || resp.Header.Get("Access-Control-Allow-Methods") != "PUT" {
+			t.Errorf("preflight = %d %q; want the preflight answer 204 echoing PUT", resp.StatusCode, resp.Header.Get("Access-Control-Allow-Methods"))
+		}
+		plain := roundTrip(t, "OPTIONS", o["B"]+"/s/srv/r", nil, "")
+		if plain.StatusCode != 201 {
+			t.Errorf("OPTIONS without ACRM = %d; want the normal response 201", plain.StatusCode)
+		}
+	})
+	t.Run("custom body and lower-case name", func(t *testing.T) {
+		resp := roundTrip(t, "GET", o["A"]+"/s/srv/body", nil, "")
+		b, _ := io.ReadAll(resp.Body)
+		if string(b) != "custom" || resp.Header.Values("Content-Type")[0] != "text/x" || len(resp.Header.Values("Content-Type")) != 1 {
+			t.Errorf("got %q with Content-Type %q; want the configured body and one Content-Type", b, resp.Header.Values("Content-Type"))
+		}
+	})
+	t.Run("unknown route", func(t *testing.T) {
+		if resp := roundTrip(t, "POST", o["C"]+"/s/srv/nothing", nil, "payload\xe9"); resp.StatusCode != 404 {
+			t.Errorf("status = %d; want 404", resp.StatusCode)
+		}
+		if resp := roundTrip(t, "GET", o["C"]+"/elsewhere", nil, ""); resp.StatusCode != 404 {
+			t.Errorf("status = %d; want 404 outside /s/", resp.StatusCode)
+		}
+	})
+	t.Run("log", func(t *testing.T) {
+		log := srv.Requests("srv")
+		var got []string
+		for _, r := range log {
+			got = append(got, r.Origin+" "+r.Method+" "+r.Path+"?"+r.Query)
+		}
+		want := []string{"B GET /r?q=1", "B GET /r?", "B OPTIONS /r?", "B OPTIONS /r?", "A GET /body?", "C POST /nothing?"}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("log (-want +got):\n%s", diff)
+		}
+		if len(log) != len(want) {
+			return
+		}
+		if v := log[0].Header["Origin"]; !cmp.Equal(v, []string{"{A}"}) {
+			t.Errorf("logged Origin = %q; want the template {A}", v)
+		}
+		if v := log[0].Header["X-Custom"]; !cmp.Equal(v, []string{"a"}) {
+			t.Errorf("logged X-Custom = %q", v)
+		}
+		if log[5].Body != "payload\xe9" {
+			t.Errorf("logged body = %q", log[5].Body)
+		}
+		if got := srv.Requests("unknown"); got == nil || len(got) != 0 {
+			t.Errorf("Requests(unknown) = %#v; want an empty slice", got)
+		}
+	})
+}
+
+func TestServerLogDecodesBytes(t *testing.T) {
+	srv, err := NewServer([]Scenario{serverScenario()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	roundTrip(t, "GET", srv.Origins()["A"]+"/s/srv/body", http.Header{"Accept": {"caf\xe9"}, "Referer": {srv.Origins()["B"] + "/s/srv/r"}}, "")
+	log := srv.Requests("srv")
+	if len(log) != 1 {
+		t.Fatalf("logged %d requests", len(log))
+	}
+	if got := log[0].Header["Accept"][0]; got != "café" {
+		t.Errorf("Accept = %q; want byte 0xE9 isomorphic-decoded to é", got)
+	}
+	if got := log[0].Header["Referer"][0]; got != "{B}{S}/r" {
+		t.Errorf("Referer = %q; want the value template {B}{S}/r", got)
+	}
+}
+
+func TestNewServerRejectsDuplicates(t *testing.T) {
+	s := serverScenario()
+	if srv, err := NewServer([]Scenario{s, s}); err == nil {
+		srv.Close()
+		t.Errorf("NewServer accepted the same scenario twice")
+	}
+}
