@@ -364,20 +364,26 @@ func (c *Cache) nameMatch(e *entry, name string) bool {
 	return e.method || c.opts.WildcardCoversAuthorization || !equalFold(name, "authorization")
 }
 
-// Store records the result of a successful CORS-preflight fetch for a
-// request with key k at time now, as its last step (the cache update) says:
-// for each of methods and headerNames (the values of
-// Access-Control-Allow-Methods and Access-Control-Allow-Headers), an entry
-// with the same key, credentials and name (a method byte for byte, a header
-// name byte-case-insensitively) gets the new expiry, and otherwise a new
-// entry is created. The expiry is now plus maxAge, after clamping maxAge to
-// Options.MaxAgeLimit. The caller applies the default for an absent or
-// unparsable Access-Control-Max-Age.
+// Store records the result of a successful [CORS-preflight fetch] for a
+// request with key k at time now, as the fetch's cache update says: for
+// each of methods and headerNames (the values of
+// Access-Control-Allow-Methods and Access-Control-Allow-Headers), if a live
+// entry matches the name for k as Lookup would match it, that entry gets
+// the new expiry; otherwise Store would [create a new cache entry]. The
+// expiry is now plus maxAge, after clamping maxAge to Options.MaxAgeLimit.
+// The caller applies the default for an absent or unparsable
+// Access-Control-Max-Age.
 //
-// A maxAge of zero or less creates no entries but expires the existing ones
-// it names. With Options.ReplaceOnStore, every entry of the key is dropped
-// first. Empty names are ignored. Store copies the strings it keeps, so the
-// caller may pass substrings of a larger header value.
+// As in the standard, the matching entry may be a `*` (under WildcardSpec)
+// or, for a request without credentials, an entry stored with credentials:
+// a preflight can so shorten or lengthen answers it did not give itself.
+// With Options.ReplaceOnStore, every entry of the key is dropped first, so
+// this cannot happen.
+//
+// A maxAge of zero or less creates no entries (they would expire at once)
+// but expires the existing ones it matches. Empty names are ignored. Store
+// copies the strings it keeps, so the caller may pass substrings of a
+// larger header value.
 //
 // Store may evict another key to stay within Options.MaxKeys, and skips
 // what Options.MaxKeyBytes and Options.MaxURLLength do not allow.
@@ -414,7 +420,7 @@ func (c *Cache) Store(k Key, methods, headerNames []string, maxAge time.Duration
 			shard: s,
 			bytes: base,
 		}
-		c.update(rec, k.Credentials, methods, headerNames, exp, create)
+		c.update(rec, k.Credentials, methods, headerNames, now, exp, create)
 		if len(rec.entries) > 0 {
 			c.insert(rec, now)
 		}
@@ -427,7 +433,7 @@ func (c *Cache) Store(k Key, methods, headerNames []string, maxAge time.Duration
 	} else {
 		rec.keepIf(func(e *entry) bool { return now.Before(e.expires) })
 	}
-	c.update(rec, k.Credentials, methods, headerNames, exp, create)
+	c.update(rec, k.Credentials, methods, headerNames, now, exp, create)
 	empty := len(rec.entries) == 0
 	s.mu.Unlock()
 	if empty {
@@ -439,12 +445,12 @@ func (c *Cache) Store(k Key, methods, headerNames []string, maxAge time.Duration
 
 // update puts every method and header name into rec and recomputes its
 // expiry.
-func (c *Cache) update(rec *record, cred bool, methods, headerNames []string, exp time.Time, create bool) {
+func (c *Cache) update(rec *record, cred bool, methods, headerNames []string, now, exp time.Time, create bool) {
 	for _, m := range methods {
-		c.put(rec, true, cred, m, exp, create)
+		c.put(rec, true, cred, m, now, exp, create)
 	}
 	for _, h := range headerNames {
-		c.put(rec, false, cred, h, exp, create)
+		c.put(rec, false, cred, h, now, exp, create)
 	}
 	rec.expires = time.Time{}
 	for i := range rec.entries {
@@ -454,18 +460,19 @@ func (c *Cache) update(rec *record, cred bool, methods, headerNames []string, ex
 	}
 }
 
-// put refreshes the entry of rec with the same kind, credentials and name,
-// or, if create is set and the budget allows, appends a new one.
-func (c *Cache) put(rec *record, isMethod, cred bool, name string, exp time.Time, create bool) {
+// put refreshes the first live entry of rec that is a method (isMethod) or
+// header-name cache entry match for name and a request with credentials
+// cred, or, if create is set and the budget allows, appends a new entry.
+func (c *Cache) put(rec *record, isMethod, cred bool, name string, now, exp time.Time, create bool) {
 	if name == "" {
 		return
 	}
 	for i := range rec.entries {
 		e := &rec.entries[i]
-		if e.method != isMethod || e.credentials != cred {
-			continue
-		}
-		if (isMethod && e.name == name) || (!isMethod && equalFold(e.name, name)) {
+		// #cors-preflight-fetch-0, cache update: "If there is a method
+		// cache entry match for method using request, then set matching
+		// entry's max-age to max-age" (likewise for header names).
+		if e.method == isMethod && c.serves(e.credentials, cred) && c.nameMatch(e, name) && now.Before(e.expires) {
 			e.expires = exp
 			return
 		}

@@ -55,21 +55,22 @@
 //
 // # Deviations
 //
-// The standard's cache update refreshes any entry that is a method or
-// header-name cache entry match, which includes a `*` entry and, for an
-// uncredentialed preflight, an entry stored with credentials. Store
-// refreshes only the entry with the same credentials and name and
-// otherwise creates one, so a preflight never extends a `*` or a
-// credentialed answer that it did not give itself. Every answer the cache
-// then gives is one the standard would also give (a miss only costs a
-// preflight, and the standard lets entries go early); Firefox, which keeps
-// one expiry per token, behaves the same way.
-//
-// A max-age of zero creates no entry, since it would expire at once; it
-// still expires the existing entries it names.
+// A max-age of zero (or less) creates no entry, since it would expire at
+// once; it still expires the existing entries it matches. A look-up then
+// reports Miss where the standard's expired entry would give Stale; Covers
+// answers the same.
 //
 // The bounds (MaxKeys, MaxKeyBytes, MaxURLLength) drop entries the standard
-// would keep until they expire; it allows that.
+// would keep until they expire; the standard allows that ("may be removed
+// before max-age"), and a dropped entry only costs a new preflight.
+//
+// Where the standard is ambiguous, the cache reads it this way: a refreshed
+// entry expires max-age after the refresh (the standard sets max-age but
+// not the time it counts from; Firefox does the same); when several live
+// entries match a name in the cache update, the one stored first is
+// refreshed; an expired entry never matches, in look-ups or in the update.
+// A test keeps a literal transcription of the standard's cache as an oracle
+// and checks the two agree on random sequences of operations.
 //
 // # Not implemented
 //
