@@ -54,7 +54,7 @@ var comparedFields = []string{
 var IgnoredFields = []string{
 	"Accept-Encoding", "Accept-Language", "Connection", "Content-Length", "Keep-Alive",
 	"Priority", "Referer", "Sec-Ch-Ua", "Sec-Ch-Ua-Mobile", "Sec-Ch-Ua-Platform",
-	"User-Agent",
+	"Sec-Fetch-Storage-Access", "User-Agent",
 }
 
 // item is one compared element of a request or an outcome.
