@@ -220,7 +220,8 @@ func (s *shard) del(rec *record) {
 // Covers reports whether the cache covers a request that needs a method
 // cache entry match for method (unless method is empty) and a header-name
 // cache entry match for each of headerNames, at time now: that is, whether
-// the request may skip the CORS-preflight fetch. It is Lookup(...) == Hit.
+// [HTTP fetch] may skip the CORS-preflight fetch. It is Lookup(...) == Hit;
+// see [Cache.Lookup] for the arguments.
 //
 // [HTTP fetch]: https://fetch.spec.whatwg.org/#concept-http-fetch
 func (c *Cache) Covers(k Key, method string, headerNames []string, now time.Time) bool {
@@ -301,8 +302,8 @@ func worse(a, b Outcome) Outcome {
 	return Hit
 }
 
-// match is the standard's method cache entry match (isMethod) or
-// header-name cache entry match for one name, as configured. It reports Hit
+// match is the standard's [method cache entry match] (isMethod) or
+// [header-name cache entry match] for one name, as configured. It reports Hit
 // for a live matching entry, Stale if only expired ones match, Miss if none
 // does.
 //
@@ -324,7 +325,8 @@ func (c *Cache) match(rec *record, isMethod, cred bool, name string, now time.Ti
 }
 
 // serves reports whether an entry stored with credentials entryCred is a
-// cache entry match for a request with credentials reqCred.
+// [cache entry match] for a request with credentials reqCred, as far as
+// credentials go.
 //
 // [cache entry match]: https://fetch.spec.whatwg.org/#concept-cache-match
 func (c *Cache) serves(entryCred, reqCred bool) bool {
@@ -604,7 +606,8 @@ func (c *Cache) remove(rec *record) {
 
 // equalFold reports whether a and b are equal when ASCII upper-case letters
 // are mapped to lower case, and nothing else is folded: the standard's
-// byte-case-insensitive comparison (strings.EqualFold also folds Unicode).
+// [byte-case-insensitive] comparison (strings.EqualFold also folds
+// Unicode).
 //
 // [byte-case-insensitive]: https://fetch.spec.whatwg.org/#byte-case-insensitive
 func equalFold(a, b string) bool {

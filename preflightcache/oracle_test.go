@@ -193,3 +193,14 @@ func keyString(k preflightcache.Key) string {
 	}
 	return s + "}"
 }
+
+// FuzzAgainstOracle explores more random operation sequences than
+// TestAgainstOracle, one per seed.
+func FuzzAgainstOracle(f *testing.F) {
+	for _, seed := range []uint64{0, 147, 1 << 40} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, seed uint64) {
+		checkOracle(t, seed)
+	})
+}
