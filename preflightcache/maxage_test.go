@@ -30,6 +30,8 @@ var parseMaxAgeTests = []struct {
 	{desc: "2^31", spec: deltaSeconds, reason: "exactly the greatest value", in: "2147483648", want: 1 << 31 * time.Second, ok: true},
 	{desc: "2^31+1", spec: deltaSeconds, reason: "too large: treated as 2^31", in: "2147483649", want: 1 << 31 * time.Second, ok: true},
 	{desc: "overflows uint64", spec: deltaSeconds, reason: "too large: treated as 2^31, never wrapped to a small or negative value", in: "99999999999999999999", want: 1 << 31 * time.Second, ok: true},
+	{desc: "2^64", spec: deltaSeconds, reason: "too large: treated as 2^31, not wrapped around to 0", in: "18446744073709551616", want: 1 << 31 * time.Second, ok: true},
+	{desc: "2^64+5", spec: deltaSeconds, reason: "too large: treated as 2^31, not wrapped around to 5", in: "18446744073709551621", want: 1 << 31 * time.Second, ok: true},
 	{desc: "very many digits", spec: deltaSeconds, reason: "too large: treated as 2^31", in: strings.Repeat("9", 10000), want: 1 << 31 * time.Second, ok: true},
 	{desc: "zeros then a small value", spec: deltaSeconds, reason: "leading zeros never overflow", in: strings.Repeat("0", 100) + "7", want: 7 * time.Second, ok: true},
 	{desc: "negative", spec: deltaSeconds, reason: "a sign is not a DIGIT", in: "-1", ok: false},
