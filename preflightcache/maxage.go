@@ -19,8 +19,11 @@ const MaxDeltaSeconds = 1 << 31
 // MaxDeltaSeconds, as RFC 9111 asks; a user agent's own limit
 // (Options.MaxAgeLimit) then applies when the result is stored.
 //
-// What failure means is the caller's: the standard, Chromium and WebKit use
-// 5 seconds; Firefox caches nothing.
+// What failure means is the caller's. The standard uses 5 seconds;
+// Firefox caches nothing. Chromium and WebKit use 5 seconds too, but they
+// parse a leading minus sign as part of a number and cache nothing for a
+// negative value, and WebKit also accepts a leading plus sign: a caller
+// emulating them checks for a sign before applying the failure rule.
 //
 // [Access-Control-Max-Age]: https://fetch.spec.whatwg.org/#http-access-control-max-age
 // [extract header list values]: https://fetch.spec.whatwg.org/#extract-header-list-values
