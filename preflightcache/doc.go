@@ -76,7 +76,10 @@
 //
 // Firefox's check that drops an entry when the host's DNS record changed
 // after the preflight; Chromium's target IP address space in the key
-// (Private Network Access) and its random-run eviction; clearing on
+// (Private Network Access) and its random-run eviction; its erasing of a
+// result that a look-up finds stale or not covering the request (with
+// ReplaceOnStore the preflight that follows replaces it, or fails and
+// clears it, so only the counters differ); clearing on
 // browsing-data removal or private-window close (a new Cache does that);
 // persistence. The URL is compared as the caller serializes it: whether its
 // fragment takes part is the caller's choice.
