@@ -11,15 +11,18 @@ import (
 
 // Difference is one way in which a run disagrees with a recording.
 type Difference struct {
-	// Scenario and Area identify the scenario.
+	// Scenario is the ID of the scenario that differs.
 	Scenario string
-	Area     string
+	// Area is the scenario's area.
+	Area string
 	// Where is "call N", "request N" (1-based), "requests" or "scenario".
 	Where string
 	// Field is the compared item, e.g. "status" or "access-control-request-headers".
 	Field string
-	// Want is the recorded value, Got the value of the run.
-	Want, Got string
+	// Want is the recorded value.
+	Want string
+	// Got is the value of the run.
+	Got string
 }
 
 // String formats d as one line.

@@ -25,6 +25,7 @@ type Recording struct {
 
 // RecordedScenario is the recording of one scenario.
 type RecordedScenario struct {
+	// ID is the scenario's ID.
 	ID string `json:"id"`
 	// Digest is the SHA-256 of the scenario definition that was recorded, so
 	// that a scenario edited after recording is noticed.

@@ -29,7 +29,10 @@ type ReplayOptions struct {
 
 // ScenarioResult is the replay of one scenario.
 type ScenarioResult struct {
-	ID, Area string
+	// ID is the scenario's ID.
+	ID string
+	// Area is the scenario's area.
+	Area string
 	// Run is what the client and the server did in this replay.
 	Run RecordedScenario
 	// Differences from the recording; empty when the replay agrees.
@@ -38,7 +41,10 @@ type ScenarioResult struct {
 
 // Report is the result of a replay.
 type Report struct {
-	Engine, Version string
+	// Engine is the engine of the recording replayed.
+	Engine string
+	// Version is the browser version of the recording.
+	Version string
 	// Results are sorted by scenario ID.
 	Results []ScenarioResult
 }

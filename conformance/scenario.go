@@ -34,7 +34,9 @@ var (
 // Field is one header field: a name and a value. A list of fields keeps
 // repeats and order. In JSON a field is a two-element array, ["Name", "value"].
 type Field struct {
-	Name  string
+	// Name is the field name, spelled as given.
+	Name string
+	// Value is the field value.
 	Value string
 }
 

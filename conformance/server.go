@@ -22,6 +22,7 @@ const maxLoggedBody = 1 << 20
 type LoggedRequest struct {
 	// Origin is the name (A, P, B or C) of the origin the request reached.
 	Origin string `json:"origin"`
+	// Method is the request method as it arrived (no case change).
 	Method string `json:"method"`
 	// Path is the request path under the scenario prefix, e.g. "/r".
 	Path string `json:"path"`
