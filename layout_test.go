@@ -1,0 +1,59 @@
+package corsfetch_test
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// allowed lists, for each package of the module, the project packages it may
+// import directly (../shared/design.md, "Packages and who may import whom").
+// A package missing from the map fails the test, so a new package must be
+// placed in the graph on purpose.
+var allowed = map[string][]string{
+	"":                       nil,
+	"origin":                 nil,
+	"preflightcache":         nil,
+	"internal/headerlist":    nil,
+	"safelist":               {"internal/headerlist"},
+	"redirect":               {"origin"},
+	"fetch":                  {"origin", "safelist", "preflightcache", "redirect", "internal/headerlist"},
+	"conformance":            {"fetch", "origin"},
+	"conformance/cmd/record": {"conformance"},
+	"cmd/corsprobe":          {"fetch", "conformance"},
+}
+
+// TestImportGraph checks the package boundaries of the design: leaves import
+// nothing of the project, consumers of the public API never reach into
+// internal/, and nothing outside the graph appears.
+func TestImportGraph(t *testing.T) {
+	const module = "github.com/corsfetch/corsfetch"
+	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}}{{range .Imports}} {{.}}{{end}}`, "./...").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, out)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		fields := strings.Fields(line)
+		pkg := strings.TrimPrefix(strings.TrimPrefix(fields[0], module), "/")
+		ok, known := allowed[pkg]
+		if !known {
+			t.Errorf("package %q is not in the design's import graph; add it to allowed on purpose", pkg)
+			continue
+		}
+		for _, imp := range fields[1:] {
+			if !strings.HasPrefix(imp, module+"/") {
+				continue
+			}
+			dep := strings.TrimPrefix(imp, module+"/")
+			permitted := false
+			for _, a := range ok {
+				if a == dep {
+					permitted = true
+				}
+			}
+			if !permitted {
+				t.Errorf("%s imports %s, which the design does not allow (allowed: %v)", pkg, dep, ok)
+			}
+		}
+	}
+}
