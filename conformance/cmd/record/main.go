@@ -52,7 +52,7 @@ func mainErr(engine, out string, check bool, stored, dir, binary, run, dump stri
 	case "chromium":
 		b = conformance.Chromium{Binary: binary}
 	default:
-		return fmt.Errorf("engine %q is not implemented (only chromium)", engine)
+		return fmt.Errorf("unknown engine %q: -engine accepts chromium (Firefox and WebKit recorders are issue 7)", engine)
 	}
 	if run != "" && (out != "" || check) {
 		return fmt.Errorf("-run cannot be combined with -out or -check: a recording covers the whole corpus")
