@@ -1,0 +1,311 @@
+package redirect
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/corsfetch/corsfetch/origin"
+)
+
+// Max is the number of redirects a fetch follows: when the redirect count is
+// already Max, the next redirect is a network error, so the 21st redirect
+// response fails.
+//
+// [HTTP-redirect fetch]: https://fetch.spec.whatwg.org/#concept-http-redirect-fetch
+const Max = 20
+
+// IsStatus reports whether code is a redirect status: 301, 302, 303, 307 or
+// 308. 300 and 304 are not.
+//
+// [redirect status]: https://fetch.spec.whatwg.org/#redirect-status
+func IsStatus(code int) bool {
+	switch code {
+	case 301, 302, 303, 307, 308:
+		return true
+	}
+	return false
+}
+
+// The errors [Location] and [Next] wrap, for [errors.Is]. Each is a network
+// error in the Fetch Standard; package fetch maps them to its own reasons.
+var (
+	// ErrInvalidLocation: the location URL is failure. The Location value
+	// does not parse as a URL, or there are several Location fields (all of
+	// them when the Policy does not accept identical ones).
+	ErrInvalidLocation = errors.New("redirect: invalid Location")
+	// ErrSchemeNotHTTP: the location URL's scheme is not http or https.
+	ErrSchemeNotHTTP = errors.New("redirect: location URL is not http(s)")
+	// ErrTooManyRedirects: the request's redirect count is already Max.
+	ErrTooManyRedirects = errors.New("redirect: too many redirects")
+	// ErrContainsCredentials: the location URL includes credentials where
+	// the standard forbids them.
+	ErrContainsCredentials = errors.New("redirect: location URL includes credentials")
+	// ErrBodyNotReplayable: the request has a body whose source is null (in
+	// Go: a Body without GetBody) and the status is not 303.
+	ErrBodyNotReplayable = errors.New("redirect: request body cannot be sent again")
+)
+
+// Policy holds the points where engines handle redirects differently. The
+// zero value is the Fetch Standard. Package fetch sets the fields from its
+// browser profile.
+type Policy struct {
+	// IdenticalLocations makes several Location fields with byte-identical
+	// values count as one. The standard extracts Location as a header that
+	// allows a single field, so any second field is failure
+	// (#extract-header-list-values).
+	//
+	// Chromium: true. Two identical Location fields are followed
+	// (scenario redirect-two-fields); two different ones fail
+	// (redirect-two-fields-different). Firefox: true; netwerk's
+	// test_duplicate_headers.js (bugs 597706, 655389) accepts repeated
+	// identical Location fields and fails differing ones with
+	// NS_ERROR_CORRUPTED_CONTENT, an empty one among them included.
+	IdenticalLocations bool
+
+	// EmptyLocationIsNone treats a Location field whose value is empty as no
+	// Location at all, so the redirect response is the response. In the
+	// standard the empty string parses, against the response URL, to that
+	// same URL, which is then followed.
+	//
+	// Chromium: true. A 302 with an empty Location is handed to script as
+	// the response (scenario redirect-empty).
+	EmptyLocationIsNone bool
+
+	// DangerouslyKeepAuthorization keeps an author-set Authorization header
+	// on a cross-origin hop. The standard removes it
+	// (#concept-http-redirect-fetch step 13, whatwg/fetch PR #1544).
+	//
+	// Chromium: false; Authorization reaches B again after B to B
+	// (redirect-authorization-same-origin-hop) but not C after B to C
+	// (redirect-authorization-cross-origin-hop) nor B after A to B
+	// (redirect-authorization-a-to-b). Firefox: false since Firefox 111;
+	// WebKit: false (fetch-cors-facts.md section 11 row 13). Only older
+	// engines kept it.
+	DangerouslyKeepAuthorization bool
+}
+
+// Location returns the response's location URL for a response with the given
+// status and header, whose URL is base:
+//
+//   - nil and no error when status is not a redirect status, when there is no
+//     Location field, or (with [Policy.EmptyLocationIsNone]) when its value is
+//     empty: the response is then the response;
+//   - an error wrapping [ErrInvalidLocation] when the Location fields fail
+//     extraction (several fields, unless [Policy.IdenticalLocations] and they
+//     are identical) or the value does not parse as a URL against base;
+//   - otherwise the parsed URL. When it has no fragment it takes base's
+//     fragment, so base must be the request's current URL with its fragment
+//     (the response URL is that URL).
+//
+// The URL is not checked for its scheme: a data: or ftp: location is returned
+// and [Next] rejects it. For http and https the host is validated and
+// serialized as the URL Standard does (see the package doc). A nil base
+// allows absolute locations only. The returned URL is new; base is not
+// modified.
+//
+// [location URL]: https://fetch.spec.whatwg.org/#concept-response-location-url
+func Location(status int, h http.Header, base *url.URL, p Policy) (*url.URL, error) {
+	// #concept-response-location-url step 1: "not a redirect status".
+	if !IsStatus(status) {
+		return nil, nil
+	}
+	// Step 2: extract header list values given `Location`. Location's ABNF
+	// allows a single field.
+	vals := h.Values("Location")
+	switch {
+	case len(vals) == 0:
+		return nil, nil
+	case len(vals) > 1:
+		if !p.IdenticalLocations {
+			return nil, fmt.Errorf("%w: %d Location fields", ErrInvalidLocation, len(vals))
+		}
+		for _, v := range vals[1:] {
+			if v != vals[0] {
+				return nil, fmt.Errorf("%w: %d Location fields with different values", ErrInvalidLocation, len(vals))
+			}
+		}
+	}
+	raw := vals[0]
+	if raw == "" && p.EmptyLocationIsNone {
+		return nil, nil
+	}
+	// Step 3: parse location with response's URL.
+	u, hasFragment, err := parse(raw, base)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %q: %v", ErrInvalidLocation, raw, err)
+	}
+	// Step 4: "If location is a URL whose fragment is null, then set
+	// location's fragment to requestFragment."
+	if !hasFragment && base != nil {
+		u.Fragment, u.RawFragment = base.Fragment, base.RawFragment
+	}
+	return u, nil
+}
+
+// isSpecial reports whether scheme (lower case) is a special scheme of the
+// URL Standard other than file, whose parsing differs.
+//
+// [special scheme]: https://url.spec.whatwg.org/#special-scheme
+func isSpecial(scheme string) bool {
+	switch scheme {
+	case "http", "https", "ws", "wss", "ftp":
+		return true
+	}
+	return false
+}
+
+// schemePrefix returns the length of the scheme at the start of s, without
+// the colon, as the URL Standard's scheme state reads it (an ASCII letter,
+// then letters, digits, "+", "-", "."), or 0 when s does not start with one.
+//
+// [scheme state]: https://url.spec.whatwg.org/#scheme-state
+func schemePrefix(s string) int {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z':
+		case i > 0 && ('0' <= c && c <= '9' || c == '+' || c == '-' || c == '.'):
+		case i > 0 && c == ':':
+			return i
+		default:
+			return 0
+		}
+	}
+	return 0
+}
+
+// clean removes what the URL parser removes before it starts: leading and
+// trailing C0 controls and spaces, and every ASCII tab or newline.
+//
+// [basic URL parser]: https://url.spec.whatwg.org/#concept-basic-url-parser
+func clean(s string) string {
+	s = strings.TrimFunc(s, func(r rune) bool { return r <= 0x20 })
+	if strings.ContainsAny(s, "\t\n\r") {
+		s = strings.Map(func(r rune) rune {
+			if r == '\t' || r == '\n' || r == '\r' {
+				return -1
+			}
+			return r
+		}, s)
+	}
+	return s
+}
+
+// slashes turns backslashes into slashes up to the first "?" or "#", as the
+// URL parser treats "\" in a special URL's authority and path.
+func slashes(s string) string {
+	end := strings.IndexAny(s, "?#")
+	if end < 0 {
+		end = len(s)
+	}
+	if !strings.Contains(s[:end], `\`) {
+		return s
+	}
+	return strings.ReplaceAll(s[:end], `\`, "/") + s[end:]
+}
+
+// relative makes s, a relative reference in the URL Standard's reading, one
+// that net/url reads the same way: a first segment with a colon would be a
+// scheme to net/url, so it gets "./" in front.
+func relative(s string) string {
+	end := strings.IndexAny(s, "/?#")
+	if end < 0 {
+		end = len(s)
+	}
+	if strings.Contains(s[:end], ":") {
+		return "./" + s
+	}
+	return s
+}
+
+// parse parses raw against base as the URL parser would for the special
+// schemes, through net/url (see the package doc), and reports whether the
+// input had a fragment.
+func parse(raw string, base *url.URL) (u *url.URL, hasFragment bool, err error) {
+	s := clean(raw)
+	baseScheme := ""
+	if base != nil {
+		baseScheme = strings.ToLower(base.Scheme)
+	}
+	if n := schemePrefix(s); n > 0 {
+		scheme, rest := strings.ToLower(s[:n]), s[n+1:]
+		if !isSpecial(scheme) {
+			// Never followed (Next rejects the scheme); parse it only to
+			// return it. What net/url cannot parse keeps its scheme.
+			hasFragment = strings.Contains(rest, "#")
+			if u, err = url.Parse(s); err != nil {
+				return &url.URL{Scheme: scheme, Opaque: rest}, hasFragment, nil
+			}
+			return u, hasFragment, nil
+		}
+		rest = slashes(rest)
+		switch {
+		case scheme == baseScheme && !strings.HasPrefix(rest, "//"):
+			// Special relative or authority state, then relative state.
+			s = relative(rest)
+		default:
+			// Special authority (ignore) slashes state.
+			s = scheme + "://" + strings.TrimLeft(rest, "/")
+		}
+	} else if base == nil || isSpecial(baseScheme) {
+		s = slashes(s)
+		if strings.HasPrefix(s, "//") {
+			// Relative slash state, then special authority ignore slashes.
+			s = "//" + strings.TrimLeft(s, "/")
+		} else {
+			s = relative(s)
+		}
+	}
+	hasFragment = strings.Contains(s, "#")
+	ref, err := url.Parse(s)
+	if err != nil {
+		return nil, false, err
+	}
+	if base != nil {
+		u = base.ResolveReference(ref)
+	} else {
+		u = ref
+	}
+	if u.Scheme == "" {
+		return nil, false, errors.New("relative URL without a base")
+	}
+	if u.Scheme == "http" || u.Scheme == "https" {
+		if err := normalizeHTTP(u); err != nil {
+			return nil, false, err
+		}
+	}
+	return u, hasFragment, nil
+}
+
+// normalizeHTTP validates u's host as the URL parser's host parser does and
+// writes u the way the URL serializer would: host serialized, default port
+// dropped, empty path "/", empty userinfo dropped.
+//
+// [host parser]: https://url.spec.whatwg.org/#concept-host-parser
+func normalizeHTTP(u *url.URL) error {
+	if u.Opaque != "" {
+		return errors.New("no authority")
+	}
+	o, err := origin.FromURLStrict(u)
+	if err != nil {
+		return err
+	}
+	host := o.Host()
+	if port, ok := o.Port(); ok {
+		host += ":" + strconv.Itoa(port)
+	}
+	u.Host = host
+	if u.User != nil {
+		if pw, _ := u.User.Password(); u.User.Username() == "" && pw == "" {
+			u.User = nil
+		}
+	}
+	if u.Path == "" {
+		u.Path, u.RawPath = "/", ""
+	}
+	return nil
+}
