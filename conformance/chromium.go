@@ -3,15 +3,11 @@
 package conformance
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os"
 	"os/exec"
 	"strings"
-	"sync"
-	"syscall"
-	"time"
 )
 
 // Chromium drives headless Chromium (the Debian package "chromium") with no
@@ -71,54 +67,12 @@ func (c Chromium) Open(ctx context.Context, pageURL string) (Session, error) {
 	}
 	args := append(append(append([]string(nil), chromiumFlags...), "--user-data-dir="+dir), c.Args...)
 	args = append(args, pageURL)
-	cmd := exec.Command(c.binary(), args...)
 	// A process group of its own, so that Stop also reaches the renderer,
 	// GPU and zygote processes Chromium forks.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	s := &processSession{cmd: cmd, dir: dir, exited: make(chan struct{})}
-	cmd.Stdout = &s.output
-	cmd.Stderr = &s.output
-	// Children that outlive the main process keep the output pipe open;
-	// do not let them hold up Wait.
-	cmd.WaitDelay = 2 * time.Second
-	if err := cmd.Start(); err != nil {
-		os.RemoveAll(dir)
+	s := newProcessSession(dir)
+	if err := s.startBrowser(&groupProcess{cmd: exec.Command(c.binary(), args...)}); err != nil {
+		s.Stop()
 		return nil, err
 	}
-	go func() {
-		s.waitErr = cmd.Wait()
-		close(s.exited)
-	}()
 	return s, nil
-}
-
-// processSession is a browser process group started by Open.
-type processSession struct {
-	cmd     *exec.Cmd
-	dir     string
-	output  bytes.Buffer // written by the process until exited is closed
-	exited  chan struct{}
-	waitErr error
-
-	once    sync.Once
-	stopErr error
-}
-
-func (s *processSession) Exited() <-chan struct{} { return s.exited }
-
-// Stop kills the process group, waits for the main process and removes the
-// profile directory.
-func (s *processSession) Stop() error {
-	s.once.Do(func() {
-		// The group id is the pid of the process we started.
-		err := syscall.Kill(-s.cmd.Process.Pid, syscall.SIGKILL)
-		<-s.exited
-		if err != nil && err != syscall.ESRCH {
-			s.stopErr = err
-		}
-		if rerr := os.RemoveAll(s.dir); rerr != nil && s.stopErr == nil {
-			s.stopErr = rerr
-		}
-	})
-	return s.stopErr
 }

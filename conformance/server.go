@@ -24,7 +24,9 @@ type LoggedRequest struct {
 	Origin string `json:"origin"`
 	// Method is the request method as it arrived (no case change).
 	Method string `json:"method"`
-	// Path is the request path under the scenario prefix, e.g. "/r".
+	// Path is the request path under the scenario prefix, e.g. "/r". A path
+	// that carries an origin (a browser that resolved a malformed Location
+	// as a relative path) is stored as a value template too.
 	Path string `json:"path"`
 	// Query is the raw query, without '?'.
 	Query string `json:"query,omitempty"`
@@ -177,7 +179,7 @@ func (s *Server) handler(name string) http.Handler {
 		s.log[id] = append(s.log[id], LoggedRequest{
 			Origin: name,
 			Method: r.Method,
-			Path:   p,
+			Path:   un.Replace(p),
 			Query:  un.Replace(r.URL.RawQuery),
 			Header: h,
 			Body:   string(body),

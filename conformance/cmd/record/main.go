@@ -28,7 +28,7 @@ import (
 )
 
 func main() {
-	engine := flag.String("engine", "chromium", "browser engine to record (only chromium is implemented)")
+	engine := flag.String("engine", "chromium", "browser engine to record: chromium, firefox or webkit")
 	out := flag.String("out", "", "write the recording to this file")
 	check := flag.Bool("check", false, "record and compare with the stored recording; exit 1 on any difference")
 	stored := flag.String("stored", "", "stored recording for -check (default conformance/testdata/<engine>.json)")
@@ -51,8 +51,12 @@ func mainErr(engine, out string, check bool, stored, dir, binary, run, dump stri
 	switch engine {
 	case "chromium":
 		b = conformance.Chromium{Binary: binary}
+	case "firefox":
+		b = conformance.Firefox{Binary: binary}
+	case "webkit":
+		b = conformance.WebKit{Binary: binary}
 	default:
-		return fmt.Errorf("unknown engine %q: -engine accepts chromium (Firefox and WebKit recorders are issue 7)", engine)
+		return fmt.Errorf("unknown engine %q: -engine accepts chromium, firefox or webkit", engine)
 	}
 	if run != "" && (out != "" || check) {
 		return fmt.Errorf("-run cannot be combined with -out or -check: a recording covers the whole corpus")
