@@ -179,10 +179,14 @@ func includesCredentials(u *url.URL) bool {
 //
 // [same origin]: https://html.spec.whatwg.org/multipage/browsers.html#same-origin
 func sameOriginURLs(a, b *url.URL) bool {
-	if isHTTP(a.Scheme) && strings.EqualFold(a.Scheme, b.Scheme) && a.Host == b.Host && a.Host != "" {
-		return true
-	}
-	return origin.FromURL(a).SameOrigin(origin.FromURL(b))
+	return sameHTTPOriginFast(a, b) || origin.FromURL(a).SameOrigin(origin.FromURL(b))
+}
+
+// sameHTTPOriginFast reports whether a and b are http(s) URLs with the same
+// scheme and the same non-empty host field, hence the same origin. False
+// means nothing: the origins may still be the same.
+func sameHTTPOriginFast(a, b *url.URL) bool {
+	return isHTTP(a.Scheme) && strings.EqualFold(a.Scheme, b.Scheme) && a.Host == b.Host && a.Host != ""
 }
 
 // sameOriginAsURL reports whether o is same origin with u's origin. When u's

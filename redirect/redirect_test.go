@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"testing"
 
-	"github.com/corsfetch/corsfetch/origin"
 	"github.com/corsfetch/corsfetch/redirect"
 )
 
@@ -194,5 +193,3 @@ func TestTaintString(t *testing.T) {
 		}
 	}
 }
-
-var _ = origin.MustParse

@@ -57,13 +57,11 @@ func TaintOf(o origin.Origin, urls []*url.URL) Taint {
 	// Step 2: "Let lastURL be null"; step 3: for each url of the URL list.
 	for i := 1; i < len(urls); i++ {
 		last, next := urls[i-1], urls[i]
-		// Both conditions require o not to be same site (or same origin)
-		// with lastURL's origin; same origin implies same site.
-		if sameOriginAsURL(o, last) {
-			continue
-		}
-		// And both require url not same origin (or site) with lastURL.
-		if isHTTP(last.Scheme) && sameOriginURLs(last, next) {
+		// Both conditions below require url not to be same site (or same
+		// origin) with lastURL, and o not to be same site (or same origin)
+		// with lastURL; same origin implies same site. These two checks
+		// need no host parsing for URLs written in canonical form.
+		if sameHTTPOriginFast(last, next) || sameOriginAsURL(o, last) {
 			continue
 		}
 		lastO, nextO := origin.FromURL(last), origin.FromURL(next)
