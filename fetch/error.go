@@ -26,6 +26,14 @@ const (
 	ReasonNoCORSMethod Reason = "NoCORSMethod"
 	// ReasonInvalidOrigin: Transport.Origin is the zero Origin.
 	ReasonInvalidOrigin Reason = "InvalidOrigin"
+	// ReasonInvalidURL: the request has no URL, a relative one, or one
+	// with a user name or password (fetch() rejects those).
+	ReasonInvalidURL Reason = "InvalidURL"
+	// ReasonBodyNotAllowed: a GET or HEAD request with a body.
+	ReasonBodyNotAllowed Reason = "BodyNotAllowed"
+	// ReasonOnlyIfCached: cache mode only-if-cached in a mode other than
+	// same-origin.
+	ReasonOnlyIfCached Reason = "OnlyIfCached"
 )
 
 // Reasons found by main fetch before the network is used.
@@ -34,9 +42,12 @@ const (
 	// no-cors request to another origin with a redirect mode other than
 	// follow.
 	ReasonDisallowedByMode Reason = "DisallowedByMode"
-	// ReasonCorsDisabledScheme: a cross-origin URL whose scheme is not http
-	// or https.
+	// ReasonCorsDisabledScheme: a cross-origin cors request to a URL whose
+	// scheme is not http or https.
 	ReasonCorsDisabledScheme Reason = "CorsDisabledScheme"
+	// ReasonUnsupportedScheme: any other request to a URL whose scheme is
+	// not http or https (data: and blob: URLs are not simulated).
+	ReasonUnsupportedScheme Reason = "UnsupportedScheme"
 )
 
 // Reasons from the CORS check of a response. With Error.Preflight set they
@@ -213,6 +224,17 @@ func otherMessage(e *Error) string {
 		return "'" + e.Value + "' is unsupported in no-cors mode."
 	case ReasonInvalidOrigin:
 		return "fetch.Transport.Origin is not set: the page's origin is required."
+	case ReasonInvalidURL:
+		if e.Value != "" {
+			return "Request cannot be constructed from a URL that includes credentials or is not absolute: '" + e.Value + "'."
+		}
+		return "the request has no URL."
+	case ReasonBodyNotAllowed:
+		return "Request with " + e.Value + " method cannot have body."
+	case ReasonOnlyIfCached:
+		return "'only-if-cached' can be set only with 'same-origin' mode."
+	case ReasonUnsupportedScheme:
+		return "URL scheme \"" + e.Value + "\" is not supported."
 	case ReasonTooManyRedirects:
 		return "net::ERR_TOO_MANY_REDIRECTS (more than 20 redirects)."
 	case ReasonRedirectModeError:

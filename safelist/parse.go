@@ -91,6 +91,17 @@ func parseSingleRange(v string, allowWhitespace bool) (start, end string, ok boo
 	return start, end, true
 }
 
+// ParseRange runs the Fetch Standard's "parse a single range header value"
+// with whitespace allowed around "=" and "-", the form in which an HTTP
+// stack reads a Range it can serve. It returns the first and last byte
+// positions as written ("" for one that is absent), and whether v is a
+// single valid byte range (start <= end when both are present).
+//
+// [parse a single range header value]: https://fetch.spec.whatwg.org/#simple-range-header-value
+func ParseRange(v string) (start, end string, ok bool) {
+	return parseSingleRange(v, true)
+}
+
 // compareDecimal compares two strings of ASCII digits as the numbers they
 // write, whatever their length. It returns -1, 0 or +1.
 func compareDecimal(a, b string) int {

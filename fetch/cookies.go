@@ -1,0 +1,114 @@
+package fetch
+
+import (
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"strings"
+
+	"github.com/corsfetch/corsfetch/origin"
+	"github.com/corsfetch/corsfetch/redirect"
+	"golang.org/x/net/publicsuffix"
+)
+
+// newPartitionJar returns the jar of third-party cookies partitioned by the
+// page's site. One Transport has one page, so it needs one partition.
+func newPartitionJar() (http.CookieJar, error) {
+	return cookiejar.New(&cookiejar.Options{PublicSuffixList: publicsuffix.List})
+}
+
+// thirdParty reports whether a request to u is a third-party (cross-site)
+// request for cookies: its URL is not same site with the page, or its
+// redirect chain made it cross-site.
+//
+// [determine the same-site mode]: https://fetch.spec.whatwg.org/#determine-the-same-site-mode
+func (f *fetchState) thirdParty(u *url.URL) bool {
+	if !f.t.Origin.SameSite(origin.FromURL(u)) {
+		return true
+	}
+	if redirect.TaintOf(f.t.Origin, f.urls) == redirect.CrossSite {
+		return true
+	}
+	return false
+}
+
+// jars returns the jars a request to u reads cookies from and the jar its
+// responses store unpartitioned cookies in (nil: not stored).
+func (t *Transport) jars(f *fetchState, u *url.URL) (read []http.CookieJar, store http.CookieJar) {
+	if t.Jar == nil {
+		return nil, nil
+	}
+	if !f.thirdParty(u) || t.prof.ThirdPartyCookies == ThirdPartyCookiesAllow {
+		read = append(read, t.Jar)
+		store = t.Jar
+	}
+	if t.partJar != nil {
+		read = append(read, t.partJar)
+	}
+	return read, store
+}
+
+// addCookies sets the Cookie header of a request to u from the jars.
+//
+// [append a request Cookie header]: https://fetch.spec.whatwg.org/#append-a-request-cookie-header
+func (t *Transport) addCookies(h http.Header, f *fetchState, u *url.URL) {
+	read, _ := t.jars(f, u)
+	var b strings.Builder
+	seen := map[string]bool{}
+	for _, j := range read {
+		for _, c := range j.Cookies(u) {
+			if seen[c.Name] {
+				continue
+			}
+			seen[c.Name] = true
+			if b.Len() > 0 {
+				b.WriteString("; ")
+			}
+			b.WriteString(c.Name)
+			b.WriteByte('=')
+			b.WriteString(c.Value)
+		}
+	}
+	if b.Len() > 0 {
+		h["Cookie"] = []string{b.String()}
+	}
+}
+
+// storeCookies stores the cookies that the Set-Cookie fields of h set for u,
+// as the profile's cookie policy allows.
+//
+// [parse and store response Set-Cookie headers]: https://fetch.spec.whatwg.org/#parse-and-store-response-set-cookie-headers
+func (t *Transport) storeCookies(h http.Header, f *fetchState, u *url.URL) {
+	if t.Jar == nil || len(h["Set-Cookie"]) == 0 {
+		return
+	}
+	cookies := (&http.Response{Header: http.Header{"Set-Cookie": h["Set-Cookie"]}}).Cookies()
+	third := f.thirdParty(u)
+	_, store := t.jars(f, u)
+	var main, part []*http.Cookie
+	for _, c := range cookies {
+		if c.SameSite == http.SameSiteNoneMode && !c.Secure && t.prof.SameSiteNoneRequiresSecure {
+			continue
+		}
+		if c.Partitioned && !c.Secure {
+			continue
+		}
+		if third && c.SameSite != http.SameSiteNoneMode && t.prof.ThirdPartyCookies == ThirdPartyCookiesAllow {
+			// A cross-site response cannot set a SameSite cookie (RFC
+			// 6265bis, storage model): unset is Lax by default.
+			continue
+		}
+		switch {
+		case t.partJar != nil && (c.Partitioned || third && t.prof.ThirdPartyCookies == ThirdPartyCookiesPartition):
+			part = append(part, c)
+		case store != nil:
+			main = append(main, c)
+		}
+	}
+	if len(main) > 0 {
+		store.SetCookies(u, main)
+	}
+	if len(part) > 0 {
+		t.partJar.SetCookies(u, part)
+	}
+}

@@ -1,0 +1,91 @@
+package fetch
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/corsfetch/corsfetch/origin"
+	"github.com/corsfetch/corsfetch/safelist"
+)
+
+// referrer returns the Referer header of a request to u under the page's
+// referrer policy, or "" for none.
+//
+// [determine request's referrer]: https://w3c.github.io/webappsec-referrer-policy/#determine-requests-referrer
+func (f *fetchState) referrer(u *url.URL) string {
+	full := f.t.Referrer
+	if full == "" {
+		full = f.page + "/"
+	} else if r, err := url.Parse(full); err == nil {
+		// Strip the URL for use as a referrer: no credentials, no fragment.
+		r.User, r.Fragment, r.RawFragment = nil, "", ""
+		full = r.String()
+	}
+	originOnly := f.page + "/"
+	if f.t.Origin.IsOpaque() {
+		return ""
+	}
+	sameOrigin := origin.FromURL(u).SameOrigin(f.t.Origin)
+	downgrade := f.t.Origin.Scheme() == "https" && u.Scheme != "https"
+	switch f.t.ReferrerPolicy {
+	case "no-referrer":
+		return ""
+	case "no-referrer-when-downgrade":
+		if downgrade {
+			return ""
+		}
+		return full
+	case "same-origin":
+		if sameOrigin {
+			return full
+		}
+		return ""
+	case "origin":
+		return originOnly
+	case "strict-origin":
+		if downgrade {
+			return ""
+		}
+		return originOnly
+	case "origin-when-cross-origin":
+		if sameOrigin {
+			return full
+		}
+		return originOnly
+	case "unsafe-url":
+		return full
+	}
+	// strict-origin-when-cross-origin, the default.
+	if sameOrigin {
+		return full
+	}
+	if downgrade {
+		return ""
+	}
+	return originOnly
+}
+
+// normalizeRange rewrites a Range field that is one valid byte range into
+// its canonical form, as Chromium's HTTP layer re-serializes the range it
+// parsed.
+func normalizeRange(h http.Header) {
+	v := h["Range"]
+	if len(v) != 1 {
+		return
+	}
+	start, end, ok := safelist.ParseRange(v[0])
+	if !ok {
+		return
+	}
+	h["Range"] = []string{"bytes=" + trimZeros(start) + "-" + trimZeros(end)}
+}
+
+// trimZeros drops the leading zeros of a decimal number, keeping one digit.
+func trimZeros(s string) string {
+	t := strings.TrimLeft(s, "0")
+	if t == "" && s != "" {
+		return "0"
+	}
+	return t
+}

@@ -1,0 +1,149 @@
+package fetch
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/url"
+)
+
+// ResponseType is a response's type as page script sees it in
+// Response.type.
+//
+// [response type]: https://fetch.spec.whatwg.org/#concept-response-type
+type ResponseType int
+
+const (
+	// TypeUnknown is what TypeOf reports for a response that did not come
+	// from a Transport.
+	TypeUnknown ResponseType = iota
+	// TypeBasic: a same-origin response; every header but Set-Cookie.
+	TypeBasic
+	// TypeCORS: a cross-origin response that passed the CORS check; only
+	// the CORS-safelisted and exposed headers.
+	TypeCORS
+	// TypeOpaque: a no-cors cross-origin response; status 0, nothing
+	// readable.
+	TypeOpaque
+	// TypeOpaqueRedirect: a redirect under redirect mode "manual";
+	// status 0, nothing readable.
+	TypeOpaqueRedirect
+)
+
+// String returns the value of Response.type: "basic", "cors", "opaque" or
+// "opaqueredirect" ("" for TypeUnknown).
+func (t ResponseType) String() string {
+	switch t {
+	case TypeBasic:
+		return "basic"
+	case TypeCORS:
+		return "cors"
+	case TypeOpaque:
+		return "opaque"
+	case TypeOpaqueRedirect:
+		return "opaqueredirect"
+	}
+	return ""
+}
+
+// responseInfo is what a Transport records about a response it returns, in
+// the context of resp.Request.
+type responseInfo struct {
+	typ  ResponseType
+	urls []*url.URL
+}
+
+type responseKey struct{}
+
+// TypeOf returns the type of a response returned by a Transport, and
+// TypeUnknown for any other response.
+func TypeOf(resp *http.Response) ResponseType {
+	if info := infoOf(resp); info != nil {
+		return info.typ
+	}
+	return TypeUnknown
+}
+
+// URLList returns every URL the fetch of resp went through, the first one
+// first; resp.Request.URL is the last. It returns nil for a response that did
+// not come from a Transport, and for an opaque response, whose URL list the
+// browser empties (its resp.Request.URL is the URL that was asked for). The
+// URLs are copies.
+//
+// [URL list]: https://fetch.spec.whatwg.org/#concept-response-url-list
+func URLList(resp *http.Response) []*url.URL {
+	info := infoOf(resp)
+	if info == nil {
+		return nil
+	}
+	out := make([]*url.URL, len(info.urls))
+	for i, u := range info.urls {
+		c := *u
+		out[i] = &c
+	}
+	return out
+}
+
+func infoOf(resp *http.Response) *responseInfo {
+	if resp == nil || resp.Request == nil {
+		return nil
+	}
+	info, _ := resp.Request.Context().Value(responseKey{}).(*responseInfo)
+	return info
+}
+
+// drainLimit is how many bytes of a body the page may not read are drained
+// before it is closed, so that the connection can be reused; a longer body
+// is abandoned with its connection.
+const drainLimit = 64 << 10
+
+// discard drains up to drainLimit bytes of body and closes it.
+func discard(body io.ReadCloser) {
+	if body == nil {
+		return
+	}
+	io.CopyN(io.Discard, body, drainLimit)
+	body.Close()
+}
+
+// filtered builds the response returned to the caller from the network
+// response raw (whose body it takes over) for the request req, with the
+// fetch's URL list.
+func filtered(req *http.Request, raw *http.Response, typ ResponseType, include bool, urls []*url.URL) *http.Response {
+	final := *urls[len(urls)-1]
+	if typ == TypeOpaque {
+		// An opaque filtered response's URL list is empty: where the
+		// request ended up is hidden, and the caller keeps only the URL it
+		// asked for.
+		final, urls = *urls[0], nil
+	}
+	r2 := req.WithContext(context.WithValue(req.Context(), responseKey{}, &responseInfo{typ: typ, urls: urls}))
+	r2.URL = &final
+	resp := &http.Response{
+		Proto:      raw.Proto,
+		ProtoMajor: raw.ProtoMajor,
+		ProtoMinor: raw.ProtoMinor,
+		Request:    r2,
+	}
+	switch typ {
+	case TypeOpaque, TypeOpaqueRedirect:
+		discard(raw.Body)
+		resp.Header = make(http.Header)
+		resp.Body = http.NoBody
+		return resp
+	case TypeBasic:
+		resp.Header = basicHeader(raw.Header)
+	default:
+		resp.Header = corsHeader(raw.Header, include)
+	}
+	resp.Status = raw.Status
+	resp.StatusCode = raw.StatusCode
+	resp.Body = raw.Body
+	resp.ContentLength = raw.ContentLength
+	resp.Uncompressed = raw.Uncompressed
+	resp.TLS = raw.TLS
+	if resp.Body == nil {
+		resp.Body = http.NoBody
+	}
+	return resp
+}

@@ -1,0 +1,117 @@
+package fetch
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/corsfetch/corsfetch/preflightcache"
+)
+
+// EventKind says what an Event reports.
+type EventKind uint8
+
+const (
+	// EventHeaderDropped: a request header the page set is not sent
+	// (Name, Value, Why). Browsers drop these silently.
+	EventHeaderDropped EventKind = iota + 1
+	// EventPreflightCache: the request needs a CORS preflight and the
+	// preflight cache was consulted (Cache; Method and Names are what had
+	// to be covered). Bypassed is set when the cache mode made the profile
+	// skip the look-up.
+	EventPreflightCache
+	// EventRequest: a request goes to the network (Preflight, Method, URL,
+	// Header as sent, cookies included).
+	EventRequest
+	// EventResponse: its response arrived (Preflight, URL, Status, Header
+	// as received, before any filtering).
+	EventResponse
+	// EventPreflightStored: a preflight result was stored in the cache
+	// (MaxAge; Method and Names are the methods and header names stored).
+	EventPreflightStored
+	// EventRedirect: a redirect is followed to URL (Status of the
+	// redirect response, Method of the next request).
+	EventRedirect
+	// EventDone: the fetch is over: Type and Status of what the page sees,
+	// or Err.
+	EventDone
+)
+
+// String returns the kind's name, such as "request".
+func (k EventKind) String() string {
+	switch k {
+	case EventHeaderDropped:
+		return "header-dropped"
+	case EventPreflightCache:
+		return "preflight-cache"
+	case EventRequest:
+		return "request"
+	case EventResponse:
+		return "response"
+	case EventPreflightStored:
+		return "preflight-stored"
+	case EventRedirect:
+		return "redirect"
+	case EventDone:
+		return "done"
+	}
+	return "EventKind(invalid)"
+}
+
+// Event is one step of a fetch, reported to a trace hook. It is the
+// browser's network panel, not the page's view: it shows unfiltered
+// responses and preflights, which page script never sees. Header and URL
+// values belong to the hook only for the duration of the call: copy them
+// to keep them.
+type Event struct {
+	Kind      EventKind
+	Preflight bool // the event concerns the CORS preflight
+	URL       *url.URL
+	Method    string
+	Header    http.Header
+	Status    int
+	// Cache is the look-up's result for EventPreflightCache.
+	Cache preflightcache.Outcome
+	// Bypassed is set for EventPreflightCache when the request's cache
+	// mode made the browser skip the preflight cache.
+	Bypassed bool
+	// Names are header names: those that had to be covered
+	// (EventPreflightCache) or that were stored (EventPreflightStored).
+	Names []string
+	// Methods are the methods stored (EventPreflightStored).
+	Methods []string
+	// MaxAge is the stored result's lifetime (EventPreflightStored).
+	MaxAge time.Duration
+	// Name, Value and Why describe a dropped header.
+	Name, Value, Why string
+	// Type is the response type the page sees (EventDone).
+	Type ResponseType
+	// Err is the failure (EventDone), nil when the fetch succeeded.
+	Err *Error
+}
+
+type traceKey struct{}
+
+// WithTrace returns a shallow copy of req whose context carries hook; a
+// Transport calls it for every Event of that request, in order, from the
+// goroutine running RoundTrip. It is called in addition to Transport.Trace.
+func WithTrace(req *http.Request, hook func(Event)) *http.Request {
+	return req.WithContext(context.WithValue(req.Context(), traceKey{}, hook))
+}
+
+// tracer sends events to the Transport's hook and the request's.
+type tracer struct {
+	t, r func(Event)
+}
+
+func (tr tracer) on() bool { return tr.t != nil || tr.r != nil }
+
+func (tr tracer) emit(e Event) {
+	if tr.t != nil {
+		tr.t(e)
+	}
+	if tr.r != nil {
+		tr.r(e)
+	}
+}

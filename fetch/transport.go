@@ -1,0 +1,702 @@
+package fetch
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/textproto"
+	"net/url"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/corsfetch/corsfetch/internal/headerlist"
+	"github.com/corsfetch/corsfetch/origin"
+	"github.com/corsfetch/corsfetch/preflightcache"
+	"github.com/corsfetch/corsfetch/safelist"
+)
+
+// Transport is an http.RoundTripper that fetches as page script at Origin
+// would with fetch(): it classifies the request, sends a CORS preflight when
+// the browser would (or serves it from the preflight cache), sends the
+// request with the headers the browser would send, runs the CORS check,
+// follows redirects the browser's way and returns only what script could
+// read. A fetch the browser would fail returns an error that unwraps to
+// *Error.
+//
+// Set the fields before the first request and do not change them after; a
+// Transport is then safe for concurrent use by many goroutines. Per-request
+// settings (mode, credentials, redirect, cache) travel in the request's
+// context: see WithOptions.
+type Transport struct {
+	// Origin is the page's origin. It is required: a zero Origin makes
+	// every request fail with ReasonInvalidOrigin.
+	Origin origin.Origin
+
+	// Base sends requests to the network; nil means http.DefaultTransport.
+	// The Transport follows redirects itself and never passes a request
+	// to Base that the browser would not send.
+	Base http.RoundTripper
+
+	// Jar holds the browser's cookies; nil means none (no cookie is sent
+	// or stored). It is read and written only when the request's
+	// credentials mode and URL allow it, never for a preflight. Cookies
+	// set in cross-site requests are kept apart from Jar, in a jar
+	// partitioned by the page's site, when the profile partitions or
+	// blocks third-party cookies (see ThirdPartyCookies).
+	Jar http.CookieJar
+
+	// Cache is the CORS-preflight cache; nil means a private cache created
+	// with the profile's options. Transports sharing a Cache behave like
+	// pages of one browser.
+	Cache *preflightcache.Cache
+
+	// Browser is the behaviour profile; the zero value is Chrome.
+	Browser Browser
+
+	// UserAgent, when not empty, is the User-Agent of every request,
+	// preflights included, unless the page set one the profile lets it
+	// set. When empty, Base's default is sent (Go's).
+	UserAgent string
+
+	// AcceptLanguage, when not empty, is sent as Accept-Language on every
+	// request (preflights included) for which the page set none, as the
+	// browser's network layer adds the user's languages. It does not count
+	// in the preflight decision. Chromium sends "en-US,en;q=0.9" in an
+	// en-US locale.
+	AcceptLanguage string
+
+	// Referrer is the page's URL, which the Referer header is made from
+	// under ReferrerPolicy; empty means the root of Origin ("origin/").
+	Referrer string
+
+	// ReferrerPolicy is the page's referrer policy, one of the values of
+	// the Referrer-Policy header; empty means the default,
+	// "strict-origin-when-cross-origin": the full Referrer to its own
+	// origin, the origin alone to others, nothing from https to http.
+	ReferrerPolicy string
+
+	// Trace, when not nil, is called with every Event of every request,
+	// from the goroutine running RoundTrip. See also WithTrace.
+	Trace func(Event)
+
+	// Now returns the time used for the preflight cache; nil means
+	// time.Now. Tests set it to control expiry.
+	Now func() time.Time
+
+	once    sync.Once
+	prof    Browser
+	cache   *preflightcache.Cache
+	partJar http.CookieJar
+	partErr error
+}
+
+// init resolves the profile and creates what the Transport owns.
+func (t *Transport) init() {
+	t.prof = t.Browser.resolve()
+	t.cache = t.Cache
+	if t.cache == nil {
+		t.cache = preflightcache.New(t.prof.cacheOptions())
+	}
+	if t.Jar != nil && t.prof.ThirdPartyCookies != ThirdPartyCookiesAllow {
+		t.partJar, t.partErr = newPartitionJar()
+	}
+}
+
+func (t *Transport) base() http.RoundTripper {
+	if t.Base == nil {
+		return http.DefaultTransport
+	}
+	return t.Base
+}
+
+func (t *Transport) now() time.Time {
+	if t.Now == nil {
+		return time.Now()
+	}
+	return t.Now()
+}
+
+// tainting is a request's response tainting.
+//
+// [response tainting]: https://fetch.spec.whatwg.org/#concept-request-response-tainting
+type tainting uint8
+
+const (
+	taintBasic tainting = iota
+	taintCORS
+	taintOpaque
+)
+
+// fetchState is one fetch in progress: the request as the browser holds it
+// after the Request constructor, and what main fetch has learned.
+type fetchState struct {
+	t    *Transport
+	p    *Browser
+	req  *http.Request
+	ctx  context.Context
+	opts Options
+	tr   tracer
+
+	method string
+	header http.Header // the request's header list: author headers kept, plus Accept
+	page   string      // the page's origin, serialized
+
+	body          io.ReadCloser // the body not yet sent, or nil
+	hasBody       bool          // the request has a body (until a redirect drops it)
+	getBody       func() (io.ReadCloser, error)
+	contentLength int64
+
+	urls     []*url.URL
+	tainting tainting
+	tainted  bool // redirect-taint is not same-origin: the origin serializes as "null"
+	count    int  // redirects followed
+	// preflighted is set once the fetch went through the CORS-with-preflight
+	// path, whose failures clear the cache.
+	preflighted bool
+}
+
+// RoundTrip fetches req as the page would. It returns the filtered response,
+// or an error that unwraps to *Error when the browser would fail the fetch.
+// req is not modified; its body is closed.
+func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	t.once.Do(t.init)
+	f := &fetchState{
+		t:    t,
+		p:    &t.prof,
+		req:  req,
+		ctx:  req.Context(),
+		opts: OptionsOf(req),
+		body: req.Body,
+	}
+	f.tr.t = t.Trace
+	f.tr.r, _ = f.ctx.Value(traceKey{}).(func(Event))
+	resp, err := f.run()
+	if f.body != nil {
+		f.body.Close()
+		f.body = nil
+	}
+	if err != nil {
+		if f.tr.on() {
+			f.tr.emit(Event{Kind: EventDone, URL: f.current(), Err: err})
+		}
+		return nil, err
+	}
+	if f.tr.on() {
+		f.tr.emit(Event{Kind: EventDone, URL: resp.Request.URL, Status: resp.StatusCode, Type: TypeOf(resp)})
+	}
+	return resp, nil
+}
+
+// current returns the current URL, or the request's URL before the URL
+// list exists.
+func (f *fetchState) current() *url.URL {
+	if len(f.urls) > 0 {
+		return f.urls[len(f.urls)-1]
+	}
+	return f.req.URL
+}
+
+// fail returns an *Error for the current URL.
+func (f *fetchState) fail(r Reason, value string) *Error {
+	e := &Error{Reason: r, Value: value, Origin: f.page}
+	if u := f.current(); u != nil {
+		e.URL = u.String()
+	}
+	if len(f.urls) > 1 {
+		e.InitialURL = f.urls[0].String()
+	}
+	return e
+}
+
+// run performs the fetch.
+func (f *fetchState) run() (*http.Response, *Error) {
+	if err := f.setup(); err != nil {
+		return nil, err
+	}
+	return f.loop()
+}
+
+// setup does what the Request constructor and the start of fetch do: it
+// validates the method and headers, applies the mode's header guard, adds
+// Accept, and checks the URL. Nothing is sent.
+//
+// [Request constructor]: https://fetch.spec.whatwg.org/#dom-request
+// [fetch]: https://fetch.spec.whatwg.org/#concept-fetch
+func (f *fetchState) setup() *Error {
+	t := f.t
+	if t.Origin.IsZero() {
+		return f.fail(ReasonInvalidOrigin, "")
+	}
+	f.page = t.Origin.String()
+	if f.req.URL == nil {
+		return f.fail(ReasonInvalidURL, "")
+	}
+	if t.partErr != nil {
+		e := f.fail(ReasonNetwork, "")
+		e.Err = t.partErr
+		return e
+	}
+	u := *f.req.URL
+	if u.User != nil {
+		// The Request constructor throws for a URL with credentials.
+		return f.fail(ReasonInvalidURL, u.Redacted())
+	}
+	if u.Scheme == "" || u.Host == "" && (u.Scheme == "http" || u.Scheme == "https") {
+		return f.fail(ReasonInvalidURL, u.String())
+	}
+	f.urls = []*url.URL{&u}
+
+	// Method.
+	m := f.req.Method
+	if m == "" {
+		m = http.MethodGet
+	}
+	if !safelist.IsValidMethod(m) {
+		return f.fail(ReasonInvalidMethod, m)
+	}
+	if safelist.IsForbiddenMethod(m) {
+		return f.fail(ReasonForbiddenMethod, m)
+	}
+	f.method = safelist.NormalizeMethod(m)
+
+	// Body.
+	if f.body == http.NoBody {
+		f.body = nil
+	}
+	f.contentLength = f.req.ContentLength
+	f.getBody = f.req.GetBody
+	f.hasBody = f.body != nil
+	if f.body != nil && (f.method == http.MethodGet || f.method == http.MethodHead) {
+		return f.fail(ReasonBodyNotAllowed, f.method)
+	}
+
+	// Mode and cache mode.
+	if f.opts.Mode == ModeNoCORS && !safelist.IsMethod(f.method) {
+		return f.fail(ReasonNoCORSMethod, f.method)
+	}
+	if f.opts.Cache == CacheOnlyIfCached && f.opts.Mode != ModeSameOrigin {
+		return f.fail(ReasonOnlyIfCached, "")
+	}
+
+	// Headers.
+	h, err := f.headerList()
+	if err != nil {
+		return err
+	}
+	if len(h["Accept"]) == 0 {
+		h["Accept"] = []string{"*/*"}
+	}
+	f.header = h
+	return nil
+}
+
+// headerList validates the request's header fields and returns the header
+// list the browser keeps: values normalized, forbidden request-headers
+// dropped, and under no-cors only the no-CORS-safelisted ones.
+//
+// [Headers append]: https://fetch.spec.whatwg.org/#concept-headers-append
+func (f *fetchState) headerList() (http.Header, *Error) {
+	names := make([]string, 0, len(f.req.Header))
+	for name := range f.req.Header {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	h := make(http.Header, len(names)+6)
+	for _, raw := range names {
+		if !headerlist.IsToken(raw) {
+			return nil, f.fail(ReasonInvalidHeader, raw)
+		}
+		name := textproto.CanonicalMIMEHeaderKey(raw)
+		for _, v := range f.req.Header[raw] {
+			v = headerlist.TrimWhitespace(v)
+			if !headerlist.IsValue(v) {
+				return nil, f.fail(ReasonInvalidHeader, name)
+			}
+			h[name] = append(h[name], v)
+		}
+	}
+	for _, name := range slices.Sorted(mapKeys(h)) {
+		var kept []string
+		for _, v := range h[name] {
+			why := f.dropReason(name, v, kept)
+			if why == "" {
+				kept = append(kept, v)
+				continue
+			}
+			if f.tr.on() {
+				f.tr.emit(Event{Kind: EventHeaderDropped, URL: f.current(), Name: name, Value: v, Why: why})
+			}
+		}
+		switch {
+		case len(kept) == 0:
+			delete(h, name)
+		case f.p.CombineRepeatedHeaders && len(kept) > 1:
+			h[name] = []string{joinValues(kept)}
+		default:
+			h[name] = kept
+		}
+	}
+	return h, nil
+}
+
+func mapKeys(h http.Header) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range h {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
+// dropReason says why the browser would not keep the field (name, v) after
+// the fields kept; "" means it keeps it.
+func (f *fetchState) dropReason(name, v string, kept []string) string {
+	if safelist.IsForbiddenRequestHeader(name, v) {
+		return "forbidden request-header (#forbidden-request-header)"
+	}
+	if f.p.DropUserAgent && name == "User-Agent" {
+		return f.p.Name + " does not let pages set User-Agent"
+	}
+	if f.opts.Mode == ModeNoCORS {
+		combined := joinValues(append(slices.Clip(kept), v))
+		if !safelist.IsNoCORSRequestHeader(name, combined) {
+			return "not a no-CORS-safelisted request-header, and the mode is no-cors (#no-cors-safelisted-request-header)"
+		}
+	}
+	return ""
+}
+
+// loop runs main fetch for the current URL and HTTP-redirect fetch until a
+// response that is not followed.
+func (f *fetchState) loop() (*http.Response, *Error) {
+	for {
+		raw, typ, err := f.mainFetch()
+		if err != nil {
+			return nil, err
+		}
+		resp, done, err := f.redirect(raw, typ)
+		switch {
+		case err != nil:
+			return nil, err
+		case resp != nil:
+			return resp, nil
+		case done:
+			return filtered(f.req, raw, typ, f.include(), f.urls), nil
+		}
+	}
+}
+
+// include reports whether the request's credentials mode is include.
+func (f *fetchState) include() bool { return f.opts.Credentials == CredentialsInclude }
+
+// serializedOrigin is the byte-serialized request origin: "null" once the
+// request is redirect-tainted.
+//
+// [byte-serializing a request origin]: https://fetch.spec.whatwg.org/#byte-serializing-a-request-origin
+func (f *fetchState) serializedOrigin() string {
+	if f.tainted {
+		return "null"
+	}
+	return f.page
+}
+
+// mainFetch runs main fetch's switch for the current URL and sends the
+// request: the basic, opaque or CORS path, the last with a preflight when
+// needed. It returns the unfiltered response after the CORS check.
+//
+// [main fetch]: https://fetch.spec.whatwg.org/#concept-main-fetch
+func (f *fetchState) mainFetch() (*http.Response, ResponseType, *Error) {
+	cur := f.current()
+	httpScheme := cur.Scheme == "http" || cur.Scheme == "https"
+	switch {
+	case f.tainting == taintBasic && origin.FromURL(cur).SameOrigin(f.t.Origin):
+		if !httpScheme {
+			return nil, 0, f.fail(ReasonUnsupportedScheme, cur.Scheme)
+		}
+		raw, err := f.send(cur)
+		return raw, TypeBasic, err
+	case f.opts.Mode == ModeSameOrigin:
+		return nil, 0, f.fail(ReasonDisallowedByMode, "")
+	case f.opts.Mode == ModeNoCORS:
+		if f.opts.Redirect != RedirectFollow {
+			return nil, 0, f.fail(ReasonDisallowedByMode, "")
+		}
+		if !httpScheme {
+			return nil, 0, f.fail(ReasonUnsupportedScheme, cur.Scheme)
+		}
+		f.tainting = taintOpaque
+		raw, err := f.send(cur)
+		return raw, TypeOpaque, err
+	case !httpScheme:
+		return nil, 0, f.fail(ReasonCorsDisabledScheme, cur.Scheme)
+	}
+	f.tainting = taintCORS
+	unsafeNames := f.unsafeNames()
+	if !safelist.IsMethod(f.method) || len(unsafeNames) > 0 {
+		f.preflighted = true
+		if err := f.preflightIfNeeded(cur, unsafeNames); err != nil {
+			f.clearCache(cur, true)
+			return nil, 0, err
+		}
+	}
+	raw, err := f.send(cur)
+	if err != nil {
+		return nil, 0, err
+	}
+	if reason, value, ok := corsCheck(raw.Header, f.serializedOrigin(), f.include()); !ok {
+		discard(raw.Body)
+		f.clearCache(cur, false)
+		return nil, 0, f.fail(reason, value)
+	}
+	return raw, TypeCORS, nil
+}
+
+// unsafeNames returns the CORS-unsafe request-header names of the header
+// list under the profile.
+//
+// [CORS-unsafe request-header names]: https://fetch.spec.whatwg.org/#cors-unsafe-request-header-names
+func (f *fetchState) unsafeNames() []string {
+	names := safelist.UnsafeRequestHeaderNames(f.header)
+	if f.p.SaveDataSafelisted && len(names) > 0 {
+		if v := f.header["Save-Data"]; len(v) == 1 && v[0] == "on" {
+			names = slices.DeleteFunc(names, func(n string) bool { return n == "save-data" })
+			if len(names) == 0 {
+				names = nil
+			}
+		}
+	}
+	return names
+}
+
+// clearCache runs "clear cache entries" for url after a failure in the
+// CORS-with-preflight path, unless the profile keeps them when the actual
+// request failed.
+//
+// [clear cache entries]: https://fetch.spec.whatwg.org/#concept-cache-clear
+func (f *fetchState) clearCache(u *url.URL, preflight bool) {
+	if !f.preflighted || (!preflight && f.p.KeepCacheOnFailure) {
+		return
+	}
+	f.t.cache.Clear(f.cacheKey(u))
+}
+
+// cacheKey returns the preflight cache key of the request at u.
+func (f *fetchState) cacheKey(u *url.URL) preflightcache.Key {
+	return preflightcache.Key{Origin: f.serializedOrigin(), URL: u.String(), Credentials: f.include()}
+}
+
+// bypassesCache reports whether the request's cache mode makes the profile
+// skip the preflight cache and mark its preflight uncacheable on the wire.
+func (f *fetchState) bypassesCache() bool {
+	if !f.p.PreflightObeysCacheMode {
+		return false
+	}
+	switch f.opts.Cache {
+	case CacheNoStore, CacheReload, CacheNoCache:
+		return true
+	}
+	return false
+}
+
+// send sends the request for the current hop (HTTP-network-or-cache fetch
+// and HTTP-network fetch): it adds the headers the browser adds, cookies
+// when credentials are included, stores the response's cookies, and returns
+// the raw response.
+//
+// [HTTP-network-or-cache fetch]: https://fetch.spec.whatwg.org/#concept-http-network-or-cache-fetch
+func (f *fetchState) send(u *url.URL) (*http.Response, *Error) {
+	if f.opts.Cache == CacheOnlyIfCached {
+		// Only same-origin mode gets here, and there is no HTTP cache to
+		// answer from: the browser's cache miss.
+		e := f.fail(ReasonNetwork, "")
+		e.Err = errOnlyIfCached
+		return nil, e
+	}
+	h := f.header.Clone()
+	if f.tainting == taintCORS || (f.method != http.MethodGet && f.method != http.MethodHead) {
+		h["Origin"] = []string{f.requestOriginHeader(u)}
+	}
+	f.addCommon(h, u, f.opts.Mode.String())
+	f.addCacheModeHeaders(h)
+	if f.p.NormalizeRange {
+		normalizeRange(h)
+	}
+	credentials := f.include() || (f.opts.Credentials == CredentialsSameOrigin && f.tainting == taintBasic)
+	if credentials {
+		f.t.addCookies(h, f, u)
+	}
+	body, err := f.takeBody()
+	if err != nil {
+		return nil, err
+	}
+	out := &http.Request{
+		Method:        f.method,
+		URL:           wireURL(u),
+		Proto:         "HTTP/1.1",
+		ProtoMajor:    1,
+		ProtoMinor:    1,
+		Header:        h,
+		Body:          body,
+		GetBody:       f.getBody,
+		ContentLength: f.contentLength,
+		Host:          u.Host,
+	}
+	if body == nil {
+		out.ContentLength = 0
+	}
+	out = out.WithContext(f.ctx)
+	raw, rerr := f.roundTrip(out, false)
+	if rerr != nil {
+		return nil, rerr
+	}
+	if credentials {
+		f.t.storeCookies(raw.Header, f, u)
+	}
+	return raw, nil
+}
+
+// requestOriginHeader returns the value of the Origin header for a request
+// to u: the serialized request origin, which a non-cors request other than
+// GET and HEAD replaces with "null" where the default referrer policy,
+// strict-origin-when-cross-origin, says so (an https page to an http URL).
+//
+// [append a request Origin header]: https://fetch.spec.whatwg.org/#append-a-request-origin-header
+func (f *fetchState) requestOriginHeader(u *url.URL) string {
+	s := f.serializedOrigin()
+	if f.tainting == taintCORS {
+		return s
+	}
+	switch f.t.ReferrerPolicy {
+	case "no-referrer":
+		return "null"
+	case "same-origin":
+		if !origin.FromURL(u).SameOrigin(f.t.Origin) {
+			return "null"
+		}
+	case "", "no-referrer-when-downgrade", "strict-origin", "strict-origin-when-cross-origin":
+		if f.t.Origin.Scheme() == "https" && u.Scheme != "https" {
+			return "null"
+		}
+	}
+	return s
+}
+
+// addCommon adds the headers the browser adds to every request, preflights
+// included: the Fetch Metadata headers (for potentially trustworthy URLs),
+// User-Agent and Accept-Language.
+func (f *fetchState) addCommon(h http.Header, u *url.URL, mode string) {
+	if origin.IsURLPotentiallyTrustworthy(u) {
+		h["Sec-Fetch-Dest"] = []string{"empty"}
+		h["Sec-Fetch-Mode"] = []string{mode}
+		h["Sec-Fetch-Site"] = []string{f.fetchSite()}
+	}
+	if ref := f.referrer(u); ref != "" {
+		h["Referer"] = []string{ref}
+	}
+	if f.t.UserAgent != "" && len(h["User-Agent"]) == 0 {
+		h["User-Agent"] = []string{f.t.UserAgent}
+	}
+	if f.t.AcceptLanguage != "" && len(h["Accept-Language"]) == 0 {
+		h["Accept-Language"] = []string{f.t.AcceptLanguage}
+	}
+}
+
+// fetchSite computes Sec-Fetch-Site from the URL list.
+//
+// [Sec-Fetch-Site]: https://w3c.github.io/webappsec-fetch-metadata/#sec-fetch-site-header
+func (f *fetchState) fetchSite() string {
+	site := "same-origin"
+	for _, u := range f.urls {
+		o := origin.FromURL(u)
+		if o.SameOrigin(f.t.Origin) {
+			continue
+		}
+		site = "cross-site"
+		if !f.t.Origin.SameSite(o) {
+			break
+		}
+		site = "same-site"
+	}
+	return site
+}
+
+// addCacheModeHeaders adds the request headers of the cache mode.
+//
+// [HTTP-network-or-cache fetch]: https://fetch.spec.whatwg.org/#concept-http-network-or-cache-fetch
+func (f *fetchState) addCacheModeHeaders(h http.Header) {
+	switch f.opts.Cache {
+	case CacheNoCache:
+		if len(h["Cache-Control"]) == 0 {
+			h["Cache-Control"] = []string{"max-age=0"}
+		}
+	case CacheNoStore, CacheReload:
+		if len(h["Pragma"]) == 0 {
+			h["Pragma"] = []string{"no-cache"}
+		}
+		if len(h["Cache-Control"]) == 0 {
+			h["Cache-Control"] = []string{"no-cache"}
+		}
+	}
+}
+
+// takeBody returns the body to send on this hop: the request's own the
+// first time, and a new one from GetBody after that (a redirect that keeps
+// the body).
+func (f *fetchState) takeBody() (io.ReadCloser, *Error) {
+	if !f.hasBody {
+		return nil, nil
+	}
+	if f.body != nil {
+		b := f.body
+		f.body = nil
+		return b, nil
+	}
+	if f.getBody == nil {
+		return nil, f.fail(ReasonBodyNotReplayable, "")
+	}
+	b, err := f.getBody()
+	if err != nil {
+		e := f.fail(ReasonBodyNotReplayable, "")
+		e.Err = err
+		return nil, e
+	}
+	return b, nil
+}
+
+// wireURL returns u as sent: without the fragment, which never reaches the
+// network.
+func wireURL(u *url.URL) *url.URL {
+	c := *u
+	c.Fragment, c.RawFragment = "", ""
+	return &c
+}
+
+// roundTrip sends out through Base, reporting the request and its response
+// to the trace hooks. A failure of Base is a network error.
+func (f *fetchState) roundTrip(out *http.Request, preflight bool) (*http.Response, *Error) {
+	if f.tr.on() {
+		f.tr.emit(Event{Kind: EventRequest, Preflight: preflight, URL: f.current(), Method: out.Method, Header: out.Header})
+	}
+	raw, err := f.t.base().RoundTrip(out)
+	if err != nil {
+		e := f.fail(ReasonNetwork, "")
+		e.Preflight = preflight
+		e.Err = err
+		if f.ctx.Err() != nil && !errors.Is(err, f.ctx.Err()) {
+			e.Err = errors.Join(f.ctx.Err(), err)
+		}
+		return nil, e
+	}
+	if raw.Header == nil {
+		raw.Header = make(http.Header)
+	}
+	if f.tr.on() {
+		f.tr.emit(Event{Kind: EventResponse, Preflight: preflight, URL: f.current(), Status: raw.StatusCode, Header: raw.Header})
+	}
+	return raw, nil
+}
+
+var errOnlyIfCached = errors.New(`cache mode "only-if-cached" and the response is not in the HTTP cache (corsfetch keeps none)`)
