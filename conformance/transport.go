@@ -181,7 +181,7 @@ func newRequest(ctx context.Context, call Call) (*http.Request, error) {
 		fields = append(fields, Field{Name: "Content-Type", Value: "text/plain;charset=UTF-8"})
 	}
 	for _, f := range fields {
-		v, ok := isomorphicEncode(f.Value)
+		v, ok := toByteString(f.Value)
 		if !ok {
 			return nil, errors.New("header value is not a ByteString: " + f.Name)
 		}
@@ -205,9 +205,9 @@ func parseOption[T interface{ String() string }](s string, all []T) T {
 	return all[0]
 }
 
-// isomorphicEncode turns each code point of s into the byte of the same
+// toByteString turns each code point of s into the byte of the same
 // number; it fails for code points above U+00FF.
-func isomorphicEncode(s string) (string, bool) {
+func toByteString(s string) (string, bool) {
 	ascii := true
 	for i := 0; i < len(s); i++ {
 		if s[i] >= 0x80 {

@@ -1,22 +1,118 @@
-// Package fetch is the browser side of CORS for Go HTTP clients: the
-// request options of fetch() (mode, credentials, redirect, cache), the CORS
-// check, the filtered responses page script sees, and the errors a browser
-// reports when it blocks a fetch.
+// Package fetch makes a Go HTTP client behave like a browser's fetch()
+// towards other origins. A [Transport] is an [http.RoundTripper] for a page
+// at one origin: every request goes through the steps the browser takes
+// (#concept-fetch, #concept-main-fetch), and the caller gets only what page
+// script could see, or an error that says why the browser would have
+// failed the fetch.
 //
-// The Transport that puts these together (preflights, the preflight cache,
-// cookies, redirects) is being built on top of them; until it lands this
-// package holds the pieces it will use.
+//	t := &fetch.Transport{Origin: origin.MustParse("https://app.example")}
+//	client := &http.Client{Transport: t}
+//	req, _ := http.NewRequest("PUT", "https://api.example/items/1", body)
+//	req.Header.Set("Content-Type", "application/json")
+//	req = fetch.WithOptions(req, fetch.Options{Credentials: fetch.CredentialsInclude})
+//	resp, err := client.Do(req) // preflight, CORS check, filtered response
+//	var fe *fetch.Error
+//	if errors.As(err, &fe) {
+//		fmt.Println(fe.Reason, fe) // what the browser console would say
+//	}
+//
+// # What a Transport does
+//
+//   - Request set-up, as the Request constructor: the method is validated
+//     and normalized (forbidden methods fail); header names and values are
+//     validated and values trimmed; forbidden request-headers the caller set
+//     are not sent (the trace reports each one); in no-cors mode only
+//     CORS-safelisted methods are allowed and only no-CORS-safelisted
+//     headers kept; Accept defaults to */*.
+//   - Main fetch per URL: basic for same origin, network error for
+//     same-origin mode, opaque for no-cors, CORS otherwise; mixed content
+//     from an https page is blocked.
+//   - The CORS preflight when the method is not safelisted or a header
+//     name is CORS-unsafe, unless the preflight cache covers the request:
+//     OPTIONS with Accept, Access-Control-Request-Method and -Headers,
+//     Origin and the Fetch Metadata headers, never cookies, Authorization,
+//     the caller's headers or a body; validated in Chromium's order and
+//     stored per method and header name with the profile's max-age rules.
+//   - The request as the browser sends it: Origin when the browser sends it,
+//     Sec-Fetch-Dest/-Mode/-Site to potentially trustworthy URLs, Referer
+//     under the page's referrer policy, the cache mode's Cache-Control and
+//     Pragma, cookies from Transport.Jar when the credentials mode and URL
+//     allow them; Set-Cookie is stored under the same rule, before the CORS
+//     check (which is what browsers do).
+//   - The CORS check on every cross-origin response, redirects included.
+//   - Redirects followed the browser's way (301/302/303/307/308 with a
+//     Location, at most 20): method and body rewriting, Authorization
+//     dropped on a cross-origin hop, Origin: null once the chain is
+//     redirect-tainted, a new preflight for a hop that needs one; redirect
+//     modes error and manual (an opaque-redirect response). An http.Client
+//     over a Transport never sees a 3xx; URLList gives every URL.
+//   - The filtered response: basic (every header but Set-Cookie), cors (the
+//     CORS-safelisted response headers and the exposed ones), opaque and
+//     opaqueredirect (StatusCode 0, empty Status, empty non-nil Header,
+//     empty body). The bytes the page may not read are drained (at most
+//     64 KiB) and discarded, so connections are reused.
+//
+// Per-request settings (mode, credentials, redirect, cache) travel in the
+// request's context: see [WithOptions]. A trace hook ([Transport.Trace],
+// [WithTrace]) reports each step as the browser's network panel would show
+// it.
 //
 // # Errors
 //
-// Every failure is an *Error whose Reason is one of a closed set of
+// Every failure is an *[Error] whose Reason is one of a closed set of
 // constants, most named after Chromium's CorsError values. Error() reads
 // like Chromium's console line for CORS failures (from Blink's
 // cors_error_string.cc); the text is for people and not stable.
 //
-// # Deviations
+// # Profiles
 //
-// The CORS check classifies a failing Access-Control-Allow-Origin the way
-// Chromium does (missing, several values, invalid, mismatch, wildcard with
-// credentials); the Fetch Standard only says it fails.
+// Engines differ from each other and from the Fetch Standard. [Browser]
+// holds each difference as a field; [Chrome] (the zero value), [Firefox],
+// [Safari] and [Spec] set them. Chrome follows the recording of Chromium 156
+// in conformance/testdata/chromium.json, which a Transport with the Chrome
+// profile replays in full (TestChromiumRecording). Differences between
+// Chrome and Spec, with the scenario that shows Chromium's side:
+//
+//	Behaviour                                  Chrome                      Spec                      Scenario
+//	repeated request header fields             combined, then classified   each field on its own     simple-total-1024-under
+//	Save-Data: on                              safelisted                  needs a preflight         simple-header-20
+//	User-Agent set by the page                 dropped                     sent, needs a preflight   simple-forbidden-header-11
+//	ACAH * covers Authorization (fresh)        yes                         no                        preflight-acah-star-authorization
+//	cached * covers Authorization              no                          no                        cache-star-header-then-authorization
+//	cache modes no-store/reload/no-cache       bypass the preflight cache  no effect on preflights   cache-mode-*
+//	failed actual request clears the cache     no                          yes                       cache-cleared-by-failed-actual
+//	Access-Control-Max-Age cap                 2 h                         none                      (preflight_result.cc)
+//	Max-Age "-1"                               not cached                  5 s default               cache-max-age-negative
+//	two identical Location fields              followed                    network error             redirect-two-fields
+//	empty Location                             no redirect                 redirect to the same URL  redirect-empty
+//	3xx without Location, redirect "error"     returned as the response    network error             (net/ only sees redirects with a location)
+//	Range "bytes= 0-1"                         sent as "bytes=0-1"         sent as set               simple-header-17
+//	third-party cookies                        only Partitioned ones       allowed (SameSite rules)  cred-b-set-include, cred-b-partitioned
+//
+// Firefox and Safari are built from the engines' sources and are not yet
+// held to recordings of those engines.
+//
+// # Not simulated
+//
+//   - The HTTP cache: every request reaches the network
+//     (cache-http-cache-fresh is the one recorded scenario this changes).
+//     Cache modes only change request headers and the preflight cache.
+//   - data:, blob: and file: URLs (ReasonUnsupportedScheme), service
+//     workers, navigation requests, CORP, ORB and COEP checks, Private and
+//     Local Network Access, HTTP authentication prompts and the
+//     authentication cache, TLS client certificates, client hints
+//     (Sec-CH-UA*), Priority, Sec-Fetch-Storage-Access, the keepalive quota.
+//   - SameSite on reading cookies under ThirdPartyCookiesAllow: an
+//     http.CookieJar does not report a cookie's SameSite, so a Lax or Strict
+//     cookie stored in a same-site context is also sent cross-site. (Under
+//     the Chrome and Safari profiles cross-site requests never read Jar.)
+//   - Content decoding: Go's http.Transport asks for gzip and decodes it
+//     itself, removing Content-Encoding and Content-Length from the
+//     response, where a browser keeps them visible.
+//   - Request bodies are Go readers: the use-CORS-preflight flag of a
+//     streaming body is never set, and fetch() adds no Content-Type for the
+//     caller (set it as the page's script would have it sent).
+//   - The preflight cache's network partition key is the empty string:
+//     Transports sharing a Cache share entries across pages of different
+//     top-level sites.
 package fetch

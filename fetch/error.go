@@ -42,6 +42,9 @@ const (
 	// no-cors request to another origin with a redirect mode other than
 	// follow.
 	ReasonDisallowedByMode Reason = "DisallowedByMode"
+	// ReasonMixedContent: an https page fetching a URL that is not
+	// potentially trustworthy (plain http to a host other than loopback).
+	ReasonMixedContent Reason = "MixedContent"
 	// ReasonCorsDisabledScheme: a cross-origin cors request to a URL whose
 	// scheme is not http or https.
 	ReasonCorsDisabledScheme Reason = "CorsDisabledScheme"
@@ -166,7 +169,16 @@ func (e *Error) Error() string {
 	}
 	b.WriteString("Failed to fetch '")
 	b.WriteString(e.URL)
-	b.WriteString("': ")
+	b.WriteString("'")
+	if e.InitialURL != "" {
+		b.WriteString(" (redirected from '")
+		b.WriteString(e.InitialURL)
+		b.WriteString("')")
+	}
+	b.WriteString(": ")
+	if e.Preflight {
+		b.WriteString("the CORS preflight failed: ")
+	}
 	b.WriteString(otherMessage(e))
 	return b.String()
 }
@@ -233,6 +245,8 @@ func otherMessage(e *Error) string {
 		return "Request with " + e.Value + " method cannot have body."
 	case ReasonOnlyIfCached:
 		return "'only-if-cached' can be set only with 'same-origin' mode."
+	case ReasonMixedContent:
+		return "Mixed Content: the page at origin '" + e.Origin + "' was loaded over HTTPS, but requested an insecure resource. This request has been blocked; the content must be served over HTTPS."
 	case ReasonUnsupportedScheme:
 		return "URL scheme \"" + e.Value + "\" is not supported."
 	case ReasonTooManyRedirects:

@@ -73,7 +73,7 @@ func TypeOf(resp *http.Response) ResponseType {
 // [URL list]: https://fetch.spec.whatwg.org/#concept-response-url-list
 func URLList(resp *http.Response) []*url.URL {
 	info := infoOf(resp)
-	if info == nil {
+	if info == nil || len(info.urls) == 0 {
 		return nil
 	}
 	out := make([]*url.URL, len(info.urls))

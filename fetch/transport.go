@@ -411,6 +411,12 @@ func (f *fetchState) serializedOrigin() string {
 func (f *fetchState) mainFetch() (*http.Response, ResponseType, *Error) {
 	cur := f.current()
 	httpScheme := cur.Scheme == "http" || cur.Scheme == "https"
+	if f.t.Origin.Scheme() == "https" && !origin.IsURLPotentiallyTrustworthy(cur) {
+		// Mixed content (main fetch step "should fetching request be
+		// blocked as mixed content"): Chromium restricts pages served
+		// over https.
+		return nil, 0, f.fail(ReasonMixedContent, cur.Redacted())
+	}
 	switch {
 	case f.tainting == taintBasic && origin.FromURL(cur).SameOrigin(f.t.Origin):
 		if !httpScheme {

@@ -1,0 +1,166 @@
+package fetch_test
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/corsfetch/corsfetch/fetch"
+)
+
+// redirector answers /hop/N with a 302 to /hop/N-1 and /hop/0 with 200,
+// always with ACAO *.
+func redirector(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	n, _ := strconv.Atoi(strings.TrimPrefix(r.URL.Path, "/hop/"))
+	if n > 0 {
+		w.Header().Set("Location", fmt.Sprintf("/hop/%d", n-1))
+		w.WriteHeader(http.StatusFound)
+		return
+	}
+	io.WriteString(w, "end")
+}
+
+// TestRedirectLimit checks that 20 redirects are followed and the 21st is a
+// network error (#http-redirect-fetch; redirect-20-hops, redirect-21-hops).
+func TestRedirectLimit(t *testing.T) {
+	srv := newServer(t, "127.0.0.2", redirector)
+	tr := &fetch.Transport{Origin: page}
+	resp, err := do(t, tr, "GET", srv.URL+"/hop/20", nil, fetch.Options{})
+	if err != nil {
+		t.Fatalf("20 redirects: %v", err)
+	}
+	if list := fetch.URLList(resp); len(list) != 21 || resp.Request.URL.Path != "/hop/0" {
+		t.Errorf("URL list of %d URLs ending at %s; want 21 ending at /hop/0", len(list), resp.Request.URL)
+	}
+	if _, err := do(t, tr, "GET", srv.URL+"/hop/21", nil, fetch.Options{}); err == nil || err.Reason != fetch.ReasonTooManyRedirects {
+		t.Errorf("21 redirects: got %v, want %s", err, fetch.ReasonTooManyRedirects)
+	}
+}
+
+// TestRedirectRewrites checks method and body rewriting on each redirect
+// status (#http-redirect-fetch step 12; redirect-*-post, redirect-*-put).
+func TestRedirectRewrites(t *testing.T) {
+	tests := []struct {
+		status               int
+		method               string
+		wantMethod, wantBody string
+		wantType             bool // Content-Type still sent
+		reason               string
+	}{
+		{301, "POST", "GET", "", false, "301 turns POST into GET without body"},
+		{302, "POST", "GET", "", false, "302 turns POST into GET without body"},
+		{303, "POST", "GET", "", false, "303 turns anything but GET and HEAD into GET"},
+		{303, "PUT", "GET", "", false, "303 rewrites PUT too (redirect-303-put)"},
+		{302, "PUT", "PUT", "data", true, "301 and 302 keep methods other than POST"},
+		{307, "POST", "POST", "data", true, "307 keeps method and body, replayed through GetBody"},
+		{308, "PUT", "PUT", "data", true, "308 keeps method and body"},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("%d %s", tt.status, tt.method), func(t *testing.T) {
+			srv := newServer(t, "127.0.0.1", func(w http.ResponseWriter, r *http.Request) {
+				if r.URL.Path == "/from" {
+					w.Header().Set("Location", "/to")
+					w.WriteHeader(tt.status)
+				}
+			})
+			tr := &fetch.Transport{Origin: srv.Origin}
+			if _, err := do(t, tr, tt.method, srv.URL+"/from", strings.NewReader("data"), fetch.Options{}, "Content-Type", "text/plain"); err != nil {
+				t.Fatal(err)
+			}
+			reqs := srv.requests()
+			last := reqs[len(reqs)-1]
+			if last.Method != tt.wantMethod || last.Body != tt.wantBody || (last.Header.Get("Content-Type") != "") != tt.wantType {
+				t.Errorf("#http-redirect-fetch: second request %s body %q Content-Type %q; want %s %q (%s)",
+					last.Method, last.Body, last.Header.Get("Content-Type"), tt.wantMethod, tt.wantBody, tt.reason)
+			}
+		})
+	}
+}
+
+// TestRedirectBodyNotReplayable checks that a redirect keeping a body that
+// cannot be read again is a network error that says so (#http-redirect-fetch
+// step 11: a body whose source is null).
+func TestRedirectBodyNotReplayable(t *testing.T) {
+	srv := newServer(t, "127.0.0.1", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Location", "/to")
+		w.WriteHeader(307)
+	})
+	req, _ := http.NewRequest("POST", srv.URL+"/from", io.NopCloser(bytes.NewReader([]byte("stream"))))
+	_, err := (&fetch.Transport{Origin: srv.Origin}).RoundTrip(req)
+	if fe, ok := err.(*fetch.Error); !ok || fe.Reason != fetch.ReasonBodyNotReplayable {
+		t.Fatalf("got %v, want %s", err, fetch.ReasonBodyNotReplayable)
+	}
+}
+
+// TestRedirectTaint checks Origin: null once a hop goes from one cross
+// origin to another, and that it never reverts: A->B keeps the page's
+// origin, B->C and the C->B after it carry null
+// (#concept-request-tainted-origin; redirect-b-to-c-*).
+func TestRedirectTaint(t *testing.T) {
+	var bURL string
+	c := newServer(t, "127.0.0.3", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Access-Control-Allow-Origin", "*")
+		w.Header().Set("Location", bURL+"/end")
+		w.WriteHeader(302)
+	})
+	b := newServer(t, "127.0.0.2", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Access-Control-Allow-Origin", "*")
+		if r.URL.Path == "/start" {
+			w.Header().Set("Location", c.URL+"/c")
+			w.WriteHeader(302)
+		}
+	})
+	bURL = b.URL
+	if _, err := do(t, &fetch.Transport{Origin: page}, "GET", b.URL+"/start", nil, fetch.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	got := []string{b.requests()[0].Header.Get("Origin"), c.requests()[0].Header.Get("Origin"), b.requests()[1].Header.Get("Origin")}
+	want := []string{page.String(), "null", "null"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("Origin of the requests to B, C, B = %v, want %v", got, want)
+	}
+}
+
+// TestRedirectModes checks redirect modes error and manual
+// (#http-fetch; redirect-mode-*).
+func TestRedirectModes(t *testing.T) {
+	srv := newServer(t, "127.0.0.2", redirector)
+	tr := &fetch.Transport{Origin: page}
+	if _, err := do(t, tr, "GET", srv.URL+"/hop/1", nil, fetch.Options{Redirect: fetch.RedirectError}); err == nil || err.Reason != fetch.ReasonRedirectModeError {
+		t.Errorf("redirect error: got %v", err)
+	}
+	resp, err := do(t, tr, "GET", srv.URL+"/hop/1", nil, fetch.Options{Redirect: fetch.RedirectManual})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	if fetch.TypeOf(resp) != fetch.TypeOpaqueRedirect || resp.StatusCode != 0 || len(resp.Header) != 0 || len(body) != 0 {
+		t.Errorf("manual: %v %d %v %q; want an opaque-redirect response", fetch.TypeOf(resp), resp.StatusCode, resp.Header, body)
+	}
+	if resp.Request.URL.Path != "/hop/1" {
+		t.Errorf("manual: URL %s, want the redirecting request's", resp.Request.URL)
+	}
+}
+
+// TestClientNeverSeesRedirect checks that an http.Client over a Transport
+// gets the final response, whatever its CheckRedirect.
+func TestClientNeverSeesRedirect(t *testing.T) {
+	srv := newServer(t, "127.0.0.2", redirector)
+	c := &http.Client{
+		Transport:     &fetch.Transport{Origin: page},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return fmt.Errorf("client followed a redirect") },
+	}
+	resp, err := c.Get(srv.URL + "/hop/3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != 200 || len(fetch.URLList(resp)) != 4 {
+		t.Errorf("status %d, %d URLs; want 200 after 3 hops", resp.StatusCode, len(fetch.URLList(resp)))
+	}
+}

@@ -1,0 +1,490 @@
+package fetch_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/corsfetch/corsfetch/fetch"
+	"github.com/corsfetch/corsfetch/origin"
+)
+
+// page is the origin of the page in these tests: same site with servers on
+// 127.0.0.1, cross site with servers on 127.0.0.2 and 127.0.0.3.
+var page = origin.MustParse("http://127.0.0.1:8000")
+
+// do sends a request through t and returns the response or the *fetch.Error.
+func do(t *testing.T, tr *fetch.Transport, method, u string, body io.Reader, o fetch.Options, fields ...string) (*http.Response, *fetch.Error) {
+	t.Helper()
+	req, err := http.NewRequest("GET", u, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Method = method // unchecked, as fetch() receives it
+	for i := 0; i+1 < len(fields); i += 2 {
+		req.Header.Add(fields[i], fields[i+1])
+	}
+	resp, err := tr.RoundTrip(fetch.WithOptions(req, o))
+	if err != nil {
+		var fe *fetch.Error
+		if !errors.As(err, &fe) {
+			t.Fatalf("RoundTrip error %v (%T) is not a *fetch.Error", err, err)
+		}
+		if resp != nil {
+			t.Fatal("RoundTrip returned both a response and an error")
+		}
+		return nil, fe
+	}
+	t.Cleanup(func() { resp.Body.Close() })
+	return resp, nil
+}
+
+// closeTracker is a request body that records whether it was closed.
+type closeTracker struct {
+	io.Reader
+	closed bool
+}
+
+func (c *closeTracker) Close() error { c.closed = true; return nil }
+
+// TestRejectedBeforeSending covers the failures fetch() reports before any
+// request leaves: the server must see nothing, and the body must be closed.
+func TestRejectedBeforeSending(t *testing.T) {
+	srv := newServer(t, "127.0.0.2", echoOrigin())
+	tests := []struct {
+		name, anchor, reason string
+		origin               origin.Origin
+		method, url          string
+		body                 bool
+		fields               []string
+		opts                 fetch.Options
+		want                 fetch.Reason
+	}{
+		{"zero origin", "design: Transport.Origin is required", "a page always has an origin; a zero one is a configuration error named at first use",
+			origin.Origin{}, "GET", srv.URL, false, nil, fetch.Options{}, fetch.ReasonInvalidOrigin},
+		{"method not a token", "#concept-method", "fetch() throws a TypeError for a method that is not a token",
+			page, "GE T", srv.URL, false, nil, fetch.Options{}, fetch.ReasonInvalidMethod},
+		{"TRACE", "#forbidden-method", "forbidden methods throw; nothing is sent (simple-forbidden-method-trace)",
+			page, "TRACE", srv.URL, false, nil, fetch.Options{}, fetch.ReasonForbiddenMethod},
+		{"track", "#forbidden-method", "matched case-insensitively (simple-forbidden-method-track)",
+			page, "track", srv.URL, false, nil, fetch.Options{}, fetch.ReasonForbiddenMethod},
+		{"header name not a token", "#concept-header-name", "Headers.append throws for an invalid name",
+			page, "GET", srv.URL, false, []string{"X Bad", "1"}, fetch.Options{}, fetch.ReasonInvalidHeader},
+		{"header value with NUL", "#concept-header-value", "a header value must not contain 0x00, CR or LF",
+			page, "GET", srv.URL, false, []string{"X-A", "a\x00b"}, fetch.Options{}, fetch.ReasonInvalidHeader},
+		{"no-cors PUT", "#dom-request", "no-cors allows only CORS-safelisted methods (mode-no-cors-put)",
+			page, "PUT", srv.URL, false, nil, fetch.Options{Mode: fetch.ModeNoCORS}, fetch.ReasonNoCORSMethod},
+		{"GET with a body", "#dom-request", "a GET or HEAD request cannot have a body",
+			page, "GET", srv.URL, true, nil, fetch.Options{}, fetch.ReasonBodyNotAllowed},
+		{"only-if-cached in cors mode", "#dom-request", "only-if-cached requires mode same-origin",
+			page, "GET", srv.URL, false, nil, fetch.Options{Cache: fetch.CacheOnlyIfCached}, fetch.ReasonOnlyIfCached},
+		{"URL with credentials", "#dom-request", "the Request constructor throws for a URL with a user name (cred-userinfo-url)",
+			page, "GET", strings.Replace(srv.URL, "http://", "http://u:p@", 1), false, nil, fetch.Options{}, fetch.ReasonInvalidURL},
+		{"same-origin mode to another origin", "#concept-main-fetch", "mode same-origin fails a cross-origin URL without sending (mode-same-origin-to-b)",
+			page, "GET", srv.URL, false, nil, fetch.Options{Mode: fetch.ModeSameOrigin}, fetch.ReasonDisallowedByMode},
+		{"same-origin mode to a same-site origin", "#concept-main-fetch", "same site is not same origin (mode-same-origin-to-p)",
+			origin.MustParse("http://127.0.0.2:1"), "GET", srv.URL, false, nil, fetch.Options{Mode: fetch.ModeSameOrigin}, fetch.ReasonDisallowedByMode},
+		{"no-cors with redirect error", "#concept-main-fetch", "a cross-origin no-cors request must follow redirects (mode-no-cors-redirect-error)",
+			page, "GET", srv.URL, false, nil, fetch.Options{Mode: fetch.ModeNoCORS, Redirect: fetch.RedirectError}, fetch.ReasonDisallowedByMode},
+		{"https page to plain http", "mixed-content #should-block-fetch", "an https page may not fetch an http URL that is not potentially trustworthy",
+			origin.MustParse("https://app.example"), "GET", "http://api.example.invalid/x", false, nil, fetch.Options{}, fetch.ReasonMixedContent},
+		{"cors to ftp", "#concept-main-fetch", "a cross-origin cors request needs an HTTP(S) URL",
+			page, "GET", "ftp://127.0.0.2/x", false, nil, fetch.Options{}, fetch.ReasonCorsDisabledScheme},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := len(srv.requests())
+			tr := &fetch.Transport{Origin: tt.origin}
+			var body *closeTracker
+			var r io.Reader
+			if tt.body {
+				body = &closeTracker{Reader: strings.NewReader("x")}
+				r = body
+			}
+			_, err := do(t, tr, tt.method, tt.url, r, tt.opts, tt.fields...)
+			if err == nil || err.Reason != tt.want {
+				t.Fatalf("%s: got error %v, want reason %s (%s)", tt.anchor, err, tt.want, tt.reason)
+			}
+			if n := len(srv.requests()) - before; n != 0 {
+				t.Errorf("%s: the server received %d requests; a browser sends none (%s)", tt.anchor, n, tt.reason)
+			}
+			if body != nil && !body.closed {
+				t.Error("the request body was not closed")
+			}
+		})
+	}
+}
+
+// TestPreflightOnTheWire checks what a CORS preflight carries, as recorded
+// from Chromium (NOTES.md, "Preflight request fields") and as
+// #cors-preflight-fetch-0 builds it: never the page's headers, cookies,
+// Authorization or body.
+func TestPreflightOnTheWire(t *testing.T) {
+	srv := newServer(t, "127.0.0.1", withPreflight(
+		echoOrigin("Access-Control-Allow-Methods", "PUT", "Access-Control-Allow-Headers", "authorization, content-type, x-b, x-a", "Access-Control-Allow-Credentials", "true"),
+		echoOrigin("Access-Control-Allow-Credentials", "true")))
+	jar, _ := cookiejar.New(nil)
+	u, _ := url.Parse(srv.URL)
+	jar.SetCookies(u, []*http.Cookie{{Name: "session", Value: "1"}})
+	tr := &fetch.Transport{Origin: page, Jar: jar}
+	_, err := do(t, tr, "PUT", srv.URL+"/r", strings.NewReader(`{"a":1}`), fetch.Options{Credentials: fetch.CredentialsInclude},
+		"X-B", "2", "X-A", "1", "Content-Type", "application/json", "Authorization", "Bearer t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	reqs := srv.requests()
+	if len(reqs) != 2 {
+		t.Fatalf("got %d requests, want the preflight and the PUT", len(reqs))
+	}
+	pre := reqs[0]
+	want := map[string]string{
+		"Accept":                         "*/*",
+		"Access-Control-Request-Method":  "PUT",
+		"Access-Control-Request-Headers": "authorization,content-type,x-a,x-b",
+		"Origin":                         page.String(),
+		"Sec-Fetch-Mode":                 "cors",
+		"Sec-Fetch-Site":                 "same-site",
+		"Sec-Fetch-Dest":                 "empty",
+		"Cookie":                         "",
+		"Authorization":                  "",
+		"X-A":                            "",
+		"Content-Type":                   "",
+	}
+	if pre.Method != "OPTIONS" || pre.Body != "" {
+		t.Errorf("preflight: %s with body %q, want OPTIONS without body", pre.Method, pre.Body)
+	}
+	for name, v := range want {
+		if got := strings.Join(pre.Header[name], ", "); got != v {
+			t.Errorf("preflight %s = %q, want %q", name, got, v)
+		}
+	}
+	actual := reqs[1]
+	if got := actual.Header.Get("Cookie"); got != "session=1" {
+		t.Errorf("actual request Cookie = %q, want session=1 (credentials include)", got)
+	}
+	if got := actual.Header.Get("Authorization"); got != "Bearer t" {
+		t.Errorf("actual request Authorization = %q", got)
+	}
+	if actual.Body != `{"a":1}` {
+		t.Errorf("actual request body = %q", actual.Body)
+	}
+}
+
+// TestPreflightValidation covers the checks of a preflight response, in
+// Chromium's order (#cors-preflight-fetch-0 step 7).
+func TestPreflightValidation(t *testing.T) {
+	tests := []struct {
+		name, anchor, reason string
+		browser              fetch.Browser
+		pre                  http.HandlerFunc
+		fields               []string
+		creds                fetch.Credentials
+		want                 fetch.Reason // "" for success
+	}{
+		{"no ACAO", "#concept-cors-check", "the CORS check runs first; Chromium names it before the status",
+			fetch.Chrome, answer(404, ""), nil, 0, fetch.ReasonMissingAllowOriginHeader},
+		{"not ok status", "#ok-status", "a preflight must answer 200-299 (preflight-status-*)",
+			fetch.Chrome, func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Access-Control-Allow-Origin", r.Header.Get("Origin"))
+				w.WriteHeader(404)
+			}, nil, 0, fetch.ReasonPreflightInvalidStatus},
+		{"redirect", "#cors-preflight-fetch-0", "a preflight never follows a redirect (preflight-status-*)",
+			fetch.Chrome, func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Access-Control-Allow-Origin", r.Header.Get("Origin"))
+				w.Header().Set("Location", "/elsewhere")
+				w.WriteHeader(302)
+			}, nil, 0, fetch.ReasonPreflightDisallowedRedirect},
+		{"method in lower case", "#cors-preflight-fetch-0", "Access-Control-Allow-Methods is compared byte for byte (preflight-acam-lower)",
+			fetch.Chrome, echoOrigin("Access-Control-Allow-Methods", "put"), nil, 0, fetch.ReasonMethodDisallowed},
+		{"method star", "#cors-preflight-fetch-0", "`*` allows any method without credentials",
+			fetch.Chrome, echoOrigin("Access-Control-Allow-Methods", "*"), nil, 0, ""},
+		{"method star with credentials", "#cors-preflight-fetch-0", "with credentials `*` is only a name",
+			fetch.Chrome, echoOrigin("Access-Control-Allow-Methods", "*", "Access-Control-Allow-Credentials", "true"), nil, fetch.CredentialsInclude, fetch.ReasonMethodDisallowed},
+		{"unparsable methods", "#extract-header-list-values", "one bad element makes the whole list a failure",
+			fetch.Chrome, echoOrigin("Access-Control-Allow-Methods", "PUT, bad method"), nil, 0, fetch.ReasonInvalidAllowMethods},
+		{"header not allowed", "#cors-preflight-fetch-0", "every CORS-unsafe header name must be listed",
+			fetch.Chrome, echoOrigin("Access-Control-Allow-Methods", "PUT"), []string{"X-Custom", "1"}, 0, fetch.ReasonHeaderDisallowed},
+		{"header case-insensitive", "#cors-preflight-fetch-0", "header names are compared case-insensitively",
+			fetch.Chrome, echoOrigin("Access-Control-Allow-Methods", "PUT", "Access-Control-Allow-Headers", "X-CUSTOM"), []string{"X-Custom", "1"}, 0, ""},
+		{"star covers Authorization in Chrome", "whatwg/fetch#1919", "Chromium lets `*` cover Authorization (preflight-acah-star-authorization)",
+			fetch.Chrome, echoOrigin("Access-Control-Allow-Methods", "PUT", "Access-Control-Allow-Headers", "*"), []string{"Authorization", "x"}, 0, ""},
+		{"star does not cover Authorization in the standard", "#cors-preflight-fetch-0", "Authorization is a CORS non-wildcard request-header name",
+			fetch.Spec, echoOrigin("Access-Control-Allow-Methods", "PUT", "Access-Control-Allow-Headers", "*"), []string{"Authorization", "x"}, 0, fetch.ReasonHeaderDisallowed},
+		{"unparsable headers", "#extract-header-list-values", "a header list that does not parse fails the preflight",
+			fetch.Chrome, echoOrigin("Access-Control-Allow-Methods", "PUT", "Access-Control-Allow-Headers", "x-custom;"), []string{"X-Custom", "1"}, 0, fetch.ReasonInvalidAllowHeaders},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := newServer(t, "127.0.0.2", withPreflight(tt.pre, echoOrigin("Access-Control-Allow-Credentials", "true")))
+			tr := &fetch.Transport{Origin: page, Browser: tt.browser}
+			_, err := do(t, tr, "PUT", srv.URL, nil, fetch.Options{Credentials: tt.creds}, tt.fields...)
+			switch {
+			case tt.want == "" && err != nil:
+				t.Fatalf("%s: %v; want success (%s)", tt.anchor, err, tt.reason)
+			case tt.want != "" && (err == nil || err.Reason != tt.want || !err.Preflight):
+				t.Fatalf("%s: got %v; want a preflight failure %s (%s)", tt.anchor, err, tt.want, tt.reason)
+			}
+			if n := len(srv.requests()); tt.want != "" && n != 1 {
+				t.Errorf("%d requests; after a failed preflight the actual request is not sent", n)
+			}
+		})
+	}
+}
+
+// TestFilteredResponses checks what the caller receives for each response
+// type (#concept-filtered-response).
+func TestFilteredResponses(t *testing.T) {
+	fields := []string{"Set-Cookie", "a=1", "X-Secret", "s", "X-Shown", "v", "Content-Type", "text/plain", "Access-Control-Expose-Headers", "X-Shown"}
+	same := newServer(t, "127.0.0.1", answer(200, "same", fields...))
+	cross := newServer(t, "127.0.0.2", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Access-Control-Allow-Origin", "*")
+		answer(200, "cross", fields...)(w, r)
+	})
+	tests := []struct {
+		name, anchor, reason string
+		page                 origin.Origin
+		url                  string
+		mode                 fetch.Mode
+		typ                  fetch.ResponseType
+		status               int
+		headers              []string
+		body                 string
+	}{
+		{"basic", "#concept-filtered-response-basic", "same origin: everything but Set-Cookie",
+			same.Origin, same.URL, fetch.ModeCORS, fetch.TypeBasic, 200,
+			[]string{"Access-Control-Expose-Headers", "Content-Length", "Content-Type", "Date", "X-Secret", "X-Shown"}, "same"},
+		{"cors", "#concept-filtered-response-cors", "cross origin: safelisted and exposed names only (expose-*)",
+			page, cross.URL, fetch.ModeCORS, fetch.TypeCORS, 200,
+			[]string{"Content-Length", "Content-Type", "X-Shown"}, "cross"},
+		{"opaque", "#concept-filtered-response-opaque", "no-cors cross origin: status 0, no header, no body (mode-no-cors-get)",
+			page, cross.URL, fetch.ModeNoCORS, fetch.TypeOpaque, 0, []string{}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, err := do(t, &fetch.Transport{Origin: tt.page}, "GET", tt.url, nil, fetch.Options{Mode: tt.mode})
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			names := []string{}
+			for k := range resp.Header {
+				names = append(names, k)
+			}
+			if resp.Header == nil {
+				t.Error("Header is nil; it must be an empty non-nil map")
+			}
+			got := struct {
+				Type    fetch.ResponseType
+				Status  int
+				Headers []string
+				Body    string
+			}{fetch.TypeOf(resp), resp.StatusCode, sorted(names), string(body)}
+			want := got
+			want.Type, want.Status, want.Headers, want.Body = tt.typ, tt.status, tt.headers, tt.body
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("%s: %s (-want +got):\n%s", tt.anchor, tt.reason, diff)
+			}
+			if tt.typ == fetch.TypeOpaque {
+				if resp.Status != "" || fetch.URLList(resp) != nil {
+					t.Errorf("opaque: Status %q, URLList %v; want empty", resp.Status, fetch.URLList(resp))
+				}
+				if resp.Request.URL.String() != tt.url {
+					t.Errorf("opaque: Request.URL %s, want the URL asked for", resp.Request.URL)
+				}
+			}
+		})
+	}
+}
+
+func sorted(s []string) []string {
+	out := append([]string{}, s...)
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0 && out[j] < out[j-1]; j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+	return out
+}
+
+// TestCredentials checks when Transport.Jar is read and written
+// (#credentials, #concept-http-network-or-cache-fetch), against the
+// Chromium recording's credential scenarios.
+func TestCredentials(t *testing.T) {
+	setCookie := func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Access-Control-Allow-Origin", r.Header.Get("Origin"))
+		w.Header().Add("Set-Cookie", "c=1; Path=/")
+		if r.URL.Query().Get("acac") != "" {
+			w.Header().Set("Access-Control-Allow-Credentials", "true")
+		}
+	}
+	tests := []struct {
+		name, anchor, reason string
+		creds                fetch.Credentials
+		sameOrigin           bool
+		acac                 bool
+		wantErr              bool
+		wantStored, wantSent bool
+	}{
+		{"same-origin default", "#concept-request-credentials-mode", "same-origin URL: cookies stored and sent (cred-same-origin-default)",
+			fetch.CredentialsSameOrigin, true, false, false, true, true},
+		{"omit same origin", "#concept-request-credentials-mode", "omit: nothing stored, nothing sent (cred-same-origin-omit-set)",
+			fetch.CredentialsOmit, true, false, false, false, false},
+		{"same-origin mode to same-site URL", "#concept-request-credentials-mode", "credentials only for basic tainting (cred-p-set-same-origin)",
+			fetch.CredentialsSameOrigin, false, false, false, false, false},
+		{"include, check passes", "#concept-request-credentials-mode", "include: stored and sent (cred-p-set-include-ok)",
+			fetch.CredentialsInclude, false, true, false, true, true},
+		{"include, check fails", "#example-cors-with-credentials", "cookies are stored before the CORS check fails (cred-p-set-include-fails-check)",
+			fetch.CredentialsInclude, false, false, true, true, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := newServer(t, "127.0.0.1", setCookie)
+			pg := page
+			if tt.sameOrigin {
+				pg = srv.Origin
+			}
+			jar, _ := cookiejar.New(nil)
+			tr := &fetch.Transport{Origin: pg, Jar: jar}
+			q := ""
+			if tt.acac {
+				q = "?acac=1"
+			}
+			_, err := do(t, tr, "GET", srv.URL+"/set"+q, nil, fetch.Options{Credentials: tt.creds})
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("first request: error %v, want error %v", err, tt.wantErr)
+			}
+			u, _ := url.Parse(srv.URL)
+			if stored := len(jar.Cookies(u)) > 0; stored != tt.wantStored {
+				t.Errorf("%s: cookie stored = %v, want %v (%s)", tt.anchor, stored, tt.wantStored, tt.reason)
+			}
+			jar.SetCookies(u, []*http.Cookie{{Name: "c", Value: "1", Path: "/"}})
+			do(t, tr, "GET", srv.URL+"/get"+q, nil, fetch.Options{Credentials: tt.creds})
+			reqs := srv.requests()
+			if sent := reqs[len(reqs)-1].Header.Get("Cookie") != ""; sent != tt.wantSent {
+				t.Errorf("%s: cookie sent = %v, want %v (%s)", tt.anchor, sent, tt.wantSent, tt.reason)
+			}
+		})
+	}
+}
+
+// TestThirdPartyCookies checks the Chrome profile's cookie policy for
+// cross-site requests: unpartitioned cookies are neither stored nor sent,
+// Partitioned ones come back (cred-b-set-include, cred-b-partitioned).
+func TestThirdPartyCookies(t *testing.T) {
+	srv := newServer(t, "127.0.0.2", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Access-Control-Allow-Origin", r.Header.Get("Origin"))
+		w.Header().Set("Access-Control-Allow-Credentials", "true")
+		if r.URL.Path == "/set" {
+			w.Header().Add("Set-Cookie", "plain=1; Path=/; SameSite=None; Secure")
+			w.Header().Add("Set-Cookie", "part=1; Path=/; SameSite=None; Secure; Partitioned")
+		}
+	})
+	jar, _ := cookiejar.New(nil)
+	tr := &fetch.Transport{Origin: page, Jar: jar}
+	include := fetch.Options{Credentials: fetch.CredentialsInclude}
+	do(t, tr, "GET", srv.URL+"/set", nil, include)
+	do(t, tr, "GET", srv.URL+"/get", nil, include)
+	reqs := srv.requests()
+	if got := reqs[1].Header.Get("Cookie"); got != "part=1" {
+		t.Errorf("Cookie = %q; want only the partitioned cookie", got)
+	}
+	u, _ := url.Parse(srv.URL)
+	if c := jar.Cookies(u); len(c) != 0 {
+		t.Errorf("Jar holds %v; cross-site cookies stay out of it", c)
+	}
+}
+
+// TestPreflightCacheUse checks that a stored preflight result is reused,
+// that Max-Age 0 stores nothing, and that entries expire on the
+// Transport's clock (#cors-preflight-cache; cache-max-age-*).
+func TestPreflightCacheUse(t *testing.T) {
+	tests := []struct {
+		name, anchor, reason string
+		maxAge               string
+		wait                 time.Duration
+		wantPreflights       int
+	}{
+		{"default 5 s, at once", "#cors-preflight-fetch-0", "no Max-Age: 5 s (cache-max-age-absent)", "", 0, 1},
+		{"default 5 s, after 6 s", "#cors-preflight-fetch-0", "expired (cache-max-age-absent-expired)", "", 6 * time.Second, 2},
+		{"0", "#cors-preflight-fetch-0", "Max-Age 0 is not cached (cache-max-age-0)", "0", 0, 2},
+		{"-1 in Chrome", "preflight_result.cc", "a negative Max-Age is not cached in Chromium (cache-max-age-negative)", "-1", 0, 2},
+		{"10, after 3.5 s", "#cors-preflight-fetch-0", "still fresh (cache-max-age-10-fresh)", "10", 3500 * time.Millisecond, 1},
+		{"over the cap", "preflight_result.cc", "Chromium clamps to 2 h", "86400", 2*time.Hour + time.Second, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fields := []string{"Access-Control-Allow-Methods", "PUT"}
+			if tt.maxAge != "" {
+				fields = append(fields, "Access-Control-Max-Age", tt.maxAge)
+			}
+			srv := newServer(t, "127.0.0.2", withPreflight(echoOrigin(fields...), echoOrigin()))
+			now := time.Unix(1e9, 0)
+			tr := &fetch.Transport{Origin: page, Now: func() time.Time { return now }}
+			for i := 0; i < 2; i++ {
+				if _, err := do(t, tr, "PUT", srv.URL, nil, fetch.Options{}); err != nil {
+					t.Fatal(err)
+				}
+				now = now.Add(tt.wait)
+			}
+			n := 0
+			for _, r := range srv.requests() {
+				if r.Method == "OPTIONS" {
+					n++
+				}
+			}
+			if n != tt.wantPreflights {
+				t.Errorf("%s: %d preflights, want %d (%s)", tt.anchor, n, tt.wantPreflights, tt.reason)
+			}
+		})
+	}
+}
+
+// TestTrace checks the events of a preflighted request and of its repeat,
+// served from the cache.
+func TestTrace(t *testing.T) {
+	srv := newServer(t, "127.0.0.2", withPreflight(echoOrigin("Access-Control-Allow-Methods", "PUT"), echoOrigin()))
+	var kinds []string
+	tr := &fetch.Transport{Origin: page, Trace: func(e fetch.Event) {
+		k := e.Kind.String()
+		if e.Preflight {
+			k += "(preflight)"
+		}
+		if e.Kind == fetch.EventPreflightCache {
+			k += "(" + e.Cache.String() + ")"
+		}
+		kinds = append(kinds, k)
+	}}
+	do(t, tr, "PUT", srv.URL, nil, fetch.Options{}, "Cookie", "x=1")
+	do(t, tr, "PUT", srv.URL, nil, fetch.Options{})
+	want := []string{
+		"header-dropped", "preflight-cache(miss)", "request(preflight)", "response(preflight)", "preflight-stored", "request", "response", "done",
+		"preflight-cache(hit)", "request", "response", "done",
+	}
+	if diff := cmp.Diff(want, kinds); diff != "" {
+		t.Errorf("events (-want +got):\n%s", diff)
+	}
+}
+
+// TestContextCancelsPreflight checks that a preflight that never answers is
+// bounded by the request's context.
+func TestContextCancelsPreflight(t *testing.T) {
+	block := make(chan struct{})
+	srv := newServer(t, "127.0.0.2", func(w http.ResponseWriter, r *http.Request) { <-block })
+	defer close(block)
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "PUT", srv.URL, nil)
+	_, err := (&fetch.Transport{Origin: page}).RoundTrip(req)
+	var fe *fetch.Error
+	if !errors.As(err, &fe) || fe.Reason != fetch.ReasonNetwork || !fe.Preflight || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("got %v; want a network error of the preflight wrapping context.DeadlineExceeded", err)
+	}
+}
