@@ -24,6 +24,14 @@ type Browser interface {
 	Open(ctx context.Context, pageURL string) (Session, error)
 }
 
+// defaultParalleler is implemented by a Browser whose engine cannot run
+// scenarios side by side without one scenario changing what another records;
+// DefaultParallel is the number of scenarios it runs at the same time when
+// RecordOptions.Parallel is 0.
+type defaultParalleler interface {
+	DefaultParallel() int
+}
+
 // Session is a running browser instance.
 type Session interface {
 	// Exited is closed when the browser process ends by itself.
@@ -38,7 +46,9 @@ type RecordOptions struct {
 	// Timeout bounds the whole run in the browser; 0 means 4 minutes.
 	Timeout time.Duration
 	// Parallel is how many scenarios the page runs at the same time; 0
-	// means 16. Calls inside one scenario always run in order.
+	// means the engine's default: 16, or 1 for Firefox (see
+	// [Firefox.DefaultParallel]). Calls inside one scenario always run in
+	// order.
 	Parallel int
 	// Progress, if not nil, receives one line per finished scenario and any
 	// message the page reports.
@@ -163,6 +173,9 @@ func Record(ctx context.Context, b Browser, scenarios []Scenario, opts RecordOpt
 	rn := &runner{parallel: opts.Parallel, progress: opts.Progress, results: map[string][]Outcome{}, done: make(chan struct{})}
 	if rn.parallel <= 0 {
 		rn.parallel = 16
+		if d, ok := b.(defaultParalleler); ok && d.DefaultParallel() > 0 {
+			rn.parallel = d.DefaultParallel()
+		}
 	}
 	for _, s := range scenarios {
 		ps := pageScenario{ID: s.ID}
