@@ -100,23 +100,24 @@ func TestChromiumSessionStopKillsGroup(t *testing.T) {
 		t.Errorf("second Stop() = %v; want nil", err)
 	}
 	<-sess.Exited()
-	// The child was in the browser's process group, so it is gone too
-	// (a zombie of init at worst, which signal 0 cannot tell apart; give
-	// it a moment to be reaped).
-	gone := false
-	for range 100 {
-		if err := syscall.Kill(child, 0); err == syscall.ESRCH {
-			gone = true
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	if !gone {
-		t.Errorf("child process %d survived Stop", child)
-	}
+	waitGone(t, child)
 	if _, err := os.Stat(profile); !os.IsNotExist(err) {
 		t.Errorf("profile directory left behind: %v", err)
 	}
+}
+
+// waitGone fails t unless process pid ends soon. The process was in a
+// stopped session's process group; it may linger as a zombie of init, which
+// signal 0 cannot tell apart, so give it a moment to be reaped.
+func waitGone(t *testing.T, pid int) {
+	t.Helper()
+	for range 100 {
+		if err := syscall.Kill(pid, 0); err == syscall.ESRCH {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Errorf("process %d survived Stop", pid)
 }
 
 func contains(list []string, s string) bool {

@@ -231,3 +231,49 @@ func TestCallInit(t *testing.T) {
 		t.Errorf("resolve of a bare call = %+v; want fetch()'s defaults", got)
 	}
 }
+
+// serialFake is a fake browser whose engine asks for one scenario at a time.
+type serialFake struct{ *fakeBrowser }
+
+func (serialFake) DefaultParallel() int { return 1 }
+
+func TestRecordParallelDefault(t *testing.T) {
+	for _, tc := range []struct {
+		desc     string
+		browser  func(*fakeBrowser) Browser
+		parallel int
+		want     int
+	}{
+		{"default", func(b *fakeBrowser) Browser { return b }, 0, 16},
+		{"engine default", func(b *fakeBrowser) Browser { return serialFake{b} }, 0, 1},
+		{"explicit wins", func(b *fakeBrowser) Browser { return serialFake{b} }, 4, 4},
+	} {
+		t.Run(tc.desc, func(t *testing.T) {
+			var (
+				mu  sync.Mutex
+				got int
+			)
+			play := playPage(0)
+			b := &fakeBrowser{page: func(ctx context.Context, pageURL string) {
+				req, _ := http.NewRequestWithContext(ctx, "GET", strings.TrimSuffix(pageURL, "/runner/page")+"/runner/scenarios", nil)
+				if resp, err := http.DefaultClient.Do(req); err == nil {
+					var list struct{ Parallel int }
+					json.NewDecoder(resp.Body).Decode(&list)
+					resp.Body.Close()
+					mu.Lock()
+					got = list.Parallel
+					mu.Unlock()
+				}
+				play(ctx, pageURL)
+			}}
+			if _, err := Record(t.Context(), tc.browser(b), recordScenarios(), RecordOptions{Timeout: 10 * time.Second, Parallel: tc.parallel}); err != nil {
+				t.Fatal(err)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if got != tc.want {
+				t.Errorf("page was told to run %d scenarios at a time; want %d", got, tc.want)
+			}
+		})
+	}
+}

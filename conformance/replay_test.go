@@ -179,32 +179,36 @@ func TestReplayOracleAgrees(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec, err := StoredRecording("chromium")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := NewServer(scenarios)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	// NewClient does not say which scenario it is for; the oracle finds out
-	// from the first call's URL.
-	newClient := func(page, engine string) Client {
-		if engine != "chromium" || page != srv.Origins()["A"] {
-			t.Errorf("NewClient(%q, %q); want A's origin and chromium", page, engine)
-		}
-		return &lazyOracle{t: t, rec: rec, origins: srv.Origins()}
-	}
-	rep, err := Replay(t.Context(), scenarios, rec, newClient, ReplayOptions{Filter: noDelay, Server: srv})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, d := range rep.Differences() {
-		t.Error(d)
-	}
-	if len(rep.Results) < 200 {
-		t.Errorf("replayed %d scenarios; want the whole corpus without delays", len(rep.Results))
+	for _, engine := range engines {
+		t.Run(engine, func(t *testing.T) {
+			rec, err := StoredRecording(engine)
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv, err := NewServer(scenarios)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer srv.Close()
+			// NewClient does not say which scenario it is for; the oracle
+			// finds out from the first call's URL.
+			newClient := func(page, got string) Client {
+				if got != engine || page != srv.Origins()["A"] {
+					t.Errorf("NewClient(%q, %q); want A's origin and %s", page, got, engine)
+				}
+				return &lazyOracle{t: t, rec: rec, origins: srv.Origins()}
+			}
+			rep, err := Replay(t.Context(), scenarios, rec, newClient, ReplayOptions{Filter: noDelay, Server: srv})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, d := range rep.Differences() {
+				t.Error(d)
+			}
+			if len(rep.Results) < 200 {
+				t.Errorf("replayed %d scenarios; want the whole corpus without delays", len(rep.Results))
+			}
+		})
 	}
 }
 

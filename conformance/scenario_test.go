@@ -180,9 +180,12 @@ func TestLoadScenarios(t *testing.T) {
 	}
 }
 
+// engines are the engines with a stored recording.
+var engines = []string{"chromium", "firefox", "webkit"}
+
 // TestCorpusMatchesRecording checks that the built-in corpus loads and that
-// the stored Chromium recording covers exactly the current version of every
-// scenario: editing a scenario without re-recording fails here.
+// the stored recording of every engine covers exactly the current version of
+// every scenario: editing a scenario without re-recording fails here.
 func TestCorpusMatchesRecording(t *testing.T) {
 	scenarios, err := Corpus()
 	if err != nil {
@@ -191,23 +194,30 @@ func TestCorpusMatchesRecording(t *testing.T) {
 	if len(scenarios) < 200 {
 		t.Errorf("corpus has %d scenarios; issue 3 asks for at least 200", len(scenarios))
 	}
-	rec, err := StoredRecording("chromium")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(rec.Scenarios) != len(scenarios) {
-		t.Errorf("recording has %d scenarios, corpus %d", len(rec.Scenarios), len(scenarios))
-	}
-	for i := range scenarios {
-		s := &scenarios[i]
-		r := rec.Scenario(s.ID)
-		switch {
-		case r == nil:
-			t.Errorf("scenario %s is not recorded; re-record (see README.md)", s.ID)
-		case r.Digest != s.Digest():
-			t.Errorf("scenario %s changed since it was recorded; re-record (see README.md)", s.ID)
-		case len(r.Outcomes) != len(s.Calls):
-			t.Errorf("scenario %s: %d outcomes for %d calls", s.ID, len(r.Outcomes), len(s.Calls))
-		}
+	for _, engine := range engines {
+		t.Run(engine, func(t *testing.T) {
+			rec, err := StoredRecording(engine)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rec.Engine != engine {
+				t.Errorf("testdata/%s.json names engine %q", engine, rec.Engine)
+			}
+			if len(rec.Scenarios) != len(scenarios) {
+				t.Errorf("recording has %d scenarios, corpus %d", len(rec.Scenarios), len(scenarios))
+			}
+			for i := range scenarios {
+				s := &scenarios[i]
+				r := rec.Scenario(s.ID)
+				switch {
+				case r == nil:
+					t.Errorf("scenario %s is not recorded; re-record (see README.md)", s.ID)
+				case r.Digest != s.Digest():
+					t.Errorf("scenario %s changed since it was recorded; re-record (see README.md)", s.ID)
+				case len(r.Outcomes) != len(s.Calls):
+					t.Errorf("scenario %s: %d outcomes for %d calls", s.ID, len(r.Outcomes), len(s.Calls))
+				}
+			}
+		})
 	}
 }
