@@ -1,0 +1,147 @@
+// Command corsprobe calls a URL as page script at a given origin would
+// with fetch(), and explains the outcome: what the browser sends (the CORS
+// preflight too), what comes back, what script gets or why the browser
+// blocks the fetch, and what to change on the server.
+//
+// Usage:
+//
+//	corsprobe -origin ORIGIN [flags] URL
+//	corsprobe demo [-browser NAME] [-v]
+//
+// The fetch itself is corsfetch's fetch.Transport, held to recordings of
+// real browsers: every verdict, reason and console line comes from it.
+// corsprobe adds the presentation, the fixes and the warnings.
+//
+// Flags (they may come before or after the URL):
+//
+//	-origin ORIGIN    the page's origin, such as https://app.example (required)
+//	-X METHOD         the request method (default GET, or POST with -d)
+//	-H 'Name: value'  a request header the page sets (repeatable)
+//	-d DATA           the body; @FILE reads a file, @- standard input. Sent as
+//	                  fetch() sends a string body: Content-Type is
+//	                  text/plain;charset=UTF-8 unless -H sets one
+//	-mode M           cors (default), no-cors or same-origin
+//	-credentials C    same-origin (default), omit or include
+//	-redirect R       follow (default), error or manual
+//	-browser B        chrome (default), firefox, safari or spec
+//	-cookie N=V       a cookie in the browser's jar, for the URL's host (repeatable)
+//	-cookie-file F    cookies in the Netscape format (curl -c, wget, extensions)
+//	-json             the report as JSON (below)
+//	-v                every header of every request and response
+//
+// Cookies are the browser's: the profile decides whether they are sent
+// (credentials mode, SameSite, third-party cookie blocking). A Cookie set
+// with -H is dropped, as a browser drops it.
+//
+// Exit status: 0 when the browser lets script read the response, 1 when
+// it blocks the fetch (fetch() rejects), 2 for a usage error or when the
+// network failed (connection refused, timeout).
+//
+// Colour is used only when standard output is a terminal and NO_COLOR is
+// unset or empty.
+//
+// # Warnings
+//
+// Some setups work but are risky or fragile; corsprobe warns about them
+// whatever the verdict:
+//
+//   - reflected-origin-with-credentials: the server echoes any Origin with
+//     Access-Control-Allow-Credentials: true. When a response names the
+//     page's origin, corsprobe sends the same request again as a page of the
+//     made-up origin scheme://corsprobe-reflection-check.example, without
+//     cookies, and reports it under "Reflection check". Only preflights, GET
+//     and HEAD are sent for this check; a PUT is checked through its
+//     preflight alone and never repeated.
+//   - reflected-origin-without-vary: a response echoes the request's Origin
+//     without Vary: Origin, so caches can serve it to another origin.
+//   - max-age-above-cap: Access-Control-Max-Age above the profile's limit
+//     (Chrome 7200 s, Firefox 86400 s, Safari 600 s).
+//   - null-origin-allowed: Access-Control-Allow-Origin: null.
+//
+// # The demo
+//
+// corsprobe demo starts a demo API on loopback (the page is
+// http://127.0.0.1:PORT, the API http://127.0.0.2:PORT, another site; where
+// 127.0.0.2 cannot be bound the page becomes http://localhost:PORT and the
+// API runs on 127.0.0.1) and probes ten common setups: an open API, an
+// allow-list with credentials, a preflight with a long Max-Age and its cache
+// hit, a server without preflight support, `*` with credentials, a redirect
+// to another origin, a custom header before and after it is exposed, and a
+// server reflecting any origin. It exits 0 when every case ends as the demo
+// expects, blocked ones included.
+//
+// # Human output
+//
+// The text output is for people and may change between releases; scripts
+// should use -json.
+//
+// # JSON document
+//
+// -json writes one JSON object. Its format is named by "schema" and is
+// stable within a schema: fields are never removed or renamed and keep
+// their meaning; new fields may be added. Every field listed is always
+// present; those marked "or null" are null when they do not apply. Header
+// objects map canonical header names to arrays of values.
+//
+//	schema            string: "corsprobe/v1"
+//	browser           string: the profile, "Chrome", "Firefox", "Safari" or "Spec"
+//	origin            string: the page's origin, serialized
+//	request           object: the fetch() call
+//	  method, url     string
+//	  mode            string: "cors", "no-cors" or "same-origin"
+//	  credentials     string: "same-origin", "omit" or "include"
+//	  redirect        string: "follow", "error" or "manual"
+//	  headers         headers the page set (with -H, and the Content-Type of -d)
+//	  body_bytes      number: length of the body
+//	  cookies         number: cookies given with -cookie and -cookie-file
+//	steps             array: what the browser did, in order; each step has
+//	  kind            string: "exchange", "cache_lookup", "cache_store",
+//	                  "redirect" or "dropped_header"; the object of that
+//	                  name is set and the four others are null:
+//	  exchange        a request sent and its response, unfiltered, or null
+//	    preflight     bool: the request is the CORS preflight
+//	    request       object: method, url, headers (as sent, cookies included)
+//	    response      object or null (no response: network error, or the
+//	                  request was not sent): status (number), headers
+//	  cache_lookup    a preflight-cache look-up, or null: url, result ("hit",
+//	                  "miss" or "stale"), bypassed (bool: the cache mode
+//	                  skipped the cache), method ("" for a safelisted
+//	                  method) and headers (names to cover)
+//	  cache_store     a preflight result stored, or null: url, methods,
+//	                  headers, max_age_seconds (after the profile's limit)
+//	  redirect        a redirect followed, or null: status, to (URL), method
+//	                  (of the next request)
+//	  dropped_header  a header the page set that is not sent, or null: name,
+//	                  value, why
+//	verdict           object
+//	  outcome         string: "allowed" (exit 0), "blocked" (exit 1) or
+//	                  "error" (network error, exit 2)
+//	  response        what script sees, or null unless allowed:
+//	    type          string: "basic", "cors", "opaque" or "opaqueredirect"
+//	    status        number (0 for opaque and opaqueredirect)
+//	    status_text   string
+//	    url           string: the final URL ("" for opaque)
+//	    redirected    bool
+//	    url_list      array of strings: every URL the fetch went through
+//	    headers       the headers script can read
+//	    hidden_headers array of strings: names the final response had
+//	                  that script cannot read
+//	    body_bytes    number: length of the body script reads
+//	  error           the failure, or null when allowed:
+//	    reason        string: a fetch.Reason, such as "WildcardOriginNotAllowed"
+//	    preflight     bool: found on the preflight response
+//	    value         string: the value at fault (header value, method,
+//	                  header name, Location), or ""
+//	    url           string: the URL being fetched when it failed
+//	    initial_url   string: the first URL when redirected before failing, or ""
+//	    console       string: the browser console's line (Chromium's wording)
+//	    cause         string: the network error for outcome "error", or ""
+//	fixes             array of strings: what to change, usually on the
+//	                  server; empty unless blocked
+//	warnings          array of objects: code (one of the four above), message
+//	notes             array of strings: observations that explain the outcome
+//	reflection_check  object or null (not run): origin (the made-up origin),
+//	                  requests (number sent), reflected (bool: the server
+//	                  allowed the made-up origin), allow_credentials (bool:
+//	                  with Access-Control-Allow-Credentials: true), detail
+package main

@@ -1,0 +1,420 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"maps"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/corsfetch/corsfetch/fetch"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// testServers are an API and another origin on loopback, serving the demo's
+// endpoints (for a page at testPage) plus a few of the tests' own.
+type testServers struct {
+	api, other *httptest.Server
+}
+
+// testPage is the page origin of the tests: another site than the servers.
+const testPage = "https://app.example"
+
+func newTestServers(t *testing.T) *testServers {
+	t.Helper()
+	ts := &testServers{}
+	var sites demoSites
+	mux := http.NewServeMux()
+	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		apiHandler(sites).ServeHTTP(w, r)
+	}))
+	mux.HandleFunc("/null", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Access-Control-Allow-Origin", "null")
+		writeJSONBody(w, `{}`)
+	})
+	mux.HandleFunc("/cookie", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Access-Control-Allow-Origin", r.Header.Get("Origin"))
+		w.Header().Set("Access-Control-Allow-Credentials", "true")
+		w.Header().Set("Vary", "Origin")
+		writeJSONBody(w, `{"cookie":"`+r.Header.Get("Cookie")+`"}`)
+	})
+	mux.HandleFunc("/preflight-redirect", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Access-Control-Allow-Origin", "*")
+		http.Redirect(w, r, "/preflight-redirect/", http.StatusMovedPermanently)
+	})
+	mux.HandleFunc("/headers", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Access-Control-Allow-Origin", "*")
+		if r.Method == http.MethodOptions {
+			w.Header().Set("Access-Control-Allow-Methods", "GET")
+			w.Header().Set("Access-Control-Allow-Headers", "x-api-key")
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		writeJSONBody(w, `{}`)
+	})
+	// Unstarted, so that sites is complete before any handler reads it.
+	ts.api = httptest.NewUnstartedServer(noDate(mux))
+	ts.other = httptest.NewUnstartedServer(noDate(otherHandler(demoSites{page: testPage})))
+	sites = demoSites{page: testPage, api: "http://" + ts.api.Listener.Addr().String(), other: "http://" + ts.other.Listener.Addr().String()}
+	ts.api.Start()
+	ts.other.Start()
+	t.Cleanup(ts.api.Close)
+	t.Cleanup(ts.other.Close)
+	return ts
+}
+
+// normalize replaces the servers' addresses, which change from run to
+// run, with fixed names.
+func (ts *testServers) normalize(s string) string {
+	s = strings.ReplaceAll(s, ts.api.URL, "http://API")
+	s = strings.ReplaceAll(s, ts.other.URL, "http://OTHER")
+	return s
+}
+
+// golden compares got with testdata/name, or rewrites it under -update.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("output differs from %s (go test -update rewrites it)\n--- got\n%s\n--- want\n%s", path, got, want)
+	}
+}
+
+// runCLI runs corsprobe in process and returns its exit status and output.
+func runCLI(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), args, &env{stdout: &stdout, stderr: &stderr, stdin: strings.NewReader("")})
+	return code, stdout.String(), stderr.String()
+}
+
+// TestGolden checks the human output, and the exit status, of probes of
+// the common setups. Every verdict is the Transport's.
+func TestGolden(t *testing.T) {
+	ts := newTestServers(t)
+	tests := []struct {
+		name string
+		args []string
+		exit int
+	}{
+		{"open", []string{"/open"}, exitAllowed},
+		{"allowlist-credentials", []string{"-credentials", "include", "/account"}, exitAllowed},
+		{"no-preflight-support", []string{"-X", "PUT", "-H", "Content-Type: application/json", "-d", `{"a":1}`, "/items/1"}, exitBlocked},
+		{"wildcard-credentials", []string{"-credentials", "include", "/private"}, exitBlocked},
+		{"redirect-other-origin", []string{"/moved"}, exitBlocked},
+		{"not-exposed", []string{"/report"}, exitAllowed},
+		{"reflect", []string{"-credentials", "include", "/reflect"}, exitAllowed},
+		{"max-age", []string{"-X", "PUT", "-H", "Content-Type: application/json", "-d", "{}", "-credentials", "include", "/settings"}, exitAllowed},
+		{"null-allowed", []string{"/null"}, exitBlocked},
+		{"preflight-redirect", []string{"-X", "DELETE", "/preflight-redirect"}, exitBlocked},
+		{"header-disallowed", []string{"-H", "X-Api-Key: k", "-H", "X-Trace: 1", "/headers"}, exitBlocked},
+		{"dropped-cookie-header", []string{"-H", "Cookie: a=b", "/open"}, exitAllowed},
+		{"cookie-cross-site", []string{"-cookie", "session=abc", "-credentials", "include", "/cookie"}, exitAllowed},
+		{"verbose", []string{"-v", "/open"}, exitAllowed},
+		{"no-cors", []string{"-mode", "no-cors", "/account"}, exitAllowed},
+		{"firefox", []string{"-browser", "firefox", "-X", "PATCH", "/items/1"}, exitBlocked},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := append([]string{"-origin", testPage}, tt.args...)
+			args[len(args)-1] = ts.api.URL + args[len(args)-1]
+			code, out, errOut := runCLI(t, args...)
+			if code != tt.exit {
+				t.Errorf("exit status %d; want %d\nstderr: %s", code, tt.exit, errOut)
+			}
+			golden(t, tt.name+".golden", ts.normalize(out))
+		})
+	}
+}
+
+// TestSameSiteCookie checks that a cookie given with -cookie reaches a
+// same-site server with credentials included (the page is on the servers'
+// host, another port).
+func TestSameSiteCookie(t *testing.T) {
+	ts := newTestServers(t)
+	code, out, _ := runCLI(t, "-json", "-origin", "http://127.0.0.1", "-credentials", "include", "-cookie", "session=abc", ts.api.URL+"/cookie")
+	if code != exitAllowed {
+		t.Fatalf("exit status %d; want 0\n%s", code, out)
+	}
+	var r Report
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	if got := r.Steps[0].Exchange.Request.Headers.Get("Cookie"); got != "session=abc" {
+		t.Errorf("Cookie sent = %q; want %q", got, "session=abc")
+	}
+	if r.Verdict.Response.BodyBytes != int64(len(`{"cookie":"session=abc"}`)+1) {
+		t.Errorf("body_bytes = %d; the server did not echo the cookie", r.Verdict.Response.BodyBytes)
+	}
+}
+
+// TestJSONGolden pins the JSON document: a change to a field name or to
+// the structure shows here. Fields may be added within schema corsprobe/v1,
+// not removed or renamed.
+func TestJSONGolden(t *testing.T) {
+	ts := newTestServers(t)
+	for _, tt := range []struct {
+		name string
+		args []string
+	}{
+		{"json-preflight.golden", []string{"-X", "PUT", "-H", "Content-Type: application/json", "-d", "{}", "-credentials", "include", "/settings"}},
+		{"json-redirect.golden", []string{"/moved"}},
+		{"json-blocked-preflight.golden", []string{"-X", "PUT", "-H", "Content-Type: application/json", "-d", "{}", "/items/1"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			args := append([]string{"-json", "-origin", testPage}, tt.args...)
+			args[len(args)-1] = ts.api.URL + args[len(args)-1]
+			_, out, _ := runCLI(t, args...)
+			golden(t, tt.name, ts.normalize(out))
+		})
+	}
+}
+
+// TestJSONFields checks that every field of the document is always
+// present, null or empty when it does not apply, as the package doc says.
+func TestJSONFields(t *testing.T) {
+	ts := newTestServers(t)
+	_, out, _ := runCLI(t, "-json", "-origin", testPage, ts.api.URL+"/open")
+	var doc map[string]any
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"schema", "browser", "origin", "request", "steps", "verdict", "fixes", "warnings", "notes", "reflection_check"}
+	if got := keys(doc); !reflect.DeepEqual(got, sorted(want)) {
+		t.Errorf("top-level fields = %v; want %v", got, sorted(want))
+	}
+	if doc["schema"] != schemaVersion {
+		t.Errorf("schema = %v; want %q", doc["schema"], schemaVersion)
+	}
+	for _, f := range []string{"fixes", "warnings", "notes", "steps"} {
+		if _, ok := doc[f].([]any); !ok {
+			t.Errorf("%s = %#v; want an array, never null", f, doc[f])
+		}
+	}
+	verdict := doc["verdict"].(map[string]any)
+	if got := keys(verdict); !reflect.DeepEqual(got, []string{"error", "outcome", "response"}) {
+		t.Errorf("verdict fields = %v", got)
+	}
+	step := doc["steps"].([]any)[0].(map[string]any)
+	if got := keys(step); !reflect.DeepEqual(got, []string{"cache_lookup", "cache_store", "dropped_header", "exchange", "kind", "redirect"}) {
+		t.Errorf("step fields = %v", got)
+	}
+}
+
+func keys(m map[string]any) []string { return slices.Sorted(maps.Keys(m)) }
+
+func sorted(s []string) []string { return slices.Sorted(slices.Values(s)) }
+
+// TestDemoGolden runs the demo in process and compares its output, with
+// the ports replaced.
+func TestDemoGolden(t *testing.T) {
+	d, err := startDemo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.close()
+	var stdout, stderr bytes.Buffer
+	code := demo(context.Background(), d.sites, browserOrFatal(t, "chrome"), false, &env{stdout: &stdout, stderr: &stderr})
+	if code != exitAllowed {
+		t.Fatalf("demo exit status %d; want 0\n%s\n%s", code, stdout.String(), stderr.String())
+	}
+	if d.sites.fallback != "" {
+		t.Skipf("demo ran in its fallback set-up (%s); the golden file is for 127.0.0.2", d.sites.fallback)
+	}
+	out := stdout.String()
+	out = strings.ReplaceAll(out, d.sites.page, "http://127.0.0.1:PAGE")
+	out = strings.ReplaceAll(out, d.sites.api, "http://127.0.0.2:API")
+	out = strings.ReplaceAll(out, d.sites.other, "http://127.0.0.2:OTHER")
+	golden(t, "demo.golden", out)
+}
+
+func browserOrFatal(t *testing.T, name string) fetch.Browser {
+	t.Helper()
+	b, err := browserProfile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestUsageErrors checks that bad command lines exit 2 with a message.
+func TestUsageErrors(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"https://api.example/"}, "-origin is required"},
+		{[]string{"-origin", testPage}, "want exactly one URL"},
+		{[]string{"-origin", testPage, "a", "b"}, "want exactly one URL"},
+		{[]string{"-origin", "not an origin", "https://api.example/"}, "-origin"},
+		{[]string{"-origin", testPage, "/relative"}, "absolute"},
+		{[]string{"-origin", testPage, "-mode", "navigate", "https://api.example/"}, "-mode"},
+		{[]string{"-origin", testPage, "-credentials", "yes", "https://api.example/"}, "-credentials"},
+		{[]string{"-origin", testPage, "-redirect", "never", "https://api.example/"}, "-redirect"},
+		{[]string{"-origin", testPage, "-browser", "opera", "https://api.example/"}, "-browser"},
+		{[]string{"-origin", testPage, "-H", "NoColon", "https://api.example/"}, "-H"},
+		{[]string{"-origin", testPage, "-cookie", "novalue", "https://api.example/"}, "-cookie"},
+		{[]string{"-origin", testPage, "-cookie-file", "testdata/missing.txt", "https://api.example/"}, "-cookie-file"},
+		{[]string{"-origin", testPage, "-nosuchflag", "https://api.example/"}, "not defined"},
+		{[]string{"demo", "extra"}, "unexpected argument"},
+	} {
+		code, _, errOut := runCLI(t, tt.args...)
+		if code != exitError || !strings.Contains(errOut, tt.want) {
+			t.Errorf("corsprobe %q = exit %d, stderr %q; want exit 2 and %q", tt.args, code, errOut, tt.want)
+		}
+	}
+}
+
+// TestURLAfterFlagsOrBefore checks that flags may follow the URL.
+func TestURLAfterFlagsOrBefore(t *testing.T) {
+	ts := newTestServers(t)
+	code, out, errOut := runCLI(t, ts.api.URL+"/open", "-origin", testPage, "-json")
+	if code != exitAllowed || !strings.HasPrefix(out, "{") {
+		t.Errorf("exit %d, stdout %q, stderr %q; want 0 and JSON", code, out, errOut)
+	}
+}
+
+// TestNetworkError checks that a refused connection is exit status 2 and
+// outcome "error".
+func TestNetworkError(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	url := srv.URL
+	srv.Close()
+	code, out, _ := runCLI(t, "-json", "-origin", testPage, url+"/")
+	if code != exitError {
+		t.Errorf("exit status %d; want 2", code)
+	}
+	var r Report
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Verdict.Outcome != outcomeError || r.Verdict.Error.Reason != "Network" || r.Verdict.Error.Cause == "" {
+		t.Errorf("verdict = %+v; want outcome error, reason Network and a cause", r.Verdict.Error)
+	}
+}
+
+// TestReflectionCheckDoesNotRepeatUnsafe checks that the reflection check
+// sends a PUT's preflight but never the PUT itself.
+func TestReflectionCheckDoesNotRepeatUnsafe(t *testing.T) {
+	var puts atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Access-Control-Allow-Origin", r.Header.Get("Origin"))
+		w.Header().Set("Access-Control-Allow-Methods", "PUT")
+		if r.Method == http.MethodPut {
+			puts.Add(1)
+		}
+	}))
+	defer srv.Close()
+	code, out, _ := runCLI(t, "-json", "-origin", testPage, "-X", "PUT", srv.URL+"/x")
+	if code != exitAllowed {
+		t.Fatalf("exit status %d; want 0", code)
+	}
+	if n := puts.Load(); n != 1 {
+		t.Errorf("the server got %d PUTs; want 1 (the probe's own)", n)
+	}
+	var r Report
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	if rc := r.ReflectionCheck; rc == nil || rc.Requests != 1 || !rc.Reflected || rc.AllowCredentials {
+		t.Errorf("reflection_check = %+v; want 1 request (the preflight), reflected, without credentials", rc)
+	}
+}
+
+func TestParseNetscape(t *testing.T) {
+	const file = "# Netscape HTTP Cookie File\n" +
+		"\n" +
+		".example.com\tTRUE\t/\tTRUE\t0\tsid\tabc\n" +
+		"#HttpOnly_api.example.com\tFALSE\t/v1\tFALSE\t4102444800\ttoken\txyz\n" +
+		"127.0.0.1\tFALSE\t/\tFALSE\t0\tempty\t\n"
+	got, err := parseNetscape(strings.NewReader(file), "cookies.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 3 {
+		t.Fatalf("parseNetscape = %d cookies; want 3", len(got))
+	}
+	if c := got[0]; c.url.String() != "https://example.com/" || c.cookie.Domain != "example.com" || !c.cookie.Secure {
+		t.Errorf("cookie 0 = %v %+v; want a secure domain cookie for example.com", c.url, c.cookie)
+	}
+	if c := got[1]; c.url.String() != "http://api.example.com/v1" || !c.cookie.HttpOnly || c.cookie.Domain != "" || c.cookie.Expires.Unix() != 4102444800 {
+		t.Errorf("cookie 1 = %v %+v; want a host-only HttpOnly cookie with an expiry", c.url, c.cookie)
+	}
+	if c := got[2]; c.cookie.Name != "empty" || c.cookie.Value != "" {
+		t.Errorf("cookie 2 = %+v; want empty with an empty value", c.cookie)
+	}
+	for _, bad := range []string{"a\tb\tc\n", ".x.com\tTRUE\t/\tFALSE\tsoon\tn\tv\n", "\tTRUE\t/\tFALSE\t0\tn\tv\n"} {
+		if _, err := parseNetscape(strings.NewReader(bad), "bad.txt"); err == nil {
+			t.Errorf("parseNetscape(%q) succeeded; want an error", bad)
+		}
+	}
+}
+
+// TestCookieFile checks that -cookie-file feeds the browser's jar.
+func TestCookieFile(t *testing.T) {
+	ts := newTestServers(t)
+	path := filepath.Join(t.TempDir(), "cookies.txt")
+	if err := os.WriteFile(path, []byte("127.0.0.1\tFALSE\t/\tFALSE\t0\tsid\tfromfile\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, out, _ := runCLI(t, "-json", "-origin", "http://127.0.0.1", "-credentials", "include", "-cookie-file", path, ts.api.URL+"/cookie")
+	var r Report
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	if got := r.Steps[0].Exchange.Request.Headers.Get("Cookie"); got != "sid=fromfile" || r.Request.Cookies != 1 {
+		t.Errorf("Cookie sent = %q, cookies = %d; want sid=fromfile and 1", got, r.Request.Cookies)
+	}
+}
+
+func TestColour(t *testing.T) {
+	f, err := os.CreateTemp(t.TempDir(), "out")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if colourFor(f) {
+		t.Error("colourFor(regular file) = true; want false")
+	}
+	t.Setenv("NO_COLOR", "1")
+	if colourFor(os.Stdout) {
+		t.Error("colourFor with NO_COLOR set = true; want false")
+	}
+	s := style{on: true}
+	if got := s.red("x"); got != "\x1b[1;31mx\x1b[0m" {
+		t.Errorf("style.red = %q", got)
+	}
+	if got := (style{}).red("x"); got != "x" {
+		t.Errorf("style{}.red = %q; want plain", got)
+	}
+}
+
+func TestReadDataStdin(t *testing.T) {
+	b, err := readData("@-", strings.NewReader("hello"))
+	if err != nil || string(b) != "hello" {
+		t.Errorf("readData(@-) = %q, %v; want hello", b, err)
+	}
+	if b, _ := readData("plain", nil); string(b) != "plain" {
+		t.Errorf("readData(plain) = %q", b)
+	}
+}
