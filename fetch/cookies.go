@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/corsfetch/corsfetch/origin"
 	"github.com/corsfetch/corsfetch/redirect"
 	"golang.org/x/net/publicsuffix"
 )
@@ -23,7 +22,7 @@ func newPartitionJar() (http.CookieJar, error) {
 //
 // [determine the same-site mode]: https://fetch.spec.whatwg.org/#determine-the-same-site-mode
 func (f *fetchState) thirdParty(u *url.URL) bool {
-	if !f.t.Origin.SameSite(origin.FromURL(u)) {
+	if !f.t.Origin.SameSite(f.currentOrigin()) {
 		return true
 	}
 	if redirect.TaintOf(f.t.Origin, f.urls) == redirect.CrossSite {

@@ -3,7 +3,6 @@ package fetch
 import (
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 
 	"github.com/corsfetch/corsfetch/internal/headerlist"
@@ -64,7 +63,8 @@ func classifyAllowOrigin(allow string, fields int) Reason {
 }
 
 // basicHeader returns the header list of a basic filtered response: every
-// field of h except Set-Cookie and Set-Cookie2.
+// field of h except Set-Cookie and Set-Cookie2. It shares h's value slices:
+// h belongs to the internal response, which nobody else sees.
 //
 // [basic filtered response]: https://fetch.spec.whatwg.org/#concept-filtered-response-basic
 func basicHeader(h http.Header) http.Header {
@@ -73,7 +73,7 @@ func basicHeader(h http.Header) http.Header {
 		if safelist.IsForbiddenResponseHeaderName(name) {
 			continue
 		}
-		out[name] = slices.Clone(values)
+		out[name] = values
 	}
 	return out
 }
@@ -98,7 +98,7 @@ func corsHeader(h http.Header, include bool) http.Header {
 		visible := all || safelist.IsResponseHeaderName(name) ||
 			(status == headerlist.Parsed && elems.ContainsFold(name))
 		if visible {
-			out[name] = slices.Clone(values)
+			out[name] = values
 		}
 	}
 	return out

@@ -51,8 +51,8 @@ func (f *fetchState) redirect(raw *http.Response, typ ResponseType) (resp *http.
 	}, raw.StatusCode, loc, f.p.Redirect)
 	discard(raw.Body)
 	if nerr != nil {
-		f.urls = append(f.urls, loc)
-		defer func() { f.urls = f.urls[:len(f.urls)-1] }()
+		f.push(loc)
+		defer f.pop()
 		switch {
 		case errors.Is(nerr, redirect.ErrSchemeNotHTTP):
 			return nil, false, f.fail(ReasonRedirectSchemeNotHTTP, loc.Redacted())
@@ -81,7 +81,7 @@ func (f *fetchState) redirect(raw *http.Response, typ ResponseType) (resp *http.
 		delete(f.header, name)
 	}
 	f.count = hop.Count
-	f.urls = append(f.urls, hop.URL)
+	f.push(hop.URL)
 	f.tainted = redirect.TaintOf(f.t.Origin, f.urls) != redirect.SameOrigin
 	if f.tr.on() {
 		f.tr.emit(Event{Kind: EventRedirect, URL: hop.URL, Status: raw.StatusCode, Method: hop.Method})

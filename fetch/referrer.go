@@ -5,47 +5,38 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/corsfetch/corsfetch/origin"
 	"github.com/corsfetch/corsfetch/safelist"
 )
 
-// referrer returns the Referer header of a request to u under the page's
-// referrer policy, or "" for none.
+// referrer returns the Referer header of a request to u, the current URL,
+// under the page's referrer policy, or nil for none.
 //
 // [determine request's referrer]: https://w3c.github.io/webappsec-referrer-policy/#determine-requests-referrer
-func (f *fetchState) referrer(u *url.URL) string {
-	full := f.t.Referrer
-	if full == "" {
-		full = f.page + "/"
-	} else if r, err := url.Parse(full); err == nil {
-		// Strip the URL for use as a referrer: no credentials, no fragment.
-		r.User, r.Fragment, r.RawFragment = nil, "", ""
-		full = r.String()
+func (f *fetchState) referrer(u *url.URL) []string {
+	full, originOnly := f.t.refFull, f.t.refOrigin
+	if originOnly == nil {
+		return nil
 	}
-	originOnly := f.page + "/"
-	if f.t.Origin.IsOpaque() {
-		return ""
-	}
-	sameOrigin := origin.FromURL(u).SameOrigin(f.t.Origin)
+	sameOrigin := f.currentOrigin().SameOrigin(f.t.Origin)
 	downgrade := f.t.Origin.Scheme() == "https" && u.Scheme != "https"
 	switch f.t.ReferrerPolicy {
 	case "no-referrer":
-		return ""
+		return nil
 	case "no-referrer-when-downgrade":
 		if downgrade {
-			return ""
+			return nil
 		}
 		return full
 	case "same-origin":
 		if sameOrigin {
 			return full
 		}
-		return ""
+		return nil
 	case "origin":
 		return originOnly
 	case "strict-origin":
 		if downgrade {
-			return ""
+			return nil
 		}
 		return originOnly
 	case "origin-when-cross-origin":
@@ -61,7 +52,7 @@ func (f *fetchState) referrer(u *url.URL) string {
 		return full
 	}
 	if downgrade {
-		return ""
+		return nil
 	}
 	return originOnly
 }

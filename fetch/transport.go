@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"maps"
 	"net/http"
 	"net/textproto"
 	"net/url"
@@ -90,11 +91,32 @@ type Transport struct {
 	cache   *preflightcache.Cache
 	partJar http.CookieJar
 	partErr error
+	// Header values computed once.
+	userAgent, acceptLanguage []string
+	refOrigin, refFull        []string
 }
 
 // init resolves the profile and creates what the Transport owns.
 func (t *Transport) init() {
 	t.prof = t.Browser.resolve()
+	if t.UserAgent != "" {
+		t.userAgent = []string{t.UserAgent}
+	}
+	if t.AcceptLanguage != "" {
+		t.acceptLanguage = []string{t.AcceptLanguage}
+	}
+	if !t.Origin.IsZero() && !t.Origin.IsOpaque() {
+		t.refOrigin = []string{t.Origin.String() + "/"}
+		t.refFull = t.refOrigin
+		if t.Referrer != "" {
+			if r, err := url.Parse(t.Referrer); err == nil {
+				// Strip the URL for use as a referrer: no credentials,
+				// no fragment.
+				r.User, r.Fragment, r.RawFragment = nil, "", ""
+				t.refFull = []string{r.String()}
+			}
+		}
+	}
 	t.cache = t.Cache
 	if t.cache == nil {
 		t.cache = preflightcache.New(t.prof.cacheOptions())
@@ -148,10 +170,13 @@ type fetchState struct {
 	getBody       func() (io.ReadCloser, error)
 	contentLength int64
 
-	urls     []*url.URL
-	tainting tainting
-	tainted  bool // redirect-taint is not same-origin: the origin serializes as "null"
-	count    int  // redirects followed
+	urls       []*url.URL
+	origins    []origin.Origin // origins[i] is the origin of urls[i]
+	urlsBuf    [2]*url.URL
+	originsBuf [2]origin.Origin
+	tainting   tainting
+	tainted    bool // redirect-taint is not same-origin: the origin serializes as "null"
+	count      int  // redirects followed
 	// preflighted is set once the fetch went through the CORS-with-preflight
 	// path, whose failures clear the cache.
 	preflighted bool
@@ -170,6 +195,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		opts: OptionsOf(req),
 		body: req.Body,
 	}
+	f.urls, f.origins = f.urlsBuf[:0], f.originsBuf[:0]
 	f.tr.t = t.Trace
 	f.tr.r, _ = f.ctx.Value(traceKey{}).(func(Event))
 	resp, err := f.run()
@@ -197,6 +223,21 @@ func (f *fetchState) current() *url.URL {
 	}
 	return f.req.URL
 }
+
+// push appends u to the URL list.
+func (f *fetchState) push(u *url.URL) {
+	f.urls = append(f.urls, u)
+	f.origins = append(f.origins, origin.FromURL(u))
+}
+
+// pop removes the last URL of the URL list.
+func (f *fetchState) pop() {
+	f.urls = f.urls[:len(f.urls)-1]
+	f.origins = f.origins[:len(f.origins)-1]
+}
+
+// currentOrigin returns the origin of the current URL.
+func (f *fetchState) currentOrigin() origin.Origin { return f.origins[len(f.origins)-1] }
 
 // fail returns an *Error for the current URL.
 func (f *fetchState) fail(r Reason, value string) *Error {
@@ -246,7 +287,7 @@ func (f *fetchState) setup() *Error {
 	if u.Scheme == "" || u.Host == "" && (u.Scheme == "http" || u.Scheme == "https") {
 		return f.fail(ReasonInvalidURL, u.String())
 	}
-	f.urls = []*url.URL{&u}
+	f.push(&u)
 
 	// Method.
 	m := f.req.Method
@@ -286,7 +327,7 @@ func (f *fetchState) setup() *Error {
 		return err
 	}
 	if len(h["Accept"]) == 0 {
-		h["Accept"] = []string{"*/*"}
+		h["Accept"] = valueAny
 	}
 	f.header = h
 	return nil
@@ -298,56 +339,99 @@ func (f *fetchState) setup() *Error {
 //
 // [Headers append]: https://fetch.spec.whatwg.org/#concept-headers-append
 func (f *fetchState) headerList() (http.Header, *Error) {
-	names := make([]string, 0, len(f.req.Header))
-	for name := range f.req.Header {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	h := make(http.Header, len(names)+6)
-	for _, raw := range names {
+	h := make(http.Header, len(f.req.Header)+8)
+	for raw, values := range f.req.Header {
+		if len(values) == 0 {
+			continue
+		}
 		if !headerlist.IsToken(raw) {
-			return nil, f.fail(ReasonInvalidHeader, raw)
+			return nil, f.invalidHeader()
 		}
 		name := textproto.CanonicalMIMEHeaderKey(raw)
-		for _, v := range f.req.Header[raw] {
+		clean := h[name] == nil
+		for _, v := range values {
+			if !headerlist.IsValue(v) || v != headerlist.TrimWhitespace(v) {
+				clean = false
+				break
+			}
+		}
+		if clean {
+			// The caller's slice is shared, never modified: every change
+			// below makes a new one.
+			h[name] = values
+			continue
+		}
+		for _, v := range values {
 			v = headerlist.TrimWhitespace(v)
 			if !headerlist.IsValue(v) {
-				return nil, f.fail(ReasonInvalidHeader, name)
+				return nil, f.invalidHeader()
 			}
 			h[name] = append(h[name], v)
 		}
 	}
-	for _, name := range slices.Sorted(mapKeys(h)) {
-		var kept []string
-		for _, v := range h[name] {
-			why := f.dropReason(name, v, kept)
-			if why == "" {
-				kept = append(kept, v)
-				continue
-			}
-			if f.tr.on() {
-				f.tr.emit(Event{Kind: EventHeaderDropped, URL: f.current(), Name: name, Value: v, Why: why})
-			}
+	if f.tr.on() {
+		for _, name := range slices.Sorted(maps.Keys(h)) {
+			f.guard(h, name)
 		}
-		switch {
-		case len(kept) == 0:
-			delete(h, name)
-		case f.p.CombineRepeatedHeaders && len(kept) > 1:
-			h[name] = []string{joinValues(kept)}
-		default:
-			h[name] = kept
-		}
+		return h, nil
+	}
+	for name := range h {
+		f.guard(h, name)
 	}
 	return h, nil
 }
 
-func mapKeys(h http.Header) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range h {
-			if !yield(k) {
-				return
+// invalidHeader returns the error for the first invalid header field of the
+// request, in name order.
+func (f *fetchState) invalidHeader() *Error {
+	for _, raw := range slices.Sorted(maps.Keys(f.req.Header)) {
+		if !headerlist.IsToken(raw) {
+			return f.fail(ReasonInvalidHeader, raw)
+		}
+		for _, v := range f.req.Header[raw] {
+			if !headerlist.IsValue(headerlist.TrimWhitespace(v)) {
+				return f.fail(ReasonInvalidHeader, textproto.CanonicalMIMEHeaderKey(raw))
 			}
 		}
+	}
+	return f.fail(ReasonInvalidHeader, "")
+}
+
+// guard applies the header guard to the fields of name in h: it drops the
+// ones the browser does not keep (reporting each to the trace) and combines
+// repeated fields where the profile does.
+func (f *fetchState) guard(h http.Header, name string) {
+	values := h[name]
+	var kept []string // nil while every value so far is kept
+	for i, v := range values {
+		sofar := values[:i]
+		if kept != nil {
+			sofar = kept
+		}
+		why := f.dropReason(name, v, sofar)
+		if why == "" {
+			if kept != nil {
+				kept = append(kept, v)
+			}
+			continue
+		}
+		if kept == nil {
+			kept = append(make([]string, 0, len(values)), values[:i]...)
+		}
+		if f.tr.on() {
+			f.tr.emit(Event{Kind: EventHeaderDropped, URL: f.current(), Name: name, Value: v, Why: why})
+		}
+	}
+	if kept == nil {
+		kept = values
+	}
+	switch {
+	case len(kept) == 0:
+		delete(h, name)
+	case f.p.CombineRepeatedHeaders && len(kept) > 1:
+		h[name] = []string{joinValues(kept)}
+	default:
+		h[name] = kept
 	}
 }
 
@@ -418,7 +502,7 @@ func (f *fetchState) mainFetch() (*http.Response, ResponseType, *Error) {
 		return nil, 0, f.fail(ReasonMixedContent, cur.Redacted())
 	}
 	switch {
-	case f.tainting == taintBasic && origin.FromURL(cur).SameOrigin(f.t.Origin):
+	case f.tainting == taintBasic && f.currentOrigin().SameOrigin(f.t.Origin):
 		if !httpScheme {
 			return nil, 0, f.fail(ReasonUnsupportedScheme, cur.Scheme)
 		}
@@ -579,7 +663,7 @@ func (f *fetchState) requestOriginHeader(u *url.URL) string {
 	case "no-referrer":
 		return "null"
 	case "same-origin":
-		if !origin.FromURL(u).SameOrigin(f.t.Origin) {
+		if !f.currentOrigin().SameOrigin(f.t.Origin) {
 			return "null"
 		}
 	case "", "no-referrer-when-downgrade", "strict-origin", "strict-origin-when-cross-origin":
@@ -594,29 +678,37 @@ func (f *fetchState) requestOriginHeader(u *url.URL) string {
 // included: the Fetch Metadata headers (for potentially trustworthy URLs),
 // User-Agent and Accept-Language.
 func (f *fetchState) addCommon(h http.Header, u *url.URL, mode string) {
-	if origin.IsURLPotentiallyTrustworthy(u) {
-		h["Sec-Fetch-Dest"] = []string{"empty"}
-		h["Sec-Fetch-Mode"] = []string{mode}
-		h["Sec-Fetch-Site"] = []string{f.fetchSite()}
+	if f.currentOrigin().IsPotentiallyTrustworthy() {
+		h["Sec-Fetch-Dest"] = valueEmpty
+		h["Sec-Fetch-Mode"] = modeValues[mode]
+		h["Sec-Fetch-Site"] = siteValues[f.fetchSite()]
 	}
-	if ref := f.referrer(u); ref != "" {
-		h["Referer"] = []string{ref}
+	if ref := f.referrer(u); ref != nil {
+		h["Referer"] = ref
 	}
-	if f.t.UserAgent != "" && len(h["User-Agent"]) == 0 {
-		h["User-Agent"] = []string{f.t.UserAgent}
+	if f.t.userAgent != nil && len(h["User-Agent"]) == 0 {
+		h["User-Agent"] = f.t.userAgent
 	}
-	if f.t.AcceptLanguage != "" && len(h["Accept-Language"]) == 0 {
-		h["Accept-Language"] = []string{f.t.AcceptLanguage}
+	if f.t.acceptLanguage != nil && len(h["Accept-Language"]) == 0 {
+		h["Accept-Language"] = f.t.acceptLanguage
 	}
 }
+
+// Header values the Transport adds, shared by every request: net/http never
+// modifies a request's header values, and trace hooks must not either.
+var (
+	valueEmpty = []string{"empty"}
+	modeValues = map[string][]string{"cors": {"cors"}, "no-cors": {"no-cors"}, "same-origin": {"same-origin"}}
+	siteValues = map[string][]string{"same-origin": {"same-origin"}, "same-site": {"same-site"}, "cross-site": {"cross-site"}}
+	valueAny   = []string{"*/*"}
+)
 
 // fetchSite computes Sec-Fetch-Site from the URL list.
 //
 // [Sec-Fetch-Site]: https://w3c.github.io/webappsec-fetch-metadata/#sec-fetch-site-header
 func (f *fetchState) fetchSite() string {
 	site := "same-origin"
-	for _, u := range f.urls {
-		o := origin.FromURL(u)
+	for _, o := range f.origins {
 		if o.SameOrigin(f.t.Origin) {
 			continue
 		}

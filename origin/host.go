@@ -47,6 +47,9 @@ func parseHost(input string) (string, error) {
 	if input == "" {
 		return "", errors.New("empty host")
 	}
+	if isSerializedHost(input) {
+		return input, nil
+	}
 	if strings.HasPrefix(input, "[") {
 		if !strings.HasSuffix(input, "]") {
 			return "", errors.New("IPv6 address without closing bracket")
@@ -74,6 +77,52 @@ func parseHost(input string) (string, error) {
 		return parseIPv4(ascii)
 	}
 	return ascii, nil
+}
+
+// isSerializedHost reports whether s is already a host as the URL Standard
+// serializes it, so that parsing it would return it unchanged: a lower-case
+// ASCII domain of letters, digits, hyphens and dots with no punycode label
+// and a last label that starts with a letter (so it does not end in a
+// number), or an IPv4 address in canonical dotted-decimal form. It is the
+// fast path of parseHost for the hosts seen on almost every request.
+func isSerializedHost(s string) bool {
+	if s == "" || s[0] == '.' {
+		return false
+	}
+	lastLabel, labelLen, digitsOnly, quad, parts := 0, 0, true, 0, 1
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '.':
+			if labelLen == 0 || i+1 == len(s) {
+				return false
+			}
+			if digitsOnly && labelLen <= 3 && (labelLen == 1 || s[i-labelLen] != '0') && quad <= 255 {
+				parts++
+			} else {
+				parts = -100
+			}
+			lastLabel, labelLen, digitsOnly, quad = i+1, 0, true, 0
+			continue
+		case 'a' <= c && c <= 'z' || c == '-':
+			digitsOnly = false
+		case '0' <= c && c <= '9':
+			quad = quad*10 + int(c-'0')
+		default:
+			return false
+		}
+		if labelLen == 0 && i+4 <= len(s) && s[i:i+4] == "xn--" {
+			return false
+		}
+		labelLen++
+	}
+	last := s[lastLabel]
+	if 'a' <= last && last <= 'z' {
+		return true
+	}
+	// A dotted quad: four parts of one to three digits, no leading zero,
+	// each at most 255.
+	return digitsOnly && parts == 4 && labelLen <= 3 && (labelLen == 1 || s[lastLabel] != '0') && quad <= 255
 }
 
 // domainToASCII runs the URL Standard's domain to ASCII with beStrict false.

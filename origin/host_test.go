@@ -1,0 +1,50 @@
+package origin
+
+import "testing"
+
+// TestIsSerializedHost checks the fast path of parseHost against the full
+// parser: whenever it accepts a host, parsing gives the host unchanged.
+func TestIsSerializedHost(t *testing.T) {
+	tests := []struct {
+		in   string
+		want bool
+	}{
+		{"example.com", true}, {"a-b.example", true}, {"127.0.0.1", true}, {"255.255.255.255", true},
+		{"localhost", true}, {"0.0.0.0", true},
+		{"Example.com", false}, {"xn--nxasmq6b.example", false}, {"a.xn--p1ai", false},
+		{"127.0.0.01", false}, {"256.0.0.1", false}, {"1.2.3", false}, {"1.2.3.4.5", false},
+		{"example.com.", false}, {".example", false}, {"a..b", false}, {"0x7f.0.0.1", false},
+		{"example.123", false}, {"a_b.example", false}, {"", false}, {"1.2.3.4a", false},
+	}
+	for _, tt := range tests {
+		if got := isSerializedHost(tt.in); got != tt.want {
+			t.Errorf("isSerializedHost(%q) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}
+
+// FuzzIsSerializedHost checks that the fast path never changes a result:
+// a host it accepts parses to itself through the full parser.
+func FuzzIsSerializedHost(f *testing.F) {
+	for _, s := range []string{"example.com", "127.0.0.1", "1.2.3.04", "a.b-c.d9", "xn--a.b", "0.0.0.255"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if !isSerializedHost(s) {
+			return
+		}
+		ascii, err := domainToASCII(s)
+		if err != nil {
+			t.Fatalf("isSerializedHost(%q) but domainToASCII fails: %v", s, err)
+		}
+		got := ascii
+		if endsInNumber(ascii) {
+			if got, err = parseIPv4(ascii); err != nil {
+				t.Fatalf("isSerializedHost(%q) but parseIPv4 fails: %v", s, err)
+			}
+		}
+		if got != s {
+			t.Fatalf("isSerializedHost(%q) but the parser gives %q", s, got)
+		}
+	})
+}
