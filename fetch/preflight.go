@@ -33,7 +33,14 @@ func (f *fetchState) preflightIfNeeded(u *url.URL, unsafeNames []string) *Error 
 	if outcome == preflightcache.Hit {
 		return nil
 	}
-	return f.preflight(u, key, unsafeNames)
+	if !f.t.CoalescePreflights {
+		return f.preflight(u, key, unsafeNames)
+	}
+	err, shared := f.coalescedPreflight(u, unsafeNames, func() *Error { return f.preflight(u, key, unsafeNames) })
+	if shared && f.tr.on() {
+		f.tr.emit(Event{Kind: EventPreflightShared, URL: u, Method: method, Names: unsafeNames, Err: err})
+	}
+	return err
 }
 
 // preflight sends the CORS preflight for the request to u and validates its

@@ -33,6 +33,11 @@ const (
 	// EventRedirect: a redirect is followed to URL (Status of the
 	// redirect response, Method of the next request).
 	EventRedirect
+	// EventPreflightShared: with Transport.CoalescePreflights, the request
+	// used the result of an identical preflight another request had in
+	// flight instead of sending its own (Err is that preflight's failure,
+	// nil when it succeeded).
+	EventPreflightShared
 	// EventDone: the fetch is over: Type and Status of what the page sees,
 	// or Err.
 	EventDone
@@ -53,6 +58,8 @@ func (k EventKind) String() string {
 		return "preflight-stored"
 	case EventRedirect:
 		return "redirect"
+	case EventPreflightShared:
+		return "preflight-shared"
 	case EventDone:
 		return "done"
 	}

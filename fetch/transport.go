@@ -82,6 +82,14 @@ type Transport struct {
 	// from the goroutine running RoundTrip. See also WithTrace.
 	Trace func(Event)
 
+	// CoalescePreflights makes concurrent requests that need the same
+	// preflight (same origin, URL, credentials mode, method and CORS-unsafe
+	// header names) share one: the first sends it, the others wait for its
+	// result. Browsers send one preflight per request, so this is off in
+	// every profile's behaviour; turn it on for crawlers that fire many
+	// identical requests at once.
+	CoalescePreflights bool
+
 	// Now returns the time used for the preflight cache; nil means
 	// time.Now. Tests set it to control expiry.
 	Now func() time.Time
@@ -91,6 +99,7 @@ type Transport struct {
 	cache   *preflightcache.Cache
 	partJar http.CookieJar
 	partErr error
+	flights flights
 	// Header values computed once.
 	userAgent, acceptLanguage []string
 	refOrigin, refFull        []string
