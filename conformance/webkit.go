@@ -98,7 +98,7 @@ func webKitEnv(dir, display string) []string {
 	env := []string{}
 	for _, kv := range os.Environ() {
 		switch k, _, _ := strings.Cut(kv, "="); k {
-		case "DISPLAY", "WAYLAND_DISPLAY", "HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_RUNTIME_DIR", "DBUS_SESSION_BUS_ADDRESS":
+		case "DISPLAY", "WAYLAND_DISPLAY", "HOME", "LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_RUNTIME_DIR", "DBUS_SESSION_BUS_ADDRESS":
 		default:
 			env = append(env, kv)
 		}
@@ -111,6 +111,10 @@ func webKitEnv(dir, display string) []string {
 		"XDG_CACHE_HOME="+filepath.Join(dir, "cache"),
 		"XDG_CONFIG_HOME="+filepath.Join(dir, "config"),
 		"XDG_RUNTIME_DIR="+dir,
+		// WebKitGTK derives Accept-Language from the locale: pin it, so that
+		// the recording does not depend on the machine.
+		"LANG=en_US.UTF-8",
+		"LANGUAGE=en_US:en",
 		// No session bus, no accessibility bus, no GPU: a bare X server.
 		"NO_AT_BRIDGE=1",
 		"GSETTINGS_BACKEND=memory",
