@@ -13,9 +13,11 @@
 //   - The scenario server ([Server]): serves the four origins on loopback,
 //     answers every route as its scenario says and logs every request that
 //     arrives.
-//   - The recorder ([Record], [Chromium]): runs the corpus in a real headless
-//     browser through a page served by A, and joins what script saw with what
-//     the server saw into a [Recording] (testdata/chromium.json).
+//   - The recorders ([Record], [Chromium], [Firefox], [WebKit]): run the
+//     corpus in a real browser (headless, or WebKitGTK under a private X
+//     server) through a page served by A, and join what script saw with what
+//     the server saw into a [Recording] (testdata/chromium.json, firefox.json,
+//     webkit.json).
 //   - The replay runner ([Replay], [ReplayTest]): runs the same corpus through a
 //     Go [Client] (an adapter over fetch.Transport) against the same server and
 //     reports every [Difference] from the recording.
