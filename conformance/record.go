@@ -15,7 +15,8 @@ import (
 
 // Browser is a browser engine the recorder can drive.
 type Browser interface {
-	// Engine names the engine; it names the recording file: "chromium".
+	// Engine names the engine; it names the recording file: "chromium",
+	// "firefox" or "webkit".
 	Engine() string
 	// Version returns the browser's version line.
 	Version(ctx context.Context) (string, error)

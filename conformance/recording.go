@@ -15,7 +15,7 @@ import (
 // scenario, what script saw for each call and every request the server
 // received. It is stored as testdata/<engine>.json.
 type Recording struct {
-	// Engine names the engine: "chromium".
+	// Engine names the engine: "chromium", "firefox" or "webkit".
 	Engine string `json:"engine"`
 	// Version is the browser's own version line, e.g. "Chromium 156.0.8078.79".
 	Version string `json:"version"`

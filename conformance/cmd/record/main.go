@@ -7,6 +7,8 @@
 //
 //	go run ./conformance/cmd/record -engine chromium -out conformance/testdata/chromium.json
 //	go run ./conformance/cmd/record -engine chromium -check
+//	go run ./conformance/cmd/record -engine firefox -check
+//	go run ./conformance/cmd/record -engine webkit -out conformance/testdata/webkit.json
 //
 // With -check it records into memory, compares with the stored recording
 // (ignoring the browser version) and exits with status 1 on any difference.
