@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"time"
 )
 
 // ResponseType is a response's type as page script sees it in
@@ -97,12 +98,30 @@ func infoOf(resp *http.Response) *responseInfo {
 // is abandoned with its connection.
 const drainLimit = 64 << 10
 
-// discard drains up to drainLimit bytes of body and closes it.
+// drainTimeout is how long discard waits for those bytes: a body that
+// arrives more slowly (a server dripping it forever) is abandoned with its
+// connection, so that the fetch fails, or goes on, as soon as the browser's
+// would, which reads nothing of it.
+const drainTimeout = 100 * time.Millisecond
+
+// discard drains up to drainLimit bytes of body for at most drainTimeout,
+// then closes it. The drain runs in its own goroutine, which ends when a
+// Read returns: net/http's bodies return at once when closed.
 func discard(body io.ReadCloser) {
-	if body == nil {
+	if body == nil || body == http.NoBody {
 		return
 	}
-	io.CopyN(io.Discard, body, drainLimit)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		io.CopyN(io.Discard, body, drainLimit)
+	}()
+	timer := time.NewTimer(drainTimeout)
+	select {
+	case <-done:
+	case <-timer.C:
+	}
+	timer.Stop()
 	body.Close()
 }
 
