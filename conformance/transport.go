@@ -48,7 +48,7 @@ func TransportClients(base http.RoundTripper) NewClient {
 			return errClient{err}
 		}
 		ua, lang := recordedAgent(engine)
-		return &transportClient{t: &fetch.Transport{
+		return &transportClient{engine: engine, t: &fetch.Transport{
 			Origin:         o,
 			Base:           base,
 			Jar:            jar,
@@ -114,13 +114,14 @@ func (c errClient) Fetch(context.Context, Call) Outcome {
 
 // transportClient performs calls through one fetch.Transport.
 type transportClient struct {
-	t *fetch.Transport
+	t      *fetch.Transport
+	engine string
 }
 
 // Fetch maps call to a request, as fetch(url, init) builds one, and the
 // result to what script sees.
 func (c *transportClient) Fetch(ctx context.Context, call Call) Outcome {
-	req, err := newRequest(ctx, call)
+	req, err := newRequest(ctx, call, c.engine)
 	if err != nil {
 		return Outcome{TypeError: true, Error: err.Error()}
 	}
@@ -159,10 +160,12 @@ func (c *transportClient) Fetch(ctx context.Context, call Call) Outcome {
 	}
 }
 
-// newRequest builds the request of call: its header values are
-// isomorphic-encoded as JavaScript ByteStrings are, and its body is the
-// UTF-8 string with the Content-Type that fetch() adds for one.
-func newRequest(ctx context.Context, call Call) (*http.Request, error) {
+// newRequest builds the request of call as engine's fetch() would: header
+// values are isomorphic-encoded as JavaScript ByteStrings are, except in
+// WebKit, which sends them UTF-8-encoded (simple-header-06 and -12 in
+// webkit.json); the body is the UTF-8 string with the Content-Type that
+// fetch() adds for one.
+func newRequest(ctx context.Context, call Call, engine string) (*http.Request, error) {
 	var body io.Reader
 	if call.Body != nil {
 		body = strings.NewReader(*call.Body)
@@ -181,9 +184,12 @@ func newRequest(ctx context.Context, call Call) (*http.Request, error) {
 		fields = append(fields, Field{Name: "Content-Type", Value: "text/plain;charset=UTF-8"})
 	}
 	for _, f := range fields {
-		v, ok := toByteString(f.Value)
-		if !ok {
-			return nil, errors.New("header value is not a ByteString: " + f.Name)
+		v := f.Value
+		if engine != "webkit" {
+			var ok bool
+			if v, ok = toByteString(f.Value); !ok {
+				return nil, errors.New("header value is not a ByteString: " + f.Name)
+			}
 		}
 		req.Header[f.Name] = append(req.Header[f.Name], v)
 	}

@@ -19,9 +19,10 @@ import (
 // fields set is taken as written, each unset field meaning the Fetch
 // Standard's behaviour.)
 //
-// The fields' documentation gives each engine's value and the evidence: a
-// scenario of the Chromium recording (conformance/testdata/chromium.json)
-// or, where no recording shows it yet, the engine's source.
+// Each field's documentation gives the engines' values and the evidence: a
+// scenario of the recordings in conformance/testdata (chromium.json from
+// Chromium 156, firefox.json from Firefox ESR 153, webkit.json from
+// WebKitGTK 2.50) or, where no scenario can show it, the engine's source.
 type Browser struct {
 	// Name names the profile in errors and traces: "Chrome", "Firefox",
 	// "Safari", "Spec".
@@ -29,12 +30,25 @@ type Browser struct {
 
 	// CombineRepeatedHeaders joins the fields of a request header the page
 	// set more than once into one value (", "-separated) before it is
-	// classified and sent, as Blink's Headers does. The standard keeps them
-	// as separate header-list entries, each judged on its own: eight
-	// 120-byte Accept-Language fields need no preflight there, but do in
-	// Chromium, where the one combined value is over 128 bytes
-	// (simple-total-1024-under).
+	// classified and sent, as Blink's and WebKit's Headers do. The
+	// standard keeps them as separate header-list entries, each judged on
+	// its own: eight 120-byte Accept-Language fields need no preflight
+	// there, but do in Chromium and WebKit, where the one combined value is
+	// over 128 bytes (simple-total-1024-under). Firefox keeps them apart.
 	CombineRepeatedHeaders bool
+
+	// NoSafelistedTotal drops the rule that CORS-safelisted request-header
+	// values adding up to more than 1024 bytes make every header name
+	// CORS-unsafe. Firefox and WebKit have no such total
+	// (simple-total-1024-over, simple-total-1024-mixed); Chromium and the
+	// standard do.
+	NoSafelistedTotal bool
+
+	// NonASCIIValuesUnsafe makes a request-header value with a byte above
+	// 0x7F not CORS-safelisted. Firefox preflights `Accept: café`
+	// (simple-header-06); the standard only excludes the CORS-unsafe
+	// request-header bytes, all ASCII.
+	NonASCIIValuesUnsafe bool
 
 	// SaveDataSafelisted makes `Save-Data: on` a CORS-safelisted
 	// request-header, as Chromium's IsCorsSafelistedHeader does
@@ -43,9 +57,30 @@ type Browser struct {
 
 	// DropUserAgent drops a User-Agent the page sets, as Chromium does
 	// (still a forbidden header there; simple-forbidden-header-11). In the
-	// standard User-Agent is no longer forbidden: it is sent and, being
-	// CORS-unsafe, makes the request preflighted.
+	// standard, Firefox and WebKit, User-Agent is no longer forbidden: it
+	// is sent and, being CORS-unsafe, makes the request preflighted
+	// (div-user-agent-allowed).
 	DropUserAgent bool
+
+	// NormalizeRange rewrites a Range request header that is one valid
+	// byte range into its canonical form on the wire ("bytes= 0-1" is sent
+	// as "bytes=0-1"), as Chromium's HTTP cache layer does
+	// (simple-header-17); values it cannot read go out unchanged
+	// (simple-header-16, -18). The request is classified with the value as
+	// the page set it.
+	NormalizeRange bool
+
+	// OnlyIfCachedUsesNetwork sends a same-origin request with cache mode
+	// only-if-cached to the network, as WebKit does
+	// (cache-mode-only-if-cached-same-origin). Elsewhere, with no cached
+	// response (corsfetch keeps no HTTP cache), it is a network error.
+	OnlyIfCachedUsesNetwork bool
+
+	// ListRepeatedHeaderNames lists a CORS-unsafe header name in the
+	// preflight's Access-Control-Request-Headers once per field, as
+	// Firefox does ("x-a,x-a"; simple-repeated-custom-header). The standard
+	// lists each name once.
+	ListRepeatedHeaderNames bool
 
 	// WildcardCoversAuthorization lets `*` in a fresh preflight's
 	// Access-Control-Allow-Headers cover Authorization (for a request
@@ -56,13 +91,46 @@ type Browser struct {
 	// preflight-acah-star-authorization).
 	WildcardCoversAuthorization bool
 
-	// PreflightObeysCacheMode makes the request's cache mode reach its
-	// preflight: with no-store, reload and no-cache the preflight cache is
-	// not consulted (a fresh preflight is stored as usual) and the
-	// preflight carries the cache-mode request headers. Chromium does this
-	// (cache-mode-*). In the standard the preflight is a new request with
-	// the default cache mode, and the preflight cache is always consulted.
-	PreflightObeysCacheMode bool
+	// PreflightBypass is the set of cache modes under which the preflight
+	// cache is not consulted (a fresh preflight is stored as usual) and the
+	// preflight carries the cache mode's request headers. Chromium: no-store,
+	// reload and no-cache; Firefox: no-store and reload (cache-mode-*). In
+	// the standard and WebKit the preflight is a new request with the
+	// default cache mode.
+	PreflightBypass CacheModes
+
+	// PreflightCopiesUserAgent sends the User-Agent the page set on the
+	// preflight too, as WebKit does (div-user-agent-allowed). The standard's
+	// preflight gets the browser's own.
+	PreflightCopiesUserAgent bool
+
+	// PreflightOnEveryHop decides once, from the request as the page made
+	// it, whether it needs a preflight, and then sends one on every
+	// cross-origin hop of its redirects, even after a 303 turned a PUT into
+	// a GET (redirect-303-put) or after Authorization was removed
+	// (redirect-authorization-a-to-b). Firefox and WebKit do; the standard
+	// decides on each hop from the current method and headers.
+	PreflightOnEveryHop bool
+
+	// PreflightListsOriginalHeaders makes such a preflight list the
+	// request's original CORS-unsafe header names, Authorization included
+	// after it was removed on a cross-origin hop (WebKit:
+	// redirect-authorization-cross-origin-hop). Firefox lists the current
+	// ones.
+	PreflightListsOriginalHeaders bool
+
+	// PreflightOriginUntainted sends the page's origin, not "null", as the
+	// Origin of a preflight after a tainting redirect, and runs the
+	// preflight's CORS check against it (Firefox:
+	// redirect-preflight-after-redirect, div-redirect-preflight-null-only).
+	// The actual request still carries "null".
+	PreflightOriginUntainted bool
+
+	// StoreBeforeHeaderCheck stores a preflight result in the cache before
+	// its header check, so a preflight that fails only that check still
+	// caches the methods and names it allowed (WebKit:
+	// div-failed-header-check-then-method).
+	StoreBeforeHeaderCheck bool
 
 	// MaxAgeDefault is the max-age of a preflight result whose
 	// Access-Control-Max-Age is absent (or, per MaxAgeParsing, invalid).
@@ -90,18 +158,19 @@ type Browser struct {
 	// CacheWildcard says when a cached `*` method or header name stands for
 	// any name (see preflightcache.Wildcard). Chromium and WebKit:
 	// preflightcache.WildcardUncredentialed (cache-star-*). Firefox:
-	// preflightcache.WildcardLiteral.
+	// preflightcache.WildcardLiteral (div-star-header-cached-600).
 	CacheWildcard preflightcache.Wildcard
 
 	// CachedWildcardCoversAuthorization lets a cached `*` header name cover
-	// Authorization. Chromium: no, a new preflight is sent even though a
-	// fresh `*` covered it (cache-star-header-then-authorization). The
-	// standard: no.
+	// Authorization. WebKit does; Chromium sends a new preflight even
+	// though a fresh `*` covered it (cache-star-header-then-authorization).
+	// The standard: no.
 	CachedWildcardCoversAuthorization bool
 
 	// CacheSeparateCredentials keeps credentialed and uncredentialed
 	// results apart, so that a credentialed result does not serve an
-	// uncredentialed request. Firefox does; Chromium does not
+	// uncredentialed request. Firefox does
+	// (div-include-then-uncredentialed-600); Chromium does not
 	// (cache-cred-*).
 	CacheSeparateCredentials bool
 
@@ -110,11 +179,21 @@ type Browser struct {
 	// WebKit keep one result per key.
 	CacheReplaceOnStore bool
 
-	// KeepCacheOnFailure keeps the preflight cache entries of a URL when
-	// the actual request then fails (a failed CORS check on its
-	// response). The standard's main fetch clears them; Chromium does not
-	// (cache-cleared-by-failed-actual).
-	KeepCacheOnFailure bool
+	// CacheClearing says when a failed fetch clears the preflight cache
+	// entries of its URL; the zero value is the standard's.
+	CacheClearing CacheClearing
+
+	// FetchSiteCrossAfterRedirect sends Sec-Fetch-Site: cross-site on
+	// every request of a redirected fetch whose URL list holds a URL of
+	// another origin than the page's, as Firefox does (redirect-p-to-a,
+	// cred-p-redirect-cookies); the standard computes same-site there.
+	FetchSiteCrossAfterRedirect bool
+
+	// NoFetchMetadataAfterCrossOriginRedirect leaves out the Sec-Fetch-*
+	// headers of a cors request once its redirects crossed origins (the
+	// preflights keep them), as WebKit does (redirect-a-to-b,
+	// redirect-b-to-c-*).
+	NoFetchMetadataAfterCrossOriginRedirect bool
 
 	// ThirdPartyCookies says what happens to cookies of requests to URLs
 	// that are not same site with the page. The zero value is
@@ -122,17 +201,21 @@ type Browser struct {
 	ThirdPartyCookies ThirdPartyCookies
 
 	// SameSiteNoneRequiresSecure rejects a cookie with SameSite=None that is
-	// not Secure (cred-unsecure-samesite-none), as RFC 6265bis and the
-	// engines do.
+	// not Secure, as RFC 6265bis, Chromium and Firefox do
+	// (cred-unsecure-samesite-none). WebKit accepts it.
 	SameSiteNoneRequiresSecure bool
 
-	// NormalizeRange rewrites a Range request header that is one valid
-	// byte range into its canonical form on the wire ("bytes= 0-1" is sent
-	// as "bytes=0-1"), as Chromium's HTTP cache layer does
-	// (simple-header-17); values it cannot read go out unchanged
-	// (simple-header-16, -18). The request is classified with the value as
-	// the page set it.
-	NormalizeRange bool
+	// UnsetSameSiteIsNone treats a cookie without a SameSite attribute as
+	// SameSite=None, as Firefox does (cred-b-set-include: its cookie without
+	// SameSite goes back cross-site). Chromium and RFC 6265bis treat it as
+	// Lax, never sent on a cross-site fetch (div-b-cookie-default).
+	UnsetSameSiteIsNone bool
+
+	// SecureCookiesNeedHTTPS refuses a Secure cookie set over plain http,
+	// loopback included, as WebKitGTK does (cred-same-origin-default: its
+	// `SameSite=None; Secure` cookie is not stored). Chromium and Firefox
+	// treat loopback as a secure origin for cookies.
+	SecureCookiesNeedHTTPS bool
 
 	// RedirectNeedsLocation treats a redirect status without a Location
 	// as no redirect in every redirect mode: the response is returned, as
@@ -144,6 +227,44 @@ type Browser struct {
 	// Redirect holds the profile's redirect rules (see redirect.Policy).
 	Redirect redirect.Policy
 }
+
+// CacheModes is a set of cache modes.
+type CacheModes uint8
+
+// Has reports whether m is in the set.
+func (s CacheModes) Has(m CacheMode) bool { return s&(1<<m) != 0 }
+
+// ModeSet returns the set of the given cache modes.
+func ModeSet(modes ...CacheMode) CacheModes {
+	var s CacheModes
+	for _, m := range modes {
+		s |= 1 << m
+	}
+	return s
+}
+
+// CacheClearing says when a failed fetch runs "clear cache entries" on the
+// preflight cache.
+//
+// [clear cache entries]: https://fetch.spec.whatwg.org/#concept-cache-clear
+type CacheClearing uint8
+
+const (
+	// ClearOnPreflightPathFailure is the standard: any failure of a
+	// request that took the CORS-with-preflight path (the preflight or the
+	// actual request failing) clears the URL's entries.
+	ClearOnPreflightPathFailure CacheClearing = iota
+	// ClearOnPreflightFailure clears them only when the preflight itself
+	// fails, as Chromium does (cache-cleared-by-failed-actual).
+	ClearOnPreflightFailure
+	// ClearOnAnyFailure clears them on any failed CORS check of the URL,
+	// even of a request that needed no preflight, as Firefox does
+	// (cache-not-cleared-by-simple-failure).
+	ClearOnAnyFailure
+	// ClearNever never clears them, as WebKit does
+	// (cache-cleared-by-failed-actual, div-cache-miss-then-hit).
+	ClearNever
+)
 
 // MaxAgeParsing is how a profile reads Access-Control-Max-Age.
 type MaxAgeParsing uint8
@@ -195,49 +316,72 @@ var Chrome = Browser{
 	CombineRepeatedHeaders:      true,
 	SaveDataSafelisted:          true,
 	DropUserAgent:               true,
+	NormalizeRange:              true,
 	WildcardCoversAuthorization: true,
-	PreflightObeysCacheMode:     true,
+	PreflightBypass:             ModeSet(CacheNoStore, CacheReload, CacheNoCache),
 	MaxAgeLimit:                 2 * time.Hour,
 	MaxAgeParsing:               MaxAgeInteger,
 	CacheMaxKeys:                1024,
 	CacheMaxURLLength:           1023,
 	CacheWildcard:               preflightcache.WildcardUncredentialed,
 	CacheReplaceOnStore:         true,
-	KeepCacheOnFailure:          true,
+	CacheClearing:               ClearOnPreflightFailure,
 	ThirdPartyCookies:           ThirdPartyCookiesBlock,
 	SameSiteNoneRequiresSecure:  true,
 	RedirectNeedsLocation:       true,
-	NormalizeRange:              true,
 	Redirect:                    redirect.Policy{IdenticalLocations: true, EmptyLocationIsNone: true},
 }
 
-// Firefox is Firefox ESR's behaviour, from Gecko's source
-// (nsCORSListenerProxy.cpp) until a recording of Firefox exists.
+// Firefox is Firefox ESR's behaviour, as recorded from Firefox ESR 153 in
+// conformance/testdata/firefox.json, with the cache bounds from Gecko's
+// source (nsCORSListenerProxy.cpp).
 var Firefox = Browser{
 	Name:                        "Firefox",
+	NoSafelistedTotal:           true,
+	NonASCIIValuesUnsafe:        true,
+	ListRepeatedHeaderNames:     true,
 	WildcardCoversAuthorization: true,
+	PreflightBypass:             ModeSet(CacheNoStore, CacheReload),
+	PreflightOnEveryHop:         true,
+	PreflightOriginUntainted:    true,
 	MaxAgeLimit:                 24 * time.Hour,
 	MaxAgeParsing:               MaxAgeDigitsOrNothing,
 	CacheMaxKeys:                100,
 	CacheWildcard:               preflightcache.WildcardLiteral,
 	CacheSeparateCredentials:    true,
+	CacheClearing:               ClearOnAnyFailure,
+	FetchSiteCrossAfterRedirect: true,
 	ThirdPartyCookies:           ThirdPartyCookiesPartition,
 	SameSiteNoneRequiresSecure:  true,
+	UnsetSameSiteIsNone:         true,
+	Redirect:                    redirect.Policy{IdenticalLocations: true},
 }
 
-// Safari is WebKit's behaviour, from WebKit's source
-// (CrossOriginPreflightResultCache.cpp) until a recording of WebKit exists.
+// Safari is WebKit's behaviour, as recorded from WebKitGTK 2.50 in
+// conformance/testdata/webkit.json, with the cache bounds from WebKit's
+// source (CrossOriginPreflightResultCache.cpp). WebKitGTK is not Safari:
+// Safari's cookie policy (Intelligent Tracking Prevention) may differ.
 var Safari = Browser{
-	Name:                              "Safari",
-	WildcardCoversAuthorization:       true,
-	CachedWildcardCoversAuthorization: true,
-	MaxAgeLimit:                       10 * time.Minute,
-	MaxAgeParsing:                     MaxAgeInteger,
-	CacheMaxKeys:                      math.MaxInt32,
-	CacheWildcard:                     preflightcache.WildcardUncredentialed,
-	CacheReplaceOnStore:               true,
-	ThirdPartyCookies:                 ThirdPartyCookiesBlock,
-	SameSiteNoneRequiresSecure:        true,
+	Name:                                    "Safari",
+	CombineRepeatedHeaders:                  true,
+	NoSafelistedTotal:                       true,
+	OnlyIfCachedUsesNetwork:                 true,
+	WildcardCoversAuthorization:             true,
+	PreflightCopiesUserAgent:                true,
+	PreflightOnEveryHop:                     true,
+	PreflightListsOriginalHeaders:           true,
+	StoreBeforeHeaderCheck:                  true,
+	CachedWildcardCoversAuthorization:       true,
+	MaxAgeLimit:                             10 * time.Minute,
+	MaxAgeParsing:                           MaxAgeInteger,
+	CacheMaxKeys:                            math.MaxInt32,
+	CacheWildcard:                           preflightcache.WildcardUncredentialed,
+	CacheReplaceOnStore:                     true,
+	CacheClearing:                           ClearNever,
+	NoFetchMetadataAfterCrossOriginRedirect: true,
+	ThirdPartyCookies:                       ThirdPartyCookiesBlock,
+	SecureCookiesNeedHTTPS:                  true,
+	Redirect:                                redirect.Policy{JoinLocations: true, EmptyLocationFails: true},
 }
 
 // Spec is the Fetch Standard read literally, with no imposed max-age limit

@@ -37,6 +37,7 @@ func (f *fetchState) flightKey(u *url.URL, unsafeNames []string) string {
 	b.WriteByte(0)
 	b.WriteString(strconv.FormatBool(f.include()))
 	b.WriteString(strconv.FormatBool(f.bypassesCache()))
+	b.WriteString(f.preflightOrigin())
 	return b.String()
 }
 

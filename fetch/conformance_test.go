@@ -6,13 +6,26 @@ import (
 	"github.com/corsfetch/corsfetch/conformance"
 )
 
-// notSimulated lists the scenarios of a recording that show browser
-// behaviour outside what a Transport simulates, with the reason. Each must
-// still disagree when replayed, so that the list never hides a scenario the
-// Transport could pass.
-var notSimulated = map[string]string{
-	"cache-http-cache-fresh": "the browser's HTTP cache answers the second request; corsfetch keeps no HTTP cache (see the package doc)",
+// notSimulated lists, per engine, the scenarios of its recording that show
+// browser behaviour outside what a Transport simulates, with the reason.
+// Each must still disagree when replayed, so that the list never hides a
+// scenario the Transport could pass.
+var notSimulated = map[string]map[string]string{
+	"chromium": {
+		"cache-http-cache-fresh": httpCache,
+	},
+	"firefox": {
+		"cache-http-cache-fresh": httpCache,
+		"cache-entry-refresh": "Firefox drops a cached preflight when the DNS record of its host is refreshed " +
+			"after the entry was stored (conformance/NOTES.md); the second call, 2 s into a 3 s Max-Age, " +
+			"is preflighted again. corsfetch does not model Firefox's DNS cache.",
+	},
+	"webkit": {
+		"cache-http-cache-fresh": httpCache,
+	},
 }
+
+const httpCache = "the browser's HTTP cache answers the second request; corsfetch keeps no HTTP cache (see the package doc)"
 
 // TestChromiumRecording replays the Chromium recording
 // (conformance/testdata/chromium.json) through Transports with the Chrome
@@ -23,6 +36,24 @@ func TestChromiumRecording(t *testing.T) {
 		t.Skip("replays the whole corpus")
 	}
 	replay(t, "chromium")
+}
+
+// TestFirefoxRecording replays the Firefox recording under the Firefox
+// profile.
+func TestFirefoxRecording(t *testing.T) {
+	if testing.Short() {
+		t.Skip("replays the whole corpus")
+	}
+	replay(t, "firefox")
+}
+
+// TestWebKitRecording replays the WebKit recording under the Safari
+// profile.
+func TestWebKitRecording(t *testing.T) {
+	if testing.Short() {
+		t.Skip("replays the whole corpus")
+	}
+	replay(t, "webkit")
 }
 
 func replay(t *testing.T, engine string) {
@@ -39,7 +70,7 @@ func replay(t *testing.T, engine string) {
 		t.Fatal(err)
 	}
 	for _, res := range rep.Results {
-		why, skipped := notSimulated[res.ID]
+		why, skipped := notSimulated[engine][res.ID]
 		switch {
 		case skipped && len(res.Differences) == 0:
 			t.Errorf("%s agrees with %s now; remove it from notSimulated (%s)", res.ID, engine, why)

@@ -92,9 +92,13 @@ func (t *Transport) storeCookies(h http.Header, f *fetchState, u *url.URL) {
 		if c.Partitioned && !c.Secure {
 			continue
 		}
-		if third && c.SameSite != http.SameSiteNoneMode && t.prof.ThirdPartyCookies == ThirdPartyCookiesAllow {
+		if c.Secure && t.prof.SecureCookiesNeedHTTPS && u.Scheme != "https" {
+			continue
+		}
+		if third && !t.crossSiteCookie(c) {
 			// A cross-site response cannot set a SameSite cookie (RFC
-			// 6265bis, storage model): unset is Lax by default.
+			// 6265bis, storage model), and no engine sends one in a
+			// cross-site fetch (div-b-cookie-lax).
 			continue
 		}
 		switch {
@@ -110,4 +114,17 @@ func (t *Transport) storeCookies(h http.Header, f *fetchState, u *url.URL) {
 	if len(part) > 0 {
 		t.partJar.SetCookies(u, part)
 	}
+}
+
+// crossSiteCookie reports whether c may be used in a cross-site request:
+// SameSite=None, or no SameSite where the profile reads that as None.
+func (t *Transport) crossSiteCookie(c *http.Cookie) bool {
+	switch c.SameSite {
+	case http.SameSiteNoneMode:
+		return true
+	case 0, http.SameSiteDefaultMode:
+		// No SameSite attribute, or one with an unknown value.
+		return t.prof.UnsetSameSiteIsNone
+	}
+	return false
 }

@@ -3,6 +3,7 @@ package fetch
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/corsfetch/corsfetch/internal/headerlist"
@@ -12,49 +13,65 @@ import (
 
 // preflightIfNeeded is the part of HTTP fetch that decides whether the
 // preflight cache covers the request and, when it does not, runs a
-// CORS-preflight fetch to u. unsafeNames are the request's CORS-unsafe
-// request-header names.
+// CORS-preflight fetch to u. names are the request's CORS-unsafe
+// request-header names, listed what the preflight lists; forced is the
+// use-CORS-preflight flag (the profile preflights every hop), under which
+// even a safelisted method needs a cache entry of its own.
 //
 // [HTTP fetch]: https://fetch.spec.whatwg.org/#concept-http-fetch
-func (f *fetchState) preflightIfNeeded(u *url.URL, unsafeNames []string) *Error {
+func (f *fetchState) preflightIfNeeded(u *url.URL, names, listed []string, forced bool) *Error {
 	method := ""
-	if !safelist.IsMethod(f.method) {
+	if forced || !safelist.IsMethod(f.method) {
 		method = f.method
 	}
 	key := f.cacheKey(u)
 	bypass := f.bypassesCache()
 	outcome := preflightcache.Miss
 	if !bypass {
-		outcome = f.t.cache.Lookup(key, method, unsafeNames, f.t.now())
+		outcome = f.t.cache.Lookup(key, method, names, f.t.now())
 	}
 	if f.tr.on() {
-		f.tr.emit(Event{Kind: EventPreflightCache, URL: u, Method: method, Names: unsafeNames, Cache: outcome, Bypassed: bypass})
+		f.tr.emit(Event{Kind: EventPreflightCache, URL: u, Method: method, Names: names, Cache: outcome, Bypassed: bypass})
 	}
 	if outcome == preflightcache.Hit {
 		return nil
 	}
+	send := func() *Error { return f.preflight(u, names, listed, forced) }
 	if !f.t.CoalescePreflights {
-		return f.preflight(u, key, unsafeNames)
+		return send()
 	}
-	err, shared := f.coalescedPreflight(u, unsafeNames, func() *Error { return f.preflight(u, key, unsafeNames) })
+	err, shared := f.coalescedPreflight(u, listed, send)
 	if shared && f.tr.on() {
-		f.tr.emit(Event{Kind: EventPreflightShared, URL: u, Method: method, Names: unsafeNames, Err: err})
+		f.tr.emit(Event{Kind: EventPreflightShared, URL: u, Method: method, Names: names, Err: err})
 	}
 	return err
 }
 
+// preflightOrigin is the request origin a preflight carries and is checked
+// against: the serialized request origin, or the page's origin where the
+// profile never taints preflights.
+func (f *fetchState) preflightOrigin() string {
+	if f.p.PreflightOriginUntainted {
+		return f.page
+	}
+	return f.serializedOrigin()
+}
+
 // preflight sends the CORS preflight for the request to u and validates its
-// response; a valid result is stored in the cache under key.
+// response; a valid result is stored in the cache.
 //
 // [CORS-preflight fetch]: https://fetch.spec.whatwg.org/#cors-preflight-fetch-0
-func (f *fetchState) preflight(u *url.URL, key preflightcache.Key, unsafeNames []string) *Error {
-	h := make(http.Header, 8)
-	h["Accept"] = []string{"*/*"}
+func (f *fetchState) preflight(u *url.URL, names, listed []string, forced bool) *Error {
+	h := make(http.Header, 12)
+	h["Accept"] = valueAny
 	h["Access-Control-Request-Method"] = []string{f.method}
-	if len(unsafeNames) > 0 {
-		h["Access-Control-Request-Headers"] = []string{strings.Join(unsafeNames, ",")}
+	if len(listed) > 0 {
+		h["Access-Control-Request-Headers"] = []string{strings.Join(listed, ",")}
 	}
-	h["Origin"] = []string{f.serializedOrigin()}
+	h["Origin"] = []string{f.preflightOrigin()}
+	if ua := f.header["User-Agent"]; f.p.PreflightCopiesUserAgent && len(ua) > 0 {
+		h["User-Agent"] = ua
+	}
 	f.addCommon(h, u, "cors")
 	if f.bypassesCache() {
 		f.addCacheModeHeaders(h)
@@ -74,7 +91,7 @@ func (f *fetchState) preflight(u *url.URL, key preflightcache.Key, unsafeNames [
 		return err
 	}
 	discard(raw.Body)
-	if err := f.validatePreflight(raw, unsafeNames); err != nil {
+	if err := f.validatePreflight(raw, names, forced); err != nil {
 		err.Preflight = true
 		return err
 	}
@@ -83,10 +100,11 @@ func (f *fetchState) preflight(u *url.URL, key preflightcache.Key, unsafeNames [
 
 // validatePreflight checks a preflight response in Chromium's order: the
 // CORS check, the status, then the method and header lists; a valid result
-// is stored in the cache.
-func (f *fetchState) validatePreflight(raw *http.Response, unsafeNames []string) *Error {
+// is stored in the cache (before the header checks where the profile does
+// so).
+func (f *fetchState) validatePreflight(raw *http.Response, names []string, forced bool) *Error {
 	include := f.include()
-	if reason, value, ok := corsCheck(raw.Header, f.serializedOrigin(), include); !ok {
+	if reason, value, ok := corsCheck(raw.Header, f.preflightOrigin(), include); !ok {
 		return f.fail(reason, value)
 	}
 	if raw.StatusCode < 200 || raw.StatusCode > 299 {
@@ -95,41 +113,59 @@ func (f *fetchState) validatePreflight(raw *http.Response, unsafeNames []string)
 		}
 		return f.fail(ReasonPreflightInvalidStatus, raw.Status)
 	}
-	methods, mstatus := headerlist.ExtractTokens(headerlist.Values(raw.Header, "Access-Control-Allow-Methods"))
+	methodValues := headerlist.Values(raw.Header, "Access-Control-Allow-Methods")
+	methods, mstatus := headerlist.ExtractTokens(methodValues)
 	if mstatus == headerlist.Failure {
 		return f.fail(ReasonInvalidAllowMethods, getValue(raw.Header, "Access-Control-Allow-Methods"))
 	}
-	names, hstatus := headerlist.ExtractTokens(headerlist.Values(raw.Header, "Access-Control-Allow-Headers"))
+	allowed, hstatus := headerlist.ExtractTokens(headerlist.Values(raw.Header, "Access-Control-Allow-Headers"))
 	if hstatus == headerlist.Failure {
 		return f.fail(ReasonInvalidAllowHeaders, getValue(raw.Header, "Access-Control-Allow-Headers"))
 	}
+	ms := collect(methods)
+	if mstatus == headerlist.Null && forced {
+		// "If methods is null and request's use-CORS-preflight flag is
+		// set, then set methods to a new list containing request's
+		// method", so that the forced preflight can be cached.
+		ms = []string{f.method}
+	}
 	// The method: listed byte for byte, safelisted, or covered by `*`
 	// without credentials.
-	if !methods.Contains(f.method) && !safelist.IsMethod(f.method) && (include || !methods.Contains("*")) {
+	if !slices.Contains(ms, f.method) && !safelist.IsMethod(f.method) && (include || !methods.Contains("*")) {
 		return f.fail(ReasonMethodDisallowed, f.method)
 	}
-	starHeaders := !include && names.Contains("*")
+	stored := false
+	store := func() {
+		if stored {
+			return
+		}
+		stored = true
+		maxAge, cache := f.p.maxAge(headerlist.Values(raw.Header, "Access-Control-Max-Age"))
+		if !cache {
+			return
+		}
+		ns := collect(allowed)
+		f.t.cache.Store(f.cacheKey(f.current()), ms, ns, maxAge, f.t.now())
+		if f.tr.on() {
+			f.tr.emit(Event{Kind: EventPreflightStored, URL: f.current(), Methods: ms, Names: ns, MaxAge: maxAge})
+		}
+	}
+	if f.p.StoreBeforeHeaderCheck {
+		store()
+	}
+	starHeaders := !include && allowed.Contains("*")
 	// Authorization (a CORS non-wildcard request-header name) must be
 	// listed by name, unless the profile lets `*` cover it.
-	if _, ok := f.header["Authorization"]; ok && !names.ContainsFold("authorization") &&
+	if _, ok := f.header["Authorization"]; ok && !allowed.ContainsFold("authorization") &&
 		!(f.p.WildcardCoversAuthorization && starHeaders) {
 		return f.fail(ReasonHeaderDisallowed, "authorization")
 	}
-	for _, n := range unsafeNames {
-		if !names.ContainsFold(n) && !starHeaders {
+	for _, n := range names {
+		if !allowed.ContainsFold(n) && !starHeaders {
 			return f.fail(ReasonHeaderDisallowed, n)
 		}
 	}
-	maxAge, cache := f.p.maxAge(headerlist.Values(raw.Header, "Access-Control-Max-Age"))
-	if !cache {
-		return nil
-	}
-	ms, ns := collect(methods), collect(names)
-	key := f.cacheKey(f.current())
-	f.t.cache.Store(key, ms, ns, maxAge, f.t.now())
-	if f.tr.on() {
-		f.tr.emit(Event{Kind: EventPreflightStored, URL: f.current(), Methods: ms, Names: ns, MaxAge: maxAge})
-	}
+	store()
 	return nil
 }
 

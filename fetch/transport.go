@@ -9,6 +9,7 @@ import (
 	"net/textproto"
 	"net/url"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -189,6 +190,10 @@ type fetchState struct {
 	// preflighted is set once the fetch went through the CORS-with-preflight
 	// path, whose failures clear the cache.
 	preflighted bool
+	// With Browser.PreflightOnEveryHop: whether the request as the page
+	// made it needs a preflight, and the header names it would list.
+	initialNeedsPreflight bool
+	initialListed         []string
 }
 
 // RoundTrip fetches req as the page would. It returns the filtered response,
@@ -339,6 +344,11 @@ func (f *fetchState) setup() *Error {
 		h["Accept"] = valueAny
 	}
 	f.header = h
+	if f.p.PreflightOnEveryHop {
+		names, listed := f.unsafeNames(h)
+		f.initialNeedsPreflight = !safelist.IsMethod(f.method) || len(names) > 0
+		f.initialListed = listed
+	}
 	return nil
 }
 
@@ -533,10 +543,15 @@ func (f *fetchState) mainFetch() (*http.Response, ResponseType, *Error) {
 		return nil, 0, f.fail(ReasonCorsDisabledScheme, cur.Scheme)
 	}
 	f.tainting = taintCORS
-	unsafeNames := f.unsafeNames()
-	if !safelist.IsMethod(f.method) || len(unsafeNames) > 0 {
+	names, listed := f.unsafeNames(f.header)
+	needed := !safelist.IsMethod(f.method) || len(names) > 0
+	forced := !needed && f.p.PreflightOnEveryHop && f.initialNeedsPreflight
+	if needed || forced {
 		f.preflighted = true
-		if err := f.preflightIfNeeded(cur, unsafeNames); err != nil {
+		if f.p.PreflightListsOriginalHeaders && len(f.urls) > 1 {
+			listed = f.initialListed
+		}
+		if err := f.preflightIfNeeded(cur, names, listed, forced); err != nil {
 			f.clearCache(cur, true)
 			return nil, 0, err
 		}
@@ -554,50 +569,88 @@ func (f *fetchState) mainFetch() (*http.Response, ResponseType, *Error) {
 }
 
 // unsafeNames returns the CORS-unsafe request-header names of the header
-// list under the profile.
+// list h under the profile, and the list the preflight's
+// Access-Control-Request-Headers names (the same, or with a name repeated
+// per field where the profile lists repeats).
 //
 // [CORS-unsafe request-header names]: https://fetch.spec.whatwg.org/#cors-unsafe-request-header-names
-func (f *fetchState) unsafeNames() []string {
-	names := safelist.UnsafeRequestHeaderNames(f.header)
-	if f.p.SaveDataSafelisted && len(names) > 0 {
-		if v := f.header["Save-Data"]; len(v) == 1 && v[0] == "on" {
-			names = slices.DeleteFunc(names, func(n string) bool { return n == "save-data" })
-			if len(names) == 0 {
-				names = nil
+func (f *fetchState) unsafeNames(h http.Header) (names, listed []string) {
+	p := f.p
+	_, saveData := h["Save-Data"]
+	if !p.NoSafelistedTotal && !p.NonASCIIValuesUnsafe && !p.ListRepeatedHeaderNames && !(p.SaveDataSafelisted && saveData) {
+		names = safelist.UnsafeRequestHeaderNames(h)
+		return names, names
+	}
+	total := 0
+	var all []string
+	for name, values := range h {
+		for _, v := range values {
+			safe := safelist.IsRequestHeader(name, v) && !(p.NonASCIIValuesUnsafe && hasNonASCII(v)) ||
+				p.SaveDataSafelisted && name == "Save-Data" && v == "on"
+			if safe {
+				total += len(v)
+				continue
 			}
+			listed = append(listed, strings.ToLower(name))
+		}
+		if len(values) > 0 {
+			all = append(all, strings.ToLower(name))
 		}
 	}
-	return names
+	if !p.NoSafelistedTotal && total > safelist.MaxSafelistedTotal {
+		listed = all
+	}
+	if len(listed) == 0 {
+		return nil, nil
+	}
+	slices.Sort(listed)
+	names = slices.Compact(slices.Clone(listed))
+	if !p.ListRepeatedHeaderNames {
+		listed = names
+	}
+	return names, listed
 }
 
-// clearCache runs "clear cache entries" for url after a failure in the
-// CORS-with-preflight path, unless the profile keeps them when the actual
-// request failed.
+// hasNonASCII reports whether s has a byte above 0x7F.
+func hasNonASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return true
+		}
+	}
+	return false
+}
+
+// clearCache runs "clear cache entries" for u after a failed fetch, when
+// the profile's CacheClearing says so: preflight tells whether the
+// preflight itself failed.
 //
 // [clear cache entries]: https://fetch.spec.whatwg.org/#concept-cache-clear
 func (f *fetchState) clearCache(u *url.URL, preflight bool) {
-	if !f.preflighted || (!preflight && f.p.KeepCacheOnFailure) {
+	switch f.p.CacheClearing {
+	case ClearNever:
 		return
+	case ClearOnPreflightFailure:
+		if !preflight {
+			return
+		}
+	case ClearOnPreflightPathFailure:
+		if !f.preflighted {
+			return
+		}
 	}
 	f.t.cache.Clear(f.cacheKey(u))
 }
 
 // cacheKey returns the preflight cache key of the request at u.
 func (f *fetchState) cacheKey(u *url.URL) preflightcache.Key {
-	return preflightcache.Key{Origin: f.serializedOrigin(), URL: u.String(), Credentials: f.include()}
+	return preflightcache.Key{Origin: f.preflightOrigin(), URL: u.String(), Credentials: f.include()}
 }
 
 // bypassesCache reports whether the request's cache mode makes the profile
 // skip the preflight cache and mark its preflight uncacheable on the wire.
 func (f *fetchState) bypassesCache() bool {
-	if !f.p.PreflightObeysCacheMode {
-		return false
-	}
-	switch f.opts.Cache {
-	case CacheNoStore, CacheReload, CacheNoCache:
-		return true
-	}
-	return false
+	return f.p.PreflightBypass.Has(f.opts.Cache)
 }
 
 // send sends the request for the current hop (HTTP-network-or-cache fetch
@@ -607,7 +660,7 @@ func (f *fetchState) bypassesCache() bool {
 //
 // [HTTP-network-or-cache fetch]: https://fetch.spec.whatwg.org/#concept-http-network-or-cache-fetch
 func (f *fetchState) send(u *url.URL) (*http.Response, *Error) {
-	if f.opts.Cache == CacheOnlyIfCached {
+	if f.opts.Cache == CacheOnlyIfCached && !f.p.OnlyIfCachedUsesNetwork {
 		// Only same-origin mode gets here, and there is no HTTP cache to
 		// answer from: the browser's cache miss.
 		e := f.fail(ReasonNetwork, "")
@@ -619,6 +672,11 @@ func (f *fetchState) send(u *url.URL) (*http.Response, *Error) {
 		h["Origin"] = []string{f.requestOriginHeader(u)}
 	}
 	f.addCommon(h, u, f.opts.Mode.String())
+	if f.p.NoFetchMetadataAfterCrossOriginRedirect && f.opts.Mode == ModeCORS && f.crossedOrigins() {
+		delete(h, "Sec-Fetch-Dest")
+		delete(h, "Sec-Fetch-Mode")
+		delete(h, "Sec-Fetch-Site")
+	}
 	f.addCacheModeHeaders(h)
 	if f.p.NormalizeRange {
 		normalizeRange(h)
@@ -712,10 +770,28 @@ var (
 	valueAny   = []string{"*/*"}
 )
 
+// crossedOrigins reports whether a redirect of the fetch went from one
+// origin to another.
+func (f *fetchState) crossedOrigins() bool {
+	for i := 1; i < len(f.origins); i++ {
+		if !f.origins[i].SameOrigin(f.origins[i-1]) {
+			return true
+		}
+	}
+	return false
+}
+
 // fetchSite computes Sec-Fetch-Site from the URL list.
 //
 // [Sec-Fetch-Site]: https://w3c.github.io/webappsec-fetch-metadata/#sec-fetch-site-header
 func (f *fetchState) fetchSite() string {
+	if f.p.FetchSiteCrossAfterRedirect && len(f.origins) > 1 {
+		for _, o := range f.origins {
+			if !o.SameOrigin(f.t.Origin) {
+				return "cross-site"
+			}
+		}
+	}
 	site := "same-origin"
 	for _, o := range f.origins {
 		if o.SameOrigin(f.t.Origin) {

@@ -86,6 +86,25 @@ type Policy struct {
 	// WebKit: false (fetch-cors-facts.md section 11 row 13). Only older
 	// engines kept it.
 	DangerouslyKeepAuthorization bool
+
+	// JoinLocations reads several Location fields as one value, their
+	// values joined with ", ", and parses that. It takes precedence over
+	// IdenticalLocations.
+	//
+	// WebKitGTK 2.50: true. With two Location fields it requests the joined
+	// value resolved as a URL, whose path then holds ", " and the second
+	// URL (scenarios redirect-two-fields, redirect-two-fields-different in
+	// conformance/testdata/webkit.json).
+	JoinLocations bool
+
+	// EmptyLocationFails makes a Location field whose value is empty a
+	// network error. It takes precedence over EmptyLocationIsNone.
+	//
+	// WebKitGTK 2.50: true; the fetch fails without a second request
+	// (redirect-empty in webkit.json). Firefox follows the standard: the
+	// empty location resolves to the same URL, which redirects again
+	// until the 21st redirect fails (redirect-empty in firefox.json).
+	EmptyLocationFails bool
 }
 
 // Location returns the response's location URL for a response with the given
@@ -119,6 +138,8 @@ func Location(status int, h http.Header, base *url.URL, p Policy) (*url.URL, err
 	switch {
 	case len(vals) == 0:
 		return nil, nil
+	case len(vals) > 1 && p.JoinLocations:
+		vals = []string{strings.Join(vals, ", ")}
 	case len(vals) > 1:
 		if !p.IdenticalLocations {
 			return nil, fmt.Errorf("%w: %d Location fields", ErrInvalidLocation, len(vals))
@@ -130,7 +151,10 @@ func Location(status int, h http.Header, base *url.URL, p Policy) (*url.URL, err
 		}
 	}
 	raw := vals[0]
-	if raw == "" && p.EmptyLocationIsNone {
+	switch {
+	case raw == "" && p.EmptyLocationFails:
+		return nil, fmt.Errorf("%w: empty Location", ErrInvalidLocation)
+	case raw == "" && p.EmptyLocationIsNone:
 		return nil, nil
 	}
 	// Step 3: parse location with response's URL.
