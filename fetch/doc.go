@@ -68,29 +68,46 @@
 //
 // Engines differ from each other and from the Fetch Standard. [Browser]
 // holds each difference as a field; [Chrome] (the zero value), [Firefox],
-// [Safari] and [Spec] set them. Chrome follows the recording of Chromium 156
-// in conformance/testdata/chromium.json, which a Transport with the Chrome
-// profile replays in full (TestChromiumRecording). Differences between
-// Chrome and Spec, with the scenario that shows Chromium's side:
+// [Safari] and [Spec] set them. Each engine profile is held to a recording
+// of the whole conformance corpus in that engine (conformance/testdata:
+// Chromium 156, Firefox ESR 153, WebKitGTK 2.50): TestChromiumRecording,
+// TestFirefoxRecording and TestWebKitRecording replay them through a
+// Transport and must agree on every scenario the Transport simulates.
 //
-//	Behaviour                                  Chrome                      Spec                      Scenario
-//	repeated request header fields             combined, then classified   each field on its own     simple-total-1024-under
-//	Save-Data: on                              safelisted                  needs a preflight         simple-header-20
-//	User-Agent set by the page                 dropped                     sent, needs a preflight   simple-forbidden-header-11
-//	ACAH * covers Authorization (fresh)        yes                         no                        preflight-acah-star-authorization
-//	cached * covers Authorization              no                          no                        cache-star-header-then-authorization
-//	cache modes no-store/reload/no-cache       bypass the preflight cache  no effect on preflights   cache-mode-*
-//	failed actual request clears the cache     no                          yes                       cache-cleared-by-failed-actual
-//	Access-Control-Max-Age cap                 2 h                         none                      (preflight_result.cc)
-//	Max-Age "-1"                               not cached                  5 s default               cache-max-age-negative
-//	two identical Location fields              followed                    network error             redirect-two-fields
-//	empty Location                             no redirect                 redirect to the same URL  redirect-empty
-//	3xx without Location, redirect "error"     returned as the response    network error             (net/ only sees redirects with a location)
-//	Range "bytes= 0-1"                         sent as "bytes=0-1"         sent as set               simple-header-17
-//	third-party cookies                        only Partitioned ones       allowed (SameSite rules)  cred-b-set-include, cred-b-partitioned
+//	Behaviour                                 Chrome            Firefox           Safari (WebKit)   Standard          Scenario
+//	repeated request header fields            combined          separate          combined          separate          simple-total-1024-under
+//	1024-byte total of safelisted values      yes               no                no                yes               simple-total-1024-over
+//	non-ASCII byte in a safelisted value      safelisted        unsafe            safelisted        safelisted        simple-header-06
+//	Save-Data: on                             safelisted        unsafe            unsafe            unsafe            simple-header-20
+//	User-Agent set by the page                dropped           sent, preflight   sent, preflight   sent, preflight   div-user-agent-allowed
+//	repeated name in Access-Control-Req-Hdrs  once              once per field    once              once              simple-repeated-custom-header
+//	ACAH * covers Authorization (fresh)       yes               yes               yes               no                preflight-acah-star-authorization
+//	cached * covers Authorization             no                no                yes               no                cache-star-header-then-authorization
+//	cache modes that bypass the preflight     no-store, reload, no-store, reload  none              none              cache-mode-*
+//	                                          no-cache
+//	failed fetch clears the preflight cache   preflight fails   any CORS failure  never             preflight path    cache-cleared-by-failed-actual
+//	failed header check still caches          no                no                yes               no                div-failed-header-check-then-method
+//	Max-Age "abc", "10.5", "+10"              5 s default       not cached        5 s default       5 s default       cache-max-age-*
+//	Max-Age "-1"                              not cached        not cached        not cached        5 s default       cache-max-age-negative
+//	Max-Age cap                               2 h               24 h              10 min            none              (engine sources)
+//	cached credentialed entry serves omit     yes               no                yes               yes               div-include-then-uncredentialed-600
+//	preflight again on every redirect hop     no                yes               yes               no                redirect-303-put
+//	preflight Origin after a tainting hop     null              page origin       null              null              redirect-preflight-after-redirect
+//	two identical Location fields             followed          followed          joined, followed  network error     redirect-two-fields
+//	empty Location                            no redirect       same URL again    network error     same URL again    redirect-empty
+//	Sec-Fetch-Site after P->A redirect        same-site         cross-site        (none sent)       same-site         redirect-p-to-a
+//	Sec-Fetch-* after a cross-origin redirect sent              sent              not sent          sent              redirect-a-to-b
+//	Range "bytes= 0-1" on the wire            "bytes=0-1"       as set            as set            as set            simple-header-17
+//	only-if-cached, same-origin, not cached   network error     network error     network request   network error     cache-mode-only-if-cached-same-origin
+//	third-party (cross-site) cookies          Partitioned only  partitioned jar   none              allowed           cred-b-set-include, cred-b-partitioned
+//	cookie without SameSite, cross-site       not sent          sent              not sent          not sent          div-b-cookie-default
+//	SameSite=None without Secure              rejected          rejected          accepted          rejected          cred-unsecure-samesite-none
+//	Secure cookie over http://127.0.0.1       stored            stored            rejected          stored            cred-same-origin-default
 //
-// Firefox and Safari are built from the engines' sources and are not yet
-// held to recordings of those engines.
+// The recordings of WebKitGTK stand for Safari; Safari's cookie policy
+// (Intelligent Tracking Prevention) is stricter than WebKitGTK's defaults.
+// Firefox evicts cached preflights when it refreshes a host's DNS record,
+// which the Firefox profile does not model (cache-entry-refresh).
 //
 // # Not simulated
 //
