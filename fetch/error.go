@@ -136,6 +136,13 @@ type Error struct {
 	InitialURL string
 	// Origin is the page's origin, serialized.
 	Origin string
+	// Browser is the Name of the profile that failed the fetch ("Chrome",
+	// "Firefox", "Safari", "Spec"); Error() words the message as that
+	// engine's console does.
+	Browser string
+	// Status is the HTTP status of the response that failed the CORS
+	// check or the preflight, and 0 when there was none.
+	Status int
 	// Err is the underlying error for ReasonNetwork, and nil otherwise.
 	Err error
 }

@@ -93,6 +93,7 @@ func (f *fetchState) preflight(u *url.URL, names, listed []string, forced bool) 
 	discard(raw.Body)
 	if err := f.validatePreflight(raw, names, forced); err != nil {
 		err.Preflight = true
+		err.Status = raw.StatusCode
 		return err
 	}
 	return nil
@@ -147,7 +148,8 @@ func (f *fetchState) validatePreflight(raw *http.Response, names []string, force
 		ns := collect(allowed)
 		f.t.cache.Store(f.cacheKey(f.current()), ms, ns, maxAge, f.t.now())
 		if f.tr.on() {
-			f.tr.emit(Event{Kind: EventPreflightStored, URL: f.current(), Methods: ms, Names: ns, MaxAge: maxAge})
+			f.tr.emit(Event{Kind: EventPreflightStored, URL: f.current(), Methods: ms, Names: ns, MaxAge: maxAge,
+				Value: getValue(raw.Header, "Access-Control-Max-Age")})
 		}
 	}
 	if f.p.StoreBeforeHeaderCheck {

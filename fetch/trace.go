@@ -28,7 +28,9 @@ const (
 	// as received, before any filtering).
 	EventResponse
 	// EventPreflightStored: a preflight result was stored in the cache
-	// (MaxAge; Method and Names are the methods and header names stored).
+	// (MaxAge after the profile's default and cap; Value is the
+	// Access-Control-Max-Age as received, "" when absent; Methods and
+	// Names are the methods and header names stored).
 	EventPreflightStored
 	// EventRedirect: a redirect is followed to URL (Status of the
 	// redirect response, Method of the next request).
@@ -90,7 +92,8 @@ type Event struct {
 	Methods []string
 	// MaxAge is the stored result's lifetime (EventPreflightStored).
 	MaxAge time.Duration
-	// Name, Value and Why describe a dropped header.
+	// Name, Value and Why describe a dropped header; Value is also the
+	// received Access-Control-Max-Age of EventPreflightStored.
 	Name, Value, Why string
 	// Type is the response type the page sees (EventDone).
 	Type ResponseType

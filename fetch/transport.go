@@ -255,7 +255,7 @@ func (f *fetchState) currentOrigin() origin.Origin { return f.origins[len(f.orig
 
 // fail returns an *Error for the current URL.
 func (f *fetchState) fail(r Reason, value string) *Error {
-	e := &Error{Reason: r, Value: value, Origin: f.page}
+	e := &Error{Reason: r, Value: value, Origin: f.page, Browser: f.p.Name}
 	if u := f.current(); u != nil {
 		e.URL = u.String()
 	}
@@ -563,7 +563,9 @@ func (f *fetchState) mainFetch() (*http.Response, ResponseType, *Error) {
 	if reason, value, ok := corsCheck(raw.Header, f.serializedOrigin(), f.include()); !ok {
 		discard(raw.Body)
 		f.clearCache(cur, false)
-		return nil, 0, f.fail(reason, value)
+		e := f.fail(reason, value)
+		e.Status = raw.StatusCode
+		return nil, 0, e
 	}
 	return raw, TypeCORS, nil
 }
