@@ -1,7 +1,10 @@
 package fetch
 
 import (
+	"strconv"
 	"strings"
+
+	"github.com/corsfetch/corsfetch/internal/headerlist"
 )
 
 // Reason says why a browser would fail a fetch. The set is closed: every
@@ -150,11 +153,51 @@ type Error struct {
 // Unwrap returns e.Err.
 func (e *Error) Unwrap() error { return e.Err }
 
-// Error returns a line like the one Chromium prints in the console for the
-// failure: "Access to fetch at 'URL' from origin 'O' has been blocked by CORS
-// policy: ..." for CORS failures, and a description of the cause for the
-// others. The text is not stable; Reason is.
+// Error returns the line the console of the engine named by e.Browser
+// prints for the failure. The text is not stable; Reason is.
+//
+// Each engine's templates are transcribed from its own source:
+//
+//   - "Firefox": the CORS* strings of Gecko's
+//     dom/locales/en-US/chrome/security/security.properties, chosen per
+//     failure as netwerk/protocol/http/nsCORSListenerProxy.cpp chooses
+//     them, with " Status code: N." where that file passes the status
+//     (CORSMissingAllowOrigin2 and CORSPreflightDidNotSucceed3). Gecko
+//     names neither the preflight nor the redirect in these lines.
+//   - "Safari": the error descriptions of WebKit's
+//     Source/WebCore/loader/CrossOriginAccessControl.cpp,
+//     CrossOriginPreflightResultCache.cpp, CrossOriginPreflightChecker.cpp and
+//     DocumentThreadableLoader.cpp and of
+//     Source/WebKit/NetworkProcess/NetworkLoadChecker.cpp, followed by the
+//     line ThreadableLoader::logError adds: "Fetch API cannot load URL due
+//     to access control checks." The two console lines are joined by a
+//     space.
+//   - anything else ("Chrome", "Spec", "custom", ""): Chromium's console
+//     line, "Access to fetch at 'URL' from origin 'O' has been blocked by
+//     CORS policy: ..." with the bodies of Blink's cors_error_string.cc.
+//
+// Failures an engine has no console text for, and failures that are not
+// CORS errors (invalid method, network error and the like), are worded
+// as Chromium words them, or as "Failed to fetch 'URL': ..." with a
+// description of the cause. A status of 0 (no response) is left out
+// where an engine would print it.
 func (e *Error) Error() string {
+	switch e.Browser {
+	case "Firefox":
+		if s, ok := firefoxMessage(e); ok {
+			return s
+		}
+	case "Safari":
+		if s, ok := safariMessage(e); ok {
+			return s
+		}
+	}
+	return chromeMessage(e)
+}
+
+// chromeMessage returns the line Chromium prints for e: its console message
+// for CORS errors, and a description of the cause for the others.
+func chromeMessage(e *Error) string {
 	var b strings.Builder
 	if body, ok := corsMessage(e); ok {
 		b.WriteString("Access to fetch at '")
@@ -188,6 +231,166 @@ func (e *Error) Error() string {
 	}
 	b.WriteString(otherMessage(e))
 	return b.String()
+}
+
+// firefoxMessage returns Gecko's console line for the CORS errors it has
+// one for. Every line is the template
+//
+//	Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at %1$S. (Reason: ...).
+//
+// of security.properties, %1$S being the channel's URL; the string names
+// are given per case. Gecko logs nothing of its own for
+// ReasonDisallowedByMode and ReasonRedirectContainsCredentials (the
+// latter fails with NS_ERROR_DOM_BAD_URI in
+// nsCORSListenerProxy::UpdateChannel without a log), so they fall back to
+// Chromium's wording.
+func firefoxMessage(e *Error) (string, bool) {
+	const (
+		acao = "CORS header \u2018Access-Control-Allow-Origin\u2019"
+		acam = "CORS header \u2018Access-Control-Allow-Methods\u2019"
+		acah = "CORS header \u2018Access-Control-Allow-Headers\u2019"
+	)
+	var reason string
+	at := e.URL
+	withStatus := false
+	switch e.Reason {
+	case ReasonCorsDisabledScheme:
+		reason = "CORS request not http" // CORSRequestNotHttp
+	case ReasonMissingAllowOriginHeader:
+		reason = acao + " missing" // CORSMissingAllowOrigin2
+		withStatus = true
+	case ReasonMultipleAllowOriginValues:
+		// CORSMultipleAllowOriginNotAllowed, which Gecko logs for several
+		// fields; one field holding a list fails its comparison instead
+		// (CORSAllowOriginNotMatchingOrigin), which Value cannot tell apart.
+		reason = "Multiple " + acao + " not allowed"
+	case ReasonInvalidAllowOriginValue, ReasonAllowOriginMismatch:
+		// CORSAllowOriginNotMatchingOrigin, %2$S being the header's value.
+		// Gecko does not parse the value, so an invalid one is a mismatch.
+		reason = acao + " does not match \u2018" + e.Value + "\u2019"
+	case ReasonWildcardOriginNotAllowed:
+		// CORSNotSupportingCredentials, the one template that quotes %1$S.
+		at = "\u2018" + e.URL + "\u2019"
+		reason = "Credential is not supported if the " + acao + " is \u2018*\u2019"
+	case ReasonInvalidAllowCredentials:
+		reason = "expected \u2018true\u2019 in CORS header \u2018Access-Control-Allow-Credentials\u2019" // CORSMissingAllowCredentials
+	case ReasonPreflightInvalidStatus:
+		reason = "CORS preflight response did not succeed" // CORSPreflightDidNotSucceed3
+		withStatus = true
+	case ReasonPreflightDisallowedRedirect:
+		reason = "CORS request external redirect not allowed" // CORSExternalRedirectNotAllowed
+	case ReasonInvalidAllowMethods:
+		reason = "invalid token \u2018" + firstInvalidToken(e.Value) + "\u2019 in " + acam // CORSInvalidAllowMethod
+	case ReasonInvalidAllowHeaders:
+		reason = "invalid token \u2018" + firstInvalidToken(e.Value) + "\u2019 in " + acah // CORSInvalidAllowHeader
+	case ReasonMethodDisallowed:
+		reason = "Did not find method in " + acam // CORSMethodNotFound
+	case ReasonHeaderDisallowed:
+		// CORSMissingAllowHeaderFromPreflight2
+		reason = "header \u2018" + e.Value + "\u2019 is not allowed according to header \u2018Access-Control-Allow-Headers\u2019 from CORS preflight response"
+	default:
+		return "", false
+	}
+	s := "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at " + at + ". (Reason: " + reason + ")."
+	if withStatus && e.Status != 0 {
+		s += " Status code: " + strconv.Itoa(e.Status) + "."
+	}
+	return s, true
+}
+
+// firstInvalidToken returns the first item of the comma-separated list v
+// that is not an HTTP token, as nsCORSPreflightListener finds it (items
+// trimmed of whitespace, empty items skipped), or v itself if there is
+// none.
+func firstInvalidToken(v string) string {
+	for item := range strings.SplitSeq(v, ",") {
+		item = strings.Trim(item, " \t\r\n\f")
+		if item != "" && !headerlist.IsToken(item) {
+			return item
+		}
+	}
+	return v
+}
+
+// safariMessage returns WebKit's console lines for the CORS errors it has
+// them for: the error description, then the line
+// ThreadableLoader::logError adds for it. The other failures keep the
+// "Failed to fetch" wording, though WebKit's NetworkLoadChecker and
+// DocumentThreadableLoader describe some of them as access-control errors
+// too (too many redirects, redirect mode "error", a redirect to a scheme
+// other than HTTP(S)).
+func safariMessage(e *Error) (string, bool) {
+	status := ""
+	if e.Status != 0 {
+		status = " Status code: " + strconv.Itoa(e.Status)
+	}
+	accessControl := true
+	var d string
+	switch e.Reason {
+	case ReasonDisallowedByMode:
+		// DocumentThreadableLoader, for a same-origin request to another
+		// origin; WebKit has no text of its own for the no-cors case, so
+		// it gets this one too. Not an access-control error, so the
+		// description is not logged on its own line; ThreadableLoader's
+		// logError (the version that appends the description) prints
+		// "Fetch API cannot load URL. " followed by it.
+		d = "Cross origin requests are not allowed when using same-origin fetch mode."
+		accessControl = false
+	case ReasonCorsDisabledScheme:
+		d = "Cross origin requests are only supported for HTTP." // DocumentThreadableLoader
+	case ReasonMissingAllowOriginHeader, ReasonMultipleAllowOriginValues,
+		ReasonInvalidAllowOriginValue, ReasonAllowOriginMismatch:
+		// passesAccessControlCheck (CrossOriginAccessControl.cpp) tells
+		// only a value with a comma (several fields are joined with ", ")
+		// from any other value that is not the origin, absent included.
+		if strings.Contains(e.Value, ",") {
+			d = "Access-Control-Allow-Origin cannot contain more than one origin."
+		} else {
+			d = "Origin " + e.Origin + " is not allowed by Access-Control-Allow-Origin." + status
+		}
+	case ReasonWildcardOriginNotAllowed:
+		d = "Cannot use wildcard in Access-Control-Allow-Origin when credentials flag is true." // passesAccessControlCheck
+	case ReasonInvalidAllowCredentials:
+		d = `Credentials flag is true, but Access-Control-Allow-Credentials is not "true".` // passesAccessControlCheck
+	case ReasonPreflightInvalidStatus, ReasonPreflightDisallowedRedirect:
+		// validatePreflightResponse (CrossOriginAccessControl.cpp); a
+		// redirected preflight reaches it through
+		// CrossOriginPreflightChecker::redirectReceived with the 3xx.
+		d = "Preflight response is not successful." + status
+	case ReasonInvalidAllowMethods:
+		d = "Header Access-Control-Allow-Methods has an invalid value: " + e.Value // CrossOriginPreflightResultCacheItem::create
+	case ReasonInvalidAllowHeaders:
+		d = "Header Access-Control-Allow-Headers has an invalid value: " + e.Value // CrossOriginPreflightResultCacheItem::create
+	case ReasonMethodDisallowed:
+		d = "Method " + e.Value + " is not allowed by Access-Control-Allow-Methods." // validateMethodAndHeaders
+	case ReasonHeaderDisallowed:
+		d = "Request header field " + e.Value + " is not allowed by Access-Control-Allow-Headers." // validateMethodAndHeaders
+	case ReasonRedirectContainsCredentials:
+		d = "Cross-origin redirection to " + e.URL + " denied by Cross-Origin Resource Sharing policy: redirection URL " + e.Value + " has credentials" // NetworkLoadChecker::checkRedirection
+	default:
+		return "", false
+	}
+	if e.Preflight && e.Status != 0 && (e.Status < 200 || e.Status > 299) && isCORSCheckReason(e.Reason) {
+		// WebKit checks the preflight's status before its CORS check
+		// (validatePreflightResponse), so a preflight that fails both is
+		// reported by its status.
+		d = "Preflight response is not successful." + status
+	}
+	if !accessControl {
+		return "Fetch API cannot load " + e.URL + ". " + d, true
+	}
+	return d + " Fetch API cannot load " + e.URL + " due to access control checks.", true
+}
+
+// isCORSCheckReason reports whether r is a failure of the CORS check.
+func isCORSCheckReason(r Reason) bool {
+	switch r {
+	case ReasonMissingAllowOriginHeader, ReasonMultipleAllowOriginValues,
+		ReasonInvalidAllowOriginValue, ReasonAllowOriginMismatch,
+		ReasonWildcardOriginNotAllowed, ReasonInvalidAllowCredentials:
+		return true
+	}
+	return false
 }
 
 // corsMessage returns the body of Chromium's console message for the CORS
