@@ -126,6 +126,14 @@ type Browser struct {
 	// The actual request still carries "null".
 	PreflightOriginUntainted bool
 
+	// PreflightStatusFirst checks a preflight response's status before its
+	// CORS check, so that a 404 without Access-Control-Allow-Origin is
+	// reported as PreflightInvalidStatus, as WebKit does
+	// (CrossOriginPreflightChecker.cpp validates the status first).
+	// Chromium runs the CORS check first (preflight_controller.cc); the
+	// standard requires both without an order. The fetch fails either way.
+	PreflightStatusFirst bool
+
 	// StoreBeforeHeaderCheck stores a preflight result in the cache before
 	// its header check, so a preflight that fails only that check still
 	// caches the methods and names it allowed (WebKit:
@@ -371,6 +379,7 @@ var Safari = Browser{
 	PreflightOnEveryHop:                     true,
 	PreflightListsOriginalHeaders:           true,
 	StoreBeforeHeaderCheck:                  true,
+	PreflightStatusFirst:                    true,
 	CachedWildcardCoversAuthorization:       true,
 	MaxAgeLimit:                             10 * time.Minute,
 	MaxAgeParsing:                           MaxAgeInteger,

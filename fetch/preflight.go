@@ -99,20 +99,32 @@ func (f *fetchState) preflight(u *url.URL, names, listed []string, forced bool) 
 	return nil
 }
 
-// validatePreflight checks a preflight response in Chromium's order: the
-// CORS check, the status, then the method and header lists; a valid result
+// validatePreflight checks a preflight response in Chromium's order (the
+// CORS check, the status; WebKit's is the reverse), then the method and
+// header lists; a valid result
 // is stored in the cache (before the header checks where the profile does
 // so).
 func (f *fetchState) validatePreflight(raw *http.Response, names []string, forced bool) *Error {
 	include := f.include()
-	if reason, value, ok := corsCheck(raw.Header, f.preflightOrigin(), include); !ok {
-		return f.fail(reason, value)
-	}
-	if raw.StatusCode < 200 || raw.StatusCode > 299 {
-		if raw.StatusCode >= 300 && raw.StatusCode <= 399 {
+	statusErr := func() *Error {
+		switch {
+		case raw.StatusCode >= 200 && raw.StatusCode <= 299:
+			return nil
+		case raw.StatusCode >= 300 && raw.StatusCode <= 399:
 			return f.fail(ReasonPreflightDisallowedRedirect, "")
 		}
 		return f.fail(ReasonPreflightInvalidStatus, raw.Status)
+	}
+	if f.p.PreflightStatusFirst {
+		if err := statusErr(); err != nil {
+			return err
+		}
+	}
+	if reason, value, ok := corsCheck(raw.Header, f.preflightOrigin(), include); !ok {
+		return f.fail(reason, value)
+	}
+	if err := statusErr(); err != nil {
+		return err
 	}
 	methodValues := headerlist.Values(raw.Header, "Access-Control-Allow-Methods")
 	methods, mstatus := headerlist.ExtractTokens(methodValues)

@@ -191,6 +191,8 @@ func TestPreflightValidation(t *testing.T) {
 	}{
 		{"no ACAO", "#concept-cors-check", "the CORS check runs first; Chromium names it before the status",
 			fetch.Chrome, answer(404, ""), nil, 0, fetch.ReasonMissingAllowOriginHeader},
+		{"no ACAO, Safari", "CrossOriginPreflightChecker.cpp", "WebKit checks the status first, so the same 404 is a status failure",
+			fetch.Safari, answer(404, ""), nil, 0, fetch.ReasonPreflightInvalidStatus},
 		{"not ok status", "#ok-status", "a preflight must answer 200-299 (preflight-status-*)",
 			fetch.Chrome, func(w http.ResponseWriter, r *http.Request) {
 				w.Header().Set("Access-Control-Allow-Origin", r.Header.Get("Origin"))
