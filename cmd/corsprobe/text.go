@@ -254,7 +254,8 @@ func (tw *textWriter) verdict(r *Report) {
 			where = " (on the preflight)"
 		}
 		says := "The console says:"
-		if r.Browser != "Chrome" {
+		if r.Browser != "Chrome" && r.Browser != "Firefox" && r.Browser != "Safari" {
+			// fetch.Error words the Spec profile's failures as Chrome does.
 			says = "The console says (in Chrome's words):"
 		}
 		fmt.Fprintf(w, "%s  fetch() rejects with a TypeError; reason %s%s. %s\n", s.red("BLOCKED"), s.bold(e.Reason), where, says)
