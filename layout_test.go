@@ -19,7 +19,8 @@ var allowed = map[string][]string{
 	"redirect":               {"origin"},
 	"fetch":                  {"origin", "safelist", "preflightcache", "redirect", "internal/headerlist"},
 	"conformance":            {"fetch", "origin"},
-	"conformance/cmd/record": {"conformance"},
+	"conformance/cmd/record":  {"conformance"},
+	"conformance/cmd/compare": {"conformance"},
 	"cmd/corsprobe":          {"fetch", "conformance", "origin"},
 }
 
