@@ -81,7 +81,14 @@ func (t *Transport) storeCookies(h http.Header, f *fetchState, u *url.URL) {
 	if t.Jar == nil || len(h["Set-Cookie"]) == 0 {
 		return
 	}
-	cookies := (&http.Response{Header: http.Header{"Set-Cookie": h["Set-Cookie"]}}).Cookies()
+	// Each field on its own: http.Response.Cookies stops at 3000 fields
+	// (GODEBUG httpcookiemaxnum), where browsers keep the newest cookies.
+	cookies := make([]*http.Cookie, 0, len(h["Set-Cookie"]))
+	for _, line := range h["Set-Cookie"] {
+		if c, err := http.ParseSetCookie(line); err == nil {
+			cookies = append(cookies, c)
+		}
+	}
 	third := f.thirdParty(u)
 	_, store := t.jars(f, u)
 	var main, part []*http.Cookie
