@@ -62,20 +62,31 @@ func TransportClients(base http.RoundTripper) NewClient {
 var agents sync.Map // engine -> [2]string{User-Agent, Accept-Language}
 
 // recordedAgent returns the User-Agent and Accept-Language of the first
-// request of engine's stored recording that has them.
+// request of engine's stored recording that has them, in a scenario whose
+// calls do not set them.
 func recordedAgent(engine string) (ua, lang string) {
 	if v, ok := agents.Load(engine); ok {
 		a := v.([2]string)
 		return a[0], a[1]
 	}
 	rec, err := StoredRecording(engine)
-	if err == nil {
+	scenarios, cerr := Corpus()
+	if err == nil && cerr == nil {
+		sets := map[string]map[string]bool{} // scenario id -> canonical names its calls set
+		for _, s := range scenarios {
+			sets[s.ID] = map[string]bool{}
+			for _, c := range s.Calls {
+				for _, f := range c.Headers {
+					sets[s.ID][http.CanonicalHeaderKey(f.Name)] = true
+				}
+			}
+		}
 		for _, s := range rec.Scenarios {
 			for _, r := range s.Requests {
-				if ua == "" && len(r.Header["User-Agent"]) == 1 && !customSet(s.ID, "User-Agent") {
+				if ua == "" && len(r.Header["User-Agent"]) == 1 && !sets[s.ID]["User-Agent"] {
 					ua = r.Header["User-Agent"][0]
 				}
-				if lang == "" && len(r.Header["Accept-Language"]) == 1 && !customSet(s.ID, "Accept-Language") {
+				if lang == "" && len(r.Header["Accept-Language"]) == 1 && !sets[s.ID]["Accept-Language"] {
 					lang = r.Header["Accept-Language"][0]
 				}
 			}
@@ -83,27 +94,6 @@ func recordedAgent(engine string) (ua, lang string) {
 	}
 	agents.Store(engine, [2]string{ua, lang})
 	return ua, lang
-}
-
-// customSet reports whether scenario id sets the header name in a call.
-func customSet(id, name string) bool {
-	scenarios, err := Corpus()
-	if err != nil {
-		return true
-	}
-	for _, s := range scenarios {
-		if s.ID != id {
-			continue
-		}
-		for _, c := range s.Calls {
-			for _, f := range c.Headers {
-				if strings.EqualFold(f.Name, name) {
-					return true
-				}
-			}
-		}
-	}
-	return false
 }
 
 type errClient struct{ err error }
