@@ -231,7 +231,7 @@ func run(ctx context.Context, w io.Writer, cfg config) error {
 		}
 		if len(unexpected) == 0 {
 			other := map[bool]string{false: "", true: "other "}[len(differing) > 0]
-			fmt.Fprintf(w, "%s agreed with the stored Chromium recording in every %sscenario of all %d runs.\n", name, other, runs)
+			fmt.Fprintf(w, "%s agreed with the stored Chromium recording in every %sscenario of all its %d runs (the three sets).\n", name, other, runs)
 		} else {
 			fmt.Fprintf(w, "WARNING: %s differed from the stored Chromium recording, in some of %d runs, in: %s\n", name, runs, strings.Join(unexpected, " "))
 		}
@@ -268,7 +268,7 @@ func table(w io.Writer, n int, tr, cr []result) {
 	tw, cw := walls(tr), walls(cr)
 	tm, cm := mems(tr), mems(cr)
 	row := func(label, t, c, ratio string) {
-		fmt.Fprintf(w, "  %-22s %-24s %-24s %s\n", label, t, c, ratio)
+		fmt.Fprintf(w, "  %-22s %-30s %-30s %s\n", label, t, c, ratio)
 	}
 	row("", "fetch.Transport", "headless Chromium", "ratio")
 	row("wall time", spread(tw, seconds), spread(cw, seconds), fmt.Sprintf("%.1fx", median(cw)/median(tw)))
