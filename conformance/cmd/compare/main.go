@@ -164,6 +164,7 @@ func run(ctx context.Context, w io.Writer, cfg config) error {
 	if _, err := runChromium(ctx, quick[:1], rec, version, cfg); err != nil {
 		return fmt.Errorf("chromium, warm-up: %w", err)
 	}
+	loadBefore := loadAverage()
 	results := map[string]map[string][]result{"transport": {}, "chromium": {}}
 	for i := range cfg.runs {
 		for _, st := range sets {
@@ -187,6 +188,7 @@ func run(ctx context.Context, w io.Writer, cfg config) error {
 	fmt.Fprintf(w, "fetch.Transport and headless Chromium, the conformance corpus on loopback; runs of each set: %d\n", cfg.runs)
 	fmt.Fprintf(w, "machine: %d CPUs, %s %s/%s; %s; %d scenarios at a time on both sides\n",
 		runtime.NumCPU(), runtime.Version(), runtime.GOOS, runtime.GOARCH, version, cfg.parallel)
+	fmt.Fprintf(w, "load average (1, 5, 15 min) before the runs: %s; after: %s\n", loadBefore, loadAverage())
 	fmt.Fprintln(w, "figures: median of the runs, (min-max) or (max); ratio: how many times cheaper fetch.Transport is")
 	for _, st := range sets[:2] {
 		tr, cr := results["transport"][st.name], results["chromium"][st.name]
@@ -387,6 +389,19 @@ func (s *measuredSession) Stop() error {
 		s.b.mu.Unlock()
 	})
 	return s.Session.Stop()
+}
+
+// loadAverage returns the first three fields of /proc/loadavg.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], " ")
 }
 
 // delay is the total of a scenario's delay_ms.
