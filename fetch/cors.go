@@ -11,13 +11,14 @@ import (
 
 // corsCheck runs the CORS check on the header list h of a response to a
 // request whose byte-serialized origin is reqOrigin ("null" when tainted)
-// and whose credentials mode is include or not. On failure it returns the
+// and whose credentials mode is include or not (h has canonical keys: see
+// canonicalHeader). On failure it returns the
 // reason, classified as Chromium classifies it, and the value at fault.
 //
 // [CORS check]: https://fetch.spec.whatwg.org/#concept-cors-check
 func corsCheck(h http.Header, reqOrigin string, include bool) (reason Reason, value string, ok bool) {
 	// Step 1: origin is the result of getting Access-Control-Allow-Origin.
-	values := headerlist.Values(h, "Access-Control-Allow-Origin")
+	values := h["Access-Control-Allow-Origin"]
 	allow, present := headerlist.Get(values)
 	// Step 2: "If origin is null, then return failure."
 	if !present {
@@ -37,7 +38,7 @@ func corsCheck(h http.Header, reqOrigin string, include bool) (reason Reason, va
 		return "", "", true
 	}
 	// Steps 6-7: Access-Control-Allow-Credentials must be exactly `true`.
-	cred, _ := headerlist.Get(headerlist.Values(h, "Access-Control-Allow-Credentials"))
+	cred, _ := headerlist.Get(h["Access-Control-Allow-Credentials"])
 	if cred == "true" {
 		return "", "", true
 	}
@@ -88,7 +89,7 @@ func basicHeader(h http.Header) http.Header {
 // [CORS filtered response]: https://fetch.spec.whatwg.org/#concept-filtered-response-cors
 // [main fetch]: https://fetch.spec.whatwg.org/#concept-main-fetch
 func corsHeader(h http.Header, include bool) http.Header {
-	elems, status := headerlist.ExtractTokens(headerlist.Values(h, "Access-Control-Expose-Headers"))
+	elems, status := headerlist.ExtractTokens(h["Access-Control-Expose-Headers"])
 	all := status == headerlist.Parsed && !include && elems.Contains("*")
 	out := make(http.Header)
 	for name, values := range h {

@@ -126,12 +126,12 @@ func (f *fetchState) validatePreflight(raw *http.Response, names []string, force
 	if err := statusErr(); err != nil {
 		return err
 	}
-	methodValues := headerlist.Values(raw.Header, "Access-Control-Allow-Methods")
+	methodValues := raw.Header["Access-Control-Allow-Methods"]
 	methods, mstatus := headerlist.ExtractTokens(methodValues)
 	if mstatus == headerlist.Failure {
 		return f.fail(ReasonInvalidAllowMethods, getValue(raw.Header, "Access-Control-Allow-Methods"))
 	}
-	allowed, hstatus := headerlist.ExtractTokens(headerlist.Values(raw.Header, "Access-Control-Allow-Headers"))
+	allowed, hstatus := headerlist.ExtractTokens(raw.Header["Access-Control-Allow-Headers"])
 	if hstatus == headerlist.Failure {
 		return f.fail(ReasonInvalidAllowHeaders, getValue(raw.Header, "Access-Control-Allow-Headers"))
 	}
@@ -153,7 +153,7 @@ func (f *fetchState) validatePreflight(raw *http.Response, names []string, force
 			return
 		}
 		stored = true
-		maxAge, cache := f.p.maxAge(headerlist.Values(raw.Header, "Access-Control-Max-Age"))
+		maxAge, cache := f.p.maxAge(raw.Header["Access-Control-Max-Age"])
 		if !cache {
 			return
 		}
@@ -183,9 +183,10 @@ func (f *fetchState) validatePreflight(raw *http.Response, names []string, force
 	return nil
 }
 
-// getValue is the standard's "get" of name in h: its values joined by ", ".
+// getValue is the standard's "get" of name (canonical) in h, whose keys are
+// canonical: its values joined by ", ".
 func getValue(h http.Header, name string) string {
-	v, _ := headerlist.Get(headerlist.Values(h, name))
+	v, _ := headerlist.Get(h[name])
 	return v
 }
 

@@ -3,8 +3,11 @@ package fetch
 import (
 	"context"
 	"io"
+	"maps"
 	"net/http"
+	"net/textproto"
 	"net/url"
+	"slices"
 	"time"
 )
 
@@ -91,6 +94,38 @@ func infoOf(resp *http.Response) *responseInfo {
 	}
 	info, _ := resp.Request.Context().Value(responseKey{}).(*responseInfo)
 	return info
+}
+
+// canonicalHeader returns h with every field under its name's canonical key
+// (textproto.CanonicalMIMEHeaderKey), so that the Transport can look names
+// up directly, as the Fetch Standard matches them byte-case-insensitively.
+// net/http's client already delivers canonical keys, and then h itself is
+// returned; a Base that writes other spellings gets them merged, the
+// canonical key's values first, then the others' in key order.
+func canonicalHeader(h http.Header) http.Header {
+	canonical := true
+	for k := range h {
+		if textproto.CanonicalMIMEHeaderKey(k) != k {
+			canonical = false
+			break
+		}
+	}
+	if canonical {
+		return h
+	}
+	keys := slices.Sorted(maps.Keys(h))
+	out := make(http.Header, len(h))
+	for _, k := range keys {
+		if c := textproto.CanonicalMIMEHeaderKey(k); c == k {
+			out[c] = append(out[c][:len(out[c]):len(out[c])], h[k]...)
+		}
+	}
+	for _, k := range keys {
+		if c := textproto.CanonicalMIMEHeaderKey(k); c != k {
+			out[c] = append(out[c][:len(out[c]):len(out[c])], h[k]...)
+		}
+	}
+	return out
 }
 
 // drainLimit is how many bytes of a body the page may not read are drained

@@ -669,7 +669,12 @@ func (f *fetchState) send(u *url.URL) (*http.Response, *Error) {
 		e.Err = errOnlyIfCached
 		return nil, e
 	}
-	h := f.header.Clone()
+	// The header list as sent: the request's fields, whose value slices
+	// are shared (never modified), plus what the browser adds.
+	h := make(http.Header, len(f.header)+6)
+	for k, v := range f.header {
+		h[k] = v
+	}
 	if f.tainting == taintCORS || (f.method != http.MethodGet && f.method != http.MethodHead) {
 		h["Origin"] = []string{f.requestOriginHeader(u)}
 	}
@@ -875,6 +880,7 @@ func (f *fetchState) roundTrip(out *http.Request, preflight bool) (*http.Respons
 		}
 		return nil, e
 	}
+	raw.Header = canonicalHeader(raw.Header)
 	if raw.Header == nil {
 		raw.Header = make(http.Header)
 	}
