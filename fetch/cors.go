@@ -91,7 +91,7 @@ func basicHeader(h http.Header) http.Header {
 func corsHeader(h http.Header, include bool) http.Header {
 	elems, status := headerlist.ExtractTokens(h["Access-Control-Expose-Headers"])
 	all := status == headerlist.Parsed && !include && elems.Contains("*")
-	out := make(http.Header)
+	out := make(http.Header, 4)
 	for name, values := range h {
 		if safelist.IsForbiddenResponseHeaderName(name) {
 			continue

@@ -59,6 +59,23 @@ type responseInfo struct {
 
 type responseKey struct{}
 
+// responseContext is the context of a returned response's Request: the
+// request's own, plus what TypeOf and URLList read, in one allocation.
+type responseContext struct {
+	context.Context
+	info  responseInfo
+	final url.URL
+}
+
+// Value returns the response's information for responseKey, and the
+// request context's values otherwise.
+func (c *responseContext) Value(key any) any {
+	if key == (responseKey{}) {
+		return &c.info
+	}
+	return c.Context.Value(key)
+}
+
 // TypeOf returns the type of a response returned by a Transport, and
 // TypeUnknown for any other response.
 func TypeOf(resp *http.Response) ResponseType {
@@ -164,15 +181,15 @@ func discard(body io.ReadCloser) {
 // response raw (whose body it takes over) for the request req, with the
 // fetch's URL list.
 func filtered(req *http.Request, raw *http.Response, typ ResponseType, include bool, urls []*url.URL) *http.Response {
-	final := *urls[len(urls)-1]
+	rc := &responseContext{Context: req.Context(), info: responseInfo{typ: typ, urls: urls}, final: *urls[len(urls)-1]}
 	if typ == TypeOpaque {
 		// An opaque filtered response's URL list is empty: where the
 		// request ended up is hidden, and the caller keeps only the URL it
 		// asked for.
-		final, urls = *urls[0], nil
+		rc.final, rc.info.urls = *urls[0], nil
 	}
-	r2 := req.WithContext(context.WithValue(req.Context(), responseKey{}, &responseInfo{typ: typ, urls: urls}))
-	r2.URL = &final
+	r2 := req.WithContext(rc)
+	r2.URL = &rc.final
 	resp := &http.Response{
 		Proto:      raw.Proto,
 		ProtoMajor: raw.ProtoMajor,

@@ -101,7 +101,8 @@ type Transport struct {
 	partJar http.CookieJar
 	partErr error
 	flights flights
-	// Header values computed once.
+	// Values computed once.
+	page                      string // Origin, serialized
 	userAgent, acceptLanguage []string
 	refOrigin, refFull        []string
 }
@@ -109,6 +110,7 @@ type Transport struct {
 // init resolves the profile and creates what the Transport owns.
 func (t *Transport) init() {
 	t.prof = t.Browser.resolve()
+	t.page = t.Origin.String()
 	if t.UserAgent != "" {
 		t.userAgent = []string{t.UserAgent}
 	}
@@ -284,7 +286,7 @@ func (f *fetchState) setup() *Error {
 	if t.Origin.IsZero() {
 		return f.fail(ReasonInvalidOrigin, "")
 	}
-	f.page = t.Origin.String()
+	f.page = t.page
 	if f.req.URL == nil {
 		return f.fail(ReasonInvalidURL, "")
 	}
@@ -358,7 +360,7 @@ func (f *fetchState) setup() *Error {
 //
 // [Headers append]: https://fetch.spec.whatwg.org/#concept-headers-append
 func (f *fetchState) headerList() (http.Header, *Error) {
-	h := make(http.Header, len(f.req.Header)+8)
+	h := make(http.Header, len(f.req.Header)+1) // +1: Accept
 	for raw, values := range f.req.Header {
 		if len(values) == 0 {
 			continue

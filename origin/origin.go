@@ -359,8 +359,12 @@ func (o Origin) IsPotentiallyTrustworthy() bool {
 		return true
 	}
 	h := strings.TrimSuffix(strings.TrimSuffix(strings.TrimPrefix(o.host, "["), "]"), ".")
-	if a, err := netip.ParseAddr(h); err == nil {
-		return a.IsLoopback()
+	// A serialized IP address starts with a digit (IPv4) or holds a colon
+	// (IPv6); only those are parsed, which spares domains a parse error.
+	if h != "" && ('0' <= h[0] && h[0] <= '9' || strings.Contains(h, ":")) {
+		if a, err := netip.ParseAddr(h); err == nil {
+			return a.IsLoopback()
+		}
 	}
 	return h == "localhost" || strings.HasSuffix(h, ".localhost")
 }
