@@ -33,7 +33,8 @@ func Profile(engine string) fetch.Browser {
 
 // TransportClients returns a NewClient whose clients fetch through a new
 // fetch.Transport each: the page's origin, the engine's profile (see
-// Profile), an empty preflight cache, an empty cookie jar, and base as the
+// Profile), an empty preflight cache, an empty HTTP cache, an empty cookie
+// jar, and base as the
 // network (nil means http.DefaultTransport). The clients send the
 // User-Agent and Accept-Language the engine's stored recording shows, so
 // that the server sees what it saw from the browser.
@@ -55,6 +56,7 @@ func TransportClients(base http.RoundTripper) NewClient {
 			Browser:        Profile(engine),
 			UserAgent:      ua,
 			AcceptLanguage: lang,
+			HTTPCache:      true,
 		}}
 	}
 }

@@ -11,21 +11,14 @@ import (
 // Each must still disagree when replayed, so that the list never hides a
 // scenario the Transport could pass.
 var notSimulated = map[string]map[string]string{
-	"chromium": {
-		"cache-http-cache-fresh": httpCache,
-	},
+	"chromium": {},
 	"firefox": {
-		"cache-http-cache-fresh": httpCache,
 		"cache-entry-refresh": "Firefox drops a cached preflight when the DNS record of its host is refreshed " +
 			"after the entry was stored (conformance/NOTES.md); the second call, 2 s into a 3 s Max-Age, " +
 			"is preflighted again. corsfetch does not model Firefox's DNS cache.",
 	},
-	"webkit": {
-		"cache-http-cache-fresh": httpCache,
-	},
+	"webkit": {},
 }
-
-const httpCache = "the browser's HTTP cache answers the second request; corsfetch keeps no HTTP cache (see the package doc)"
 
 // TestChromiumRecording replays the Chromium recording
 // (conformance/testdata/chromium.json) through Transports with the Chrome

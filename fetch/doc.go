@@ -72,7 +72,8 @@
 // of the whole conformance corpus in that engine (conformance/testdata:
 // Chromium 156, Firefox ESR 153, WebKitGTK 2.50): TestChromiumRecording,
 // TestFirefoxRecording and TestWebKitRecording replay them through a
-// Transport and must agree on every scenario the Transport simulates.
+// Transport (with HTTPCache set, as a browser has one) and must agree on
+// every scenario but one: Firefox's cache-entry-refresh, below.
 //
 //	Behaviour                                 Chrome            Firefox           Safari (WebKit)   Standard          Scenario
 //	repeated request header fields            combined          separate          combined          separate          simple-total-1024-under
@@ -111,9 +112,13 @@
 //
 // # Not simulated
 //
-//   - The HTTP cache: every request reaches the network
-//     (cache-http-cache-fresh is the one recorded scenario this changes).
-//     Cache modes only change request headers and the preflight cache.
+//   - Most of the HTTP cache. Transport.HTTPCache (off by default) keeps a
+//     private cache of GET responses with explicit freshness, which is
+//     what the recordings show (cache-http-cache-fresh); it does no
+//     heuristic freshness, no revalidation with validators, no ranges and
+//     no partitioning by top-level site. Without it every request reaches
+//     the network and cache modes only change request headers and the
+//     preflight cache.
 //   - data:, blob: and file: URLs (ReasonUnsupportedScheme), service
 //     workers, navigation requests, CORP, ORB and COEP checks, Private and
 //     Local Network Access, HTTP authentication prompts and the

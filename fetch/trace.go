@@ -97,6 +97,9 @@ type Event struct {
 	Name, Value, Why string
 	// Type is the response type the page sees (EventDone).
 	Type ResponseType
+	// FromCache is set for EventResponse when the HTTP cache answered
+	// (Transport.HTTPCache): nothing was sent.
+	FromCache bool
 	// Err is the failure (EventDone), nil when the fetch succeeded.
 	Err *Error
 }

@@ -83,6 +83,18 @@ type Transport struct {
 	// from the goroutine running RoundTrip. See also WithTrace.
 	Trace func(Event)
 
+	// HTTPCache gives the Transport a private HTTP cache, as a browser
+	// has: a GET response with explicit freshness (Cache-Control max-age,
+	// or Expires) is stored and answers later GETs of the same URL while
+	// fresh, without the network, and through the CORS check and filtering
+	// of each request that reuses it. Cache modes apply: no-store neither
+	// reads nor writes it, reload and no-cache only write, force-cache and
+	// only-if-cached also take stale answers. Off by default, so that tests
+	// see every request reach the server; not simulated: heuristic
+	// freshness, revalidation with validators, ranges, partitioning by top
+	// level site.
+	HTTPCache bool
+
 	// CoalescePreflights makes concurrent requests that need the same
 	// preflight (same origin, URL, credentials mode, method and CORS-unsafe
 	// header names) share one: the first sends it, the others wait for its
@@ -95,12 +107,13 @@ type Transport struct {
 	// time.Now. Tests set it to control expiry.
 	Now func() time.Time
 
-	once    sync.Once
-	prof    Browser
-	cache   *preflightcache.Cache
-	partJar http.CookieJar
-	partErr error
-	flights flights
+	once      sync.Once
+	prof      Browser
+	cache     *preflightcache.Cache
+	partJar   http.CookieJar
+	partErr   error
+	flights   flights
+	httpCache *httpCache
 	// Values computed once.
 	page                      string // Origin, serialized
 	userAgent, acceptLanguage []string
@@ -110,6 +123,9 @@ type Transport struct {
 // init resolves the profile and creates what the Transport owns.
 func (t *Transport) init() {
 	t.prof = t.Browser.resolve()
+	if t.HTTPCache {
+		t.httpCache = &httpCache{}
+	}
 	t.page = t.Origin.String()
 	if t.UserAgent != "" {
 		t.userAgent = []string{t.UserAgent}
@@ -664,18 +680,31 @@ func (f *fetchState) bypassesCache() bool {
 //
 // [HTTP-network-or-cache fetch]: https://fetch.spec.whatwg.org/#concept-http-network-or-cache-fetch
 func (f *fetchState) send(u *url.URL) (*http.Response, *Error) {
-	if f.opts.Cache == CacheOnlyIfCached && !f.p.OnlyIfCachedUsesNetwork {
-		// Only same-origin mode gets here, and there is no HTTP cache to
-		// answer from: the browser's cache miss.
-		e := f.fail(ReasonNetwork, "")
-		e.Err = errOnlyIfCached
-		return nil, e
-	}
 	// The header list as sent: the request's fields, whose value slices
 	// are shared (never modified), plus what the browser adds.
 	h := make(http.Header, len(f.header)+6)
 	for k, v := range f.header {
 		h[k] = v
+	}
+	cache := f.t.httpCache
+	if cache != nil && f.method == http.MethodGet {
+		switch f.opts.Cache {
+		case CacheDefault, CacheForceCache, CacheOnlyIfCached:
+			staleOK := f.opts.Cache != CacheDefault
+			if raw := cache.lookup(u, h, f.t.now(), staleOK); raw != nil {
+				if f.tr.on() {
+					f.tr.emit(Event{Kind: EventResponse, URL: f.current(), Status: raw.StatusCode, Header: raw.Header, FromCache: true})
+				}
+				return raw, nil
+			}
+		}
+	}
+	if f.opts.Cache == CacheOnlyIfCached && !f.p.OnlyIfCachedUsesNetwork {
+		// Only same-origin mode gets here, and the HTTP cache had no
+		// answer: the browser's cache miss.
+		e := f.fail(ReasonNetwork, "")
+		e.Err = errOnlyIfCached
+		return nil, e
 	}
 	if f.tainting == taintCORS || (f.method != http.MethodGet && f.method != http.MethodHead) {
 		h["Origin"] = []string{f.requestOriginHeader(u)}
@@ -720,6 +749,14 @@ func (f *fetchState) send(u *url.URL) (*http.Response, *Error) {
 	}
 	if credentials {
 		f.t.storeCookies(raw.Header, f, u)
+	}
+	if cache != nil {
+		switch {
+		case f.method == http.MethodGet && f.opts.Cache != CacheNoStore:
+			cache.store(u, out.Header, raw, f.t.now())
+		case f.method != http.MethodHead && raw.StatusCode < 400:
+			cache.invalidate(u)
+		}
 	}
 	return raw, nil
 }
@@ -892,4 +929,4 @@ func (f *fetchState) roundTrip(out *http.Request, preflight bool) (*http.Respons
 	return raw, nil
 }
 
-var errOnlyIfCached = errors.New(`cache mode "only-if-cached" and the response is not in the HTTP cache (corsfetch keeps none)`)
+var errOnlyIfCached = errors.New(`cache mode "only-if-cached" and the response is not in the HTTP cache`)

@@ -243,10 +243,9 @@ func run(ctx context.Context, w io.Writer, cfg config) error {
 }
 
 // notSimulated are the scenarios in which fetch.Transport cannot agree with
-// Chromium, and why (fetch's own replay test lists them too).
-var notSimulated = map[string]string{
-	"cache-http-cache-fresh": "Chromium's HTTP cache serves the second request; fetch.Transport simulates no HTTP cache (README, Limitations)",
-}
+// Chromium, and why (fetch's own replay test lists them too). None since
+// conformance.TransportClients turns on fetch.Transport.HTTPCache.
+var notSimulated = map[string]string{}
 
 const method = `
 Method:
