@@ -4,10 +4,8 @@ package conformance
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"os/exec"
-	"strings"
 )
 
 // Chromium drives headless Chromium (the Debian package "chromium") with no
@@ -51,12 +49,7 @@ func (c Chromium) Version(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	for _, line := range strings.Split(string(out), "\n") {
-		if strings.HasPrefix(line, "Chromium ") || strings.HasPrefix(line, "Google Chrome ") {
-			return strings.TrimSpace(line), nil
-		}
-	}
-	return "", fmt.Errorf("no version line in %q", out)
+	return versionLine(out, "Chromium ", "Google Chrome ")
 }
 
 // Open starts Chromium on pageURL with a fresh profile directory.

@@ -119,12 +119,7 @@ func (f Firefox) Version(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	for _, line := range strings.Split(string(out), "\n") {
-		if strings.HasPrefix(line, "Mozilla Firefox ") {
-			return strings.TrimSpace(line), nil
-		}
-	}
-	return "", fmt.Errorf("no version line in %q", out)
+	return versionLine(out, "Mozilla Firefox ")
 }
 
 // userJS returns the user.js of a fresh profile.

@@ -4,9 +4,11 @@ package conformance
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -139,4 +141,17 @@ func (s *processSession) outputString() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.output.String()
+}
+
+// versionLine returns the first line of a browser's --version output that
+// starts with one of prefixes, trimmed.
+func versionLine(out []byte, prefixes ...string) (string, error) {
+	for _, line := range strings.Split(string(out), "\n") {
+		for _, p := range prefixes {
+			if strings.HasPrefix(line, p) {
+				return strings.TrimSpace(line), nil
+			}
+		}
+	}
+	return "", fmt.Errorf("no version line in %q", out)
 }

@@ -85,12 +85,7 @@ func (w WebKit) Version(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	for _, line := range strings.Split(string(out), "\n") {
-		if strings.HasPrefix(line, "WebKitGTK ") {
-			return strings.TrimSpace(line), nil
-		}
-	}
-	return "", fmt.Errorf("no version line in %q", out)
+	return versionLine(out, "WebKitGTK ")
 }
 
 // webKitEnv is the environment of a MiniBrowser whose profile lives in dir.

@@ -1,6 +1,7 @@
 package fetch
 
 import (
+	"github.com/corsfetch/corsfetch/internal/headerlist"
 	"math"
 	"reflect"
 	"time"
@@ -425,7 +426,7 @@ func (b *Browser) maxAge(values []string) (time.Duration, bool) {
 	case MaxAgeInteger:
 		d = def
 		if len(values) > 0 {
-			n, ok := parseInteger(joinValues(values))
+			n, ok := parseInteger(get(values))
 			switch {
 			case !ok:
 			case n <= 0:
@@ -436,7 +437,7 @@ func (b *Browser) maxAge(values []string) (time.Duration, bool) {
 		}
 	case MaxAgeDigitsOrNothing:
 		d = def
-		v := joinValues(values)
+		v := get(values)
 		if len(values) > 0 && v != "" {
 			parsed, ok := preflightcache.ParseMaxAge(v)
 			if !ok || parsed <= 0 {
@@ -500,26 +501,10 @@ func secondsToDuration(n int64) time.Duration {
 	return time.Duration(n) * time.Second
 }
 
-// joinValues is the standard's "get": the values joined by ", ".
-func joinValues(values []string) string {
-	switch len(values) {
-	case 0:
-		return ""
-	case 1:
-		return values[0]
-	}
-	n := 2 * (len(values) - 1)
-	for _, v := range values {
-		n += len(v)
-	}
-	b := make([]byte, 0, n)
-	for i, v := range values {
-		if i > 0 {
-			b = append(b, ", "...)
-		}
-		b = append(b, v...)
-	}
-	return string(b)
+// get is the standard's "get" of a header's values: joined by ", ".
+func get(values []string) string {
+	v, _ := headerlist.Get(values)
+	return v
 }
 
 // cacheOptions returns the options of the preflight cache a Transport with

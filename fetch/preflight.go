@@ -186,8 +186,7 @@ func (f *fetchState) validatePreflight(raw *http.Response, names []string, force
 // getValue is the standard's "get" of name (canonical) in h, whose keys are
 // canonical: its values joined by ", ".
 func getValue(h http.Header, name string) string {
-	v, _ := headerlist.Get(h[name])
-	return v
+	return get(h[name])
 }
 
 // collect returns the items of e.

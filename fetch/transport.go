@@ -466,7 +466,7 @@ func (f *fetchState) guard(h http.Header, name string) {
 	case len(kept) == 0:
 		delete(h, name)
 	case f.p.CombineRepeatedHeaders && len(kept) > 1:
-		h[name] = []string{joinValues(kept)}
+		h[name] = []string{get(kept)}
 	default:
 		h[name] = kept
 	}
@@ -482,7 +482,7 @@ func (f *fetchState) dropReason(name, v string, kept []string) string {
 		return f.p.Name + " does not let pages set User-Agent"
 	}
 	if f.opts.Mode == ModeNoCORS {
-		combined := joinValues(append(slices.Clip(kept), v))
+		combined := get(append(slices.Clip(kept), v))
 		if !safelist.IsNoCORSRequestHeader(name, combined) {
 			return "not a no-CORS-safelisted request-header, and the mode is no-cors (#no-cors-safelisted-request-header)"
 		}
