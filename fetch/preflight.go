@@ -36,7 +36,7 @@ func (f *fetchState) preflightIfNeeded(u *url.URL, names, listed []string, force
 	if outcome == preflightcache.Hit {
 		return nil
 	}
-	send := func() *Error { return f.preflight(u, names, listed, forced) }
+	send := func() *Error { return f.preflight(u, key, names, listed, forced) }
 	if !f.t.CoalescePreflights {
 		return send()
 	}
@@ -58,10 +58,10 @@ func (f *fetchState) preflightOrigin() string {
 }
 
 // preflight sends the CORS preflight for the request to u and validates its
-// response; a valid result is stored in the cache.
+// response; a valid result is stored in the cache under key.
 //
 // [CORS-preflight fetch]: https://fetch.spec.whatwg.org/#cors-preflight-fetch-0
-func (f *fetchState) preflight(u *url.URL, names, listed []string, forced bool) *Error {
+func (f *fetchState) preflight(u *url.URL, key preflightcache.Key, names, listed []string, forced bool) *Error {
 	h := make(http.Header, 12)
 	h["Accept"] = valueAny
 	h["Access-Control-Request-Method"] = []string{f.method}
@@ -91,7 +91,7 @@ func (f *fetchState) preflight(u *url.URL, names, listed []string, forced bool) 
 		return err
 	}
 	discard(raw.Body)
-	if err := f.validatePreflight(raw, names, forced); err != nil {
+	if err := f.validatePreflight(raw, key, names, forced); err != nil {
 		err.Preflight = true
 		err.Status = raw.StatusCode
 		return err
@@ -104,7 +104,7 @@ func (f *fetchState) preflight(u *url.URL, names, listed []string, forced bool) 
 // header lists; a valid result
 // is stored in the cache (before the header checks where the profile does
 // so).
-func (f *fetchState) validatePreflight(raw *http.Response, names []string, forced bool) *Error {
+func (f *fetchState) validatePreflight(raw *http.Response, key preflightcache.Key, names []string, forced bool) *Error {
 	include := f.include()
 	statusErr := func() *Error {
 		switch {
@@ -158,7 +158,7 @@ func (f *fetchState) validatePreflight(raw *http.Response, names []string, force
 			return
 		}
 		ns := collect(allowed)
-		f.t.cache.Store(f.cacheKey(f.current()), ms, ns, maxAge, f.t.now())
+		f.t.cache.Store(key, ms, ns, maxAge, f.t.now())
 		if f.tr.on() {
 			f.tr.emit(Event{Kind: EventPreflightStored, URL: f.current(), Methods: ms, Names: ns, MaxAge: maxAge,
 				Value: getValue(raw.Header, "Access-Control-Max-Age")})
