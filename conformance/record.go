@@ -106,12 +106,14 @@ func (c CallSpec) init(o Origins, prefix string) map[string]any {
 // runner serves the recorder's page on origin A and collects its results.
 type runner struct {
 	scenarios []pageScenario
+	warm      []warmTarget
 	parallel  int
 	progress  io.Writer
 
 	mu      sync.Mutex
 	results map[string][]Outcome
-	done    chan struct{} // closed when every scenario has a result
+	warmed  map[string]warmResult // origin name → the page's warm-up report
+	done    chan struct{}         // closed when every scenario has a result
 }
 
 func (rn *runner) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -123,7 +125,20 @@ func (rn *runner) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case "/runner/scenarios":
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Cache-Control", "no-store")
-		json.NewEncoder(w).Encode(map[string]any{"parallel": rn.parallel, "scenarios": rn.scenarios})
+		json.NewEncoder(w).Encode(map[string]any{"parallel": rn.parallel, "warm": rn.warm, "scenarios": rn.scenarios})
+	case "/runner/warmed":
+		var res warmResult
+		if err := json.NewDecoder(r.Body).Decode(&res); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		rn.mu.Lock()
+		rn.warmed[res.Origin] = res
+		rn.mu.Unlock()
+		if rn.progress != nil {
+			fmt.Fprintf(rn.progress, "warm-up %s (settled: %v)\n", res.WarmUp, res.Settled)
+		}
+		w.WriteHeader(http.StatusNoContent)
 	case "/runner/result":
 		var res pageResult
 		if err := json.NewDecoder(r.Body).Decode(&res); err != nil {
@@ -157,7 +172,8 @@ func (rn *runner) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // Record runs scenarios in the browser b and returns its recording. The
-// browser loads a page from origin A that runs every scenario with fetch()
+// browser loads a page from origin A that first warms up the preflight cache
+// of origins P, B and C (see [WarmUp]), then runs every scenario with fetch()
 // and posts each outcome back; the server's log is joined in. The browser is
 // stopped on every path out of Record.
 func Record(ctx context.Context, b Browser, scenarios []Scenario, opts RecordOptions) (rec *Recording, err error) {
@@ -171,7 +187,14 @@ func Record(ctx context.Context, b Browser, scenarios []Scenario, opts RecordOpt
 	}
 	defer srv.Close()
 	o := srv.Origins()
-	rn := &runner{parallel: opts.Parallel, progress: opts.Progress, results: map[string][]Outcome{}, done: make(chan struct{})}
+	rn := &runner{
+		warm:     warmTargets(o),
+		parallel: opts.Parallel,
+		progress: opts.Progress,
+		results:  map[string][]Outcome{},
+		warmed:   map[string]warmResult{},
+		done:     make(chan struct{}),
+	}
 	if rn.parallel <= 0 {
 		rn.parallel = 16
 		if d, ok := b.(defaultParalleler); ok && d.DefaultParallel() > 0 {
@@ -213,6 +236,19 @@ func Record(ctx context.Context, b Browser, scenarios []Scenario, opts RecordOpt
 	}
 
 	rec = &Recording{Engine: b.Engine(), Version: version}
+	for _, t := range rn.warm {
+		rn.mu.Lock()
+		res, ok := rn.warmed[t.Name]
+		rn.mu.Unlock()
+		if !ok {
+			return nil, fmt.Errorf("conformance: the page reported no warm-up for origin %s", t.Name)
+		}
+		wu, err := res.check()
+		if err != nil {
+			return nil, err
+		}
+		rec.WarmUp = append(rec.WarmUp, wu)
+	}
 	for i := range scenarios {
 		s := &scenarios[i]
 		un, vun := urlUntemplater(o, Prefix(s.ID)), valueUntemplater(o, Prefix(s.ID))

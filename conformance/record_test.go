@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // fakeBrowser stands in for a real browser: its "page" is Go code that
@@ -89,9 +91,21 @@ func (b *fakeBrowser) stoppedOnce(t *testing.T) {
 	}
 }
 
-// playPage fetches the scenario list and, for every call, sends the request
-// with a plain Go client and reports its status; extra adds outcomes.
+// playPage fetches the scenario list, warms up like a browser with a
+// preflight cache, and, for every call, sends the request with a plain Go
+// client and reports its status; extra adds outcomes.
 func playPage(extra int) func(ctx context.Context, pageURL string) {
+	return playPageWith(extra, warmCached)
+}
+
+// How a fake page does the warm-up.
+const (
+	warmCached = iota // preflights the first call only, as a browser's cache does
+	warmAlways        // preflights every call, as without a preflight cache
+	warmSkip          // reports no warm-up
+)
+
+func playPageWith(extra, warm int) func(ctx context.Context, pageURL string) {
 	return func(ctx context.Context, pageURL string) {
 		base := strings.TrimSuffix(pageURL, "/runner/page")
 		get := func(u string) []byte {
@@ -109,10 +123,46 @@ func playPage(extra int) func(ctx context.Context, pageURL string) {
 		}
 		var list struct {
 			Parallel  int            `json:"parallel"`
+			Warm      []warmTarget   `json:"warm"`
 			Scenarios []pageScenario `json:"scenarios"`
 		}
 		if err := json.Unmarshal(get(base+"/runner/scenarios"), &list); err != nil {
 			return
+		}
+		for _, t := range list.Warm {
+			if warm == warmSkip {
+				break
+			}
+			res := warmResult{WarmUp: WarmUp{Origin: t.Name}}
+			prev := -1
+			for res.Calls < t.Max && !res.Settled {
+				if warm == warmAlways || res.Calls == 0 {
+					req, _ := http.NewRequestWithContext(ctx, "OPTIONS", t.URL, nil)
+					req.Header.Set("Origin", base)
+					req.Header.Set("Access-Control-Request-Method", "PUT")
+					resp, err := http.DefaultClient.Do(req)
+					if err != nil {
+						return
+					}
+					resp.Body.Close()
+				}
+				req, _ := http.NewRequestWithContext(ctx, "PUT", t.URL, nil)
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					return
+				}
+				var v struct{ Preflights int }
+				json.NewDecoder(resp.Body).Decode(&v)
+				resp.Body.Close()
+				res.Calls++
+				res.Settled = v.Preflights == prev
+				res.Preflights, prev = v.Preflights, v.Preflights
+			}
+			b, _ := json.Marshal(res)
+			req, _ := http.NewRequestWithContext(ctx, "POST", base+"/runner/warmed", bytes.NewReader(b))
+			if resp, err := http.DefaultClient.Do(req); err == nil {
+				resp.Body.Close()
+			}
 		}
 		for _, s := range list.Scenarios {
 			res := pageResult{ID: s.ID}
@@ -161,6 +211,10 @@ func TestRecord(t *testing.T) {
 	if len(rec.Scenarios) != 2 || rec.Scenarios[0].ID != "r1" {
 		t.Fatalf("scenarios = %+v; want r1, r2 in order", rec.Scenarios)
 	}
+	wantWarm := []WarmUp{{"P", 2, 1}, {"B", 2, 1}, {"C", 2, 1}}
+	if diff := cmp.Diff(wantWarm, rec.WarmUp); diff != "" {
+		t.Errorf("warm-up (-want +got):\n%s\n(a page whose cache serves the second call needs one preflight in two calls per origin)", diff)
+	}
 	r1, r2 := rec.Scenarios[0], rec.Scenarios[1]
 	if r1.Outcomes[0].Status != 202 || r1.Outcomes[0].URL != "{P}/r" || r1.Outcomes[0].Body != "{A}/x" {
 		t.Errorf("r1 outcome = %+v; want status 202, URL {P}/r and the body untemplated", r1.Outcomes[0])
@@ -192,6 +246,8 @@ func TestRecordFailures(t *testing.T) {
 		{desc: "browser exits", reason: "a crashed browser ends the run at once", browser: &fakeBrowser{exit: true}, wantErr: "exited", wantOpened: true},
 		{desc: "page hangs", reason: "the timeout names what is missing", browser: &fakeBrowser{}, timeout: 100 * time.Millisecond, wantErr: "missing: r1 r2", wantOpened: true},
 		{desc: "wrong outcome count", reason: "a page that reports too many outcomes is wrong", browser: &fakeBrowser{page: playPage(1)}, wantErr: "outcomes for", wantOpened: true},
+		{desc: "no warm-up", reason: "scenarios run without a warm-up may depend on their order in Firefox", browser: &fakeBrowser{page: playPageWith(0, warmSkip)}, wantErr: "no warm-up for origin P", wantOpened: true},
+		{desc: "warm-up never cached", reason: "a warm-up that never reaches the cache leaves the state unknown", browser: &fakeBrowser{page: playPageWith(0, warmAlways)}, wantErr: "origin P did not settle: 8 preflights in 8 calls", wantOpened: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.desc, func(t *testing.T) {

@@ -19,6 +19,9 @@ type Recording struct {
 	Engine string `json:"engine"`
 	// Version is the browser's own version line, e.g. "Chromium 156.0.8078.79".
 	Version string `json:"version"`
+	// WarmUp is what the warm-up before the scenarios did on origins P, B
+	// and C, in that order (see [WarmUp]).
+	WarmUp []WarmUp `json:"warm_up,omitempty"`
 	// Scenarios are sorted by ID.
 	Scenarios []RecordedScenario `json:"scenarios"`
 }

@@ -43,7 +43,8 @@ type LoggedRequest struct {
 // 127.0.0.1, B on 127.0.0.2 and C on 127.0.0.3, each on a port of its own. It
 // answers every route of the scenarios it was created with under
 // /s/<scenario-id>/ on every origin and logs every request that arrives there.
-// It is safe for concurrent use.
+// Origins P, B and C also serve the warm-up route (see [WarmUp]), which is not
+// logged. It is safe for concurrent use.
 type Server struct {
 	origins   Origins
 	listeners []net.Listener
@@ -53,6 +54,7 @@ type Server struct {
 
 	mu     sync.Mutex
 	log    map[string][]LoggedRequest
+	warm   map[string]int // origin name → warm-up preflights received
 	runner http.Handler
 }
 
@@ -66,6 +68,7 @@ func NewServer(scenarios []Scenario) (*Server, error) {
 		scenarios: map[string]*Scenario{},
 		routes:    map[string]map[string]*Route{},
 		log:       map[string][]LoggedRequest{},
+		warm:      map[string]int{},
 	}
 	for i := range scenarios {
 		sc := &scenarios[i]
@@ -153,6 +156,10 @@ func (s *Server) handler(name string) http.Handler {
 				h.ServeHTTP(w, r)
 				return
 			}
+		}
+		if name != "A" && r.URL.Path == warmPath {
+			s.serveWarm(name, w, r)
+			return
 		}
 		rest, ok := strings.CutPrefix(r.URL.Path, "/s/")
 		if !ok {

@@ -181,3 +181,45 @@ func TestNewServerRejectsDuplicates(t *testing.T) {
 		t.Errorf("NewServer accepted the same scenario twice")
 	}
 }
+
+func TestServerWarmRoute(t *testing.T) {
+	srv, err := NewServer([]Scenario{serverScenario()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	o := srv.Origins()
+	preflight := http.Header{"Origin": {o["A"]}, "Access-Control-Request-Method": {"PUT"}, "Access-Control-Request-Headers": {"x-corsfetch-warm"}}
+	put := http.Header{"Origin": {o["A"]}, "X-Corsfetch-Warm": {"1"}}
+	steps := []struct {
+		desc        string
+		method, url string
+		header      http.Header
+		status      int
+		body        string
+		acao, acma  string
+		reason      string
+	}{
+		{"put before any preflight", "PUT", o["B"] + warmPath, put, 200, `{"preflights":0}`, o["A"], "", "the count starts at zero"},
+		{"preflight", "OPTIONS", o["B"] + warmPath, preflight, 200, "", o["A"], warmMaxAge, "the preflight allows the page for warmMaxAge seconds"},
+		{"put after it", "PUT", o["B"] + warmPath, put, 200, `{"preflights":1}`, o["A"], "", "the PUT tells the page how many preflights arrived"},
+		{"other origin", "PUT", o["C"] + warmPath, put, 200, `{"preflights":0}`, o["A"], "", "each origin counts its own"},
+		{"plain OPTIONS", "OPTIONS", o["B"] + warmPath, http.Header{"Origin": {o["A"]}}, 405, "", o["A"], "", "only a preflight is counted"},
+		{"count unchanged", "PUT", o["B"] + warmPath, put, 200, `{"preflights":1}`, o["A"], "", "a plain OPTIONS is no preflight"},
+		{"not on A", "PUT", o["A"] + warmPath, put, 404, "", "", "", "the page's own origin needs no warm-up"},
+	}
+	for _, s := range steps {
+		resp := roundTrip(t, s.method, s.url, s.header, "")
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != s.status || (s.status == 200 && string(b) != s.body) ||
+			resp.Header.Get("Access-Control-Allow-Origin") != s.acao || resp.Header.Get("Access-Control-Max-Age") != s.acma {
+			t.Errorf("%s: %d %q ACAO %q Max-Age %q; want %d %q ACAO %q Max-Age %q (%s)", s.desc, resp.StatusCode, b,
+				resp.Header.Get("Access-Control-Allow-Origin"), resp.Header.Get("Access-Control-Max-Age"), s.status, s.body, s.acao, s.acma, s.reason)
+		}
+	}
+	for _, id := range []string{"srv", ""} {
+		if got := srv.Requests(id); len(got) != 0 {
+			t.Errorf("Requests(%q) = %d requests; the warm-up route is not logged", id, len(got))
+		}
+	}
+}
