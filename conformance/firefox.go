@@ -92,13 +92,16 @@ var firefoxPrefs = []struct {
 }
 
 // DefaultParallel returns 1: Firefox runs the corpus one scenario at a time.
-// Gecko drops a preflight-cache entry when a DNS record of its host was
-// updated after the entry was made (CheckDNSCache in
-// netwerk/protocol/http/nsCORSListenerProxy.cpp). Scenarios share the hosts
-// 127.0.0.1-3, so with scenarios running side by side the lookups of one
-// scenario threw away the cached preflights of another, and which entries
-// survived depended on the order of unrelated requests. One at a time, each
-// scenario sees only its own lookups, as it would in a fresh browser. A run
+// Gecko's preflight cache holds 100 entries and evicts the least recently
+// used one (PREFLIGHT_CACHE_SIZE in
+// netwerk/protocol/http/nsCORSListenerProxy.cpp). With 16 scenarios side by
+// side, the entries of a scenario that waits a few seconds before reusing
+// them were pushed out by the other scenarios' entries: after the warm-up,
+// the whole corpus at 16 at a time differed from the one-at-a-time
+// recording in exactly the five scenarios that reuse an entry after a wait
+// (cache-max-age-10-fresh, cache-entry-refresh, div-max-age-*-after-3500ms),
+// while those scenarios alone at 16 at a time agreed. One at a time, each
+// scenario sees only its own entries, as it would in a fresh page. A run
 // takes about 35 s instead of 8.
 func (f Firefox) DefaultParallel() int { return 1 }
 

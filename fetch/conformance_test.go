@@ -12,12 +12,8 @@ import (
 // scenario the Transport could pass.
 var notSimulated = map[string]map[string]string{
 	"chromium": {},
-	"firefox": {
-		"cache-entry-refresh": "Firefox drops a cached preflight when the DNS record of its host is refreshed " +
-			"after the entry was stored (conformance/NOTES.md); the second call, 2 s into a 3 s Max-Age, " +
-			"is preflighted again. corsfetch does not model Firefox's DNS cache.",
-	},
-	"webkit": {},
+	"firefox":  {},
+	"webkit":   {},
 }
 
 // TestChromiumRecording replays the Chromium recording

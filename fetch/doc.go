@@ -73,7 +73,7 @@
 // Chromium 156, Firefox ESR 153, WebKitGTK 2.50): TestChromiumRecording,
 // TestFirefoxRecording and TestWebKitRecording replay them through a
 // Transport (with HTTPCache set, as a browser has one) and must agree on
-// every scenario but one: Firefox's cache-entry-refresh, below.
+// every scenario.
 //
 //	Behaviour                                 Chrome            Firefox           Safari (WebKit)   Standard          Scenario
 //	repeated request header fields            combined          separate          combined          separate          simple-total-1024-under
@@ -107,8 +107,6 @@
 //
 // The recordings of WebKitGTK stand for Safari; Safari's cookie policy
 // (Intelligent Tracking Prevention) is stricter than WebKitGTK's defaults.
-// Firefox evicts cached preflights when it refreshes a host's DNS record,
-// which the Firefox profile does not model (cache-entry-refresh).
 //
 // # Not simulated
 //
@@ -137,4 +135,15 @@
 //   - The preflight cache's network partition key is the empty string:
 //     Transports sharing a Cache share entries across pages of different
 //     top-level sites.
+//   - Firefox's DNS check of cached preflights: Gecko drops an entry when a
+//     DNS record of its host is newer than the entry (CheckDNSCache in
+//     nsCORSListenerProxy.cpp). For a named host that happens when its
+//     addresses change; for an IP-literal host such as 127.0.0.1 the check
+//     itself creates the missing per-family records, so in a fresh Firefox
+//     the first two cache look-ups per host each drop the entry (a
+//     preflighted request goes out preflighted three times before the cache
+//     serves it; the warm_up of conformance/testdata/firefox.json). A
+//     Transport resolves no names: under the Firefox profile an entry lives
+//     its Max-Age, as in a Firefox that has talked to the host before. The
+//     recordings are made after such a warm-up (conformance/NOTES.md).
 package fetch
