@@ -63,44 +63,40 @@ func classifyAllowOrigin(allow string, fields int) Reason {
 	return ReasonAllowOriginMismatch
 }
 
-// basicHeader returns the header list of a basic filtered response: every
-// field of h except Set-Cookie and Set-Cookie2. It shares h's value slices:
-// h belongs to the internal response, which nobody else sees.
+// basicHeader turns h into the header list of a basic filtered response:
+// every field except Set-Cookie and Set-Cookie2. It works in place: h
+// belongs to the internal response, which nobody else sees.
 //
 // [basic filtered response]: https://fetch.spec.whatwg.org/#concept-filtered-response-basic
 func basicHeader(h http.Header) http.Header {
-	out := make(http.Header, len(h))
-	for name, values := range h {
+	for name := range h {
 		if safelist.IsForbiddenResponseHeaderName(name) {
-			continue
+			delete(h, name)
 		}
-		out[name] = values
 	}
-	return out
+	return h
 }
 
-// corsHeader returns the header list of a CORS filtered response: the
+// corsHeader turns h into the header list of a CORS filtered response: the
 // fields whose name is a CORS-safelisted response-header name given the
 // response's CORS-exposed header-name list, which main fetch builds from
 // Access-Control-Expose-Headers: nothing extra when the header is absent or
 // does not parse, every name when it lists `*` and the request has no
 // credentials, and the listed names otherwise (`*` then only names itself).
+// Like basicHeader, it works in place on the internal response's h.
 //
 // [CORS filtered response]: https://fetch.spec.whatwg.org/#concept-filtered-response-cors
 // [main fetch]: https://fetch.spec.whatwg.org/#concept-main-fetch
 func corsHeader(h http.Header, include bool) http.Header {
 	elems, status := headerlist.ExtractTokens(h["Access-Control-Expose-Headers"])
 	all := status == headerlist.Parsed && !include && elems.Contains("*")
-	out := make(http.Header, 4)
-	for name, values := range h {
-		if safelist.IsForbiddenResponseHeaderName(name) {
-			continue
-		}
-		visible := all || safelist.IsResponseHeaderName(name) ||
-			(status == headerlist.Parsed && elems.ContainsFold(name))
-		if visible {
-			out[name] = values
+	for name := range h {
+		visible := !safelist.IsForbiddenResponseHeaderName(name) &&
+			(all || safelist.IsResponseHeaderName(name) ||
+				(status == headerlist.Parsed && elems.ContainsFold(name)))
+		if !visible {
+			delete(h, name)
 		}
 	}
-	return out
+	return h
 }

@@ -68,7 +68,7 @@ func (f *fetchState) preflight(u *url.URL, key preflightcache.Key, names, listed
 	if len(listed) > 0 {
 		h["Access-Control-Request-Headers"] = []string{strings.Join(listed, ",")}
 	}
-	h["Origin"] = []string{f.preflightOrigin()}
+	h["Origin"] = f.originValue(f.preflightOrigin())
 	if ua := f.header["User-Agent"]; f.p.PreflightCopiesUserAgent && len(ua) > 0 {
 		h["User-Agent"] = ua
 	}
@@ -76,7 +76,7 @@ func (f *fetchState) preflight(u *url.URL, key preflightcache.Key, names, listed
 	if f.bypassesCache() {
 		f.addCacheModeHeaders(h)
 	}
-	out := &http.Request{
+	tmp := http.Request{
 		Method:     http.MethodOptions,
 		URL:        wireURL(u),
 		Proto:      "HTTP/1.1",
@@ -85,12 +85,11 @@ func (f *fetchState) preflight(u *url.URL, key preflightcache.Key, names, listed
 		Header:     h,
 		Host:       u.Host,
 	}
-	out = out.WithContext(f.ctx)
-	raw, err := f.roundTrip(out, true)
+	raw, err := f.roundTrip(tmp.WithContext(f.ctx), true)
 	if err != nil {
 		return err
 	}
-	discard(raw.Body)
+	discard(raw.Body, f.t.netHTTP)
 	if err := f.validatePreflight(raw, key, names, forced); err != nil {
 		err.Preflight = true
 		err.Status = raw.StatusCode

@@ -113,13 +113,26 @@ func infoOf(resp *http.Response) *responseInfo {
 	return info
 }
 
-// canonicalHeader returns h with every field under its name's canonical key
+// ownHeader returns the Transport's own copy of a response header h from
+// Base, with every field under its name's canonical key
 // (textproto.CanonicalMIMEHeaderKey), so that the Transport can look names
-// up directly, as the Fetch Standard matches them byte-case-insensitively.
-// net/http's client already delivers canonical keys, and then h itself is
-// returned; a Base that writes other spellings gets them merged, the
-// canonical key's values first, then the others' in key order.
-func canonicalHeader(h http.Header) http.Header {
+// up directly, as the Fetch Standard matches them byte-case-insensitively,
+// and filter the fields in place. net/http's client delivers canonical keys
+// in a new map for every response, and then (fresh) h itself is returned;
+// any other Base may share one map between responses, so its h is copied. A
+// Base that writes other spellings gets them merged, the canonical key's
+// values first, then the others' in key order.
+func ownHeader(h http.Header, fresh bool) http.Header {
+	h = canonicalHeader(h, fresh)
+	if h == nil {
+		return make(http.Header)
+	}
+	return h
+}
+
+// canonicalHeader returns h with every field under its canonical key: h
+// itself when every key is canonical and fresh is set, a new map otherwise.
+func canonicalHeader(h http.Header, fresh bool) http.Header {
 	canonical := true
 	for k := range h {
 		if textproto.CanonicalMIMEHeaderKey(k) != k {
@@ -128,7 +141,10 @@ func canonicalHeader(h http.Header) http.Header {
 		}
 	}
 	if canonical {
-		return h
+		if fresh {
+			return h
+		}
+		return h.Clone()
 	}
 	keys := slices.Sorted(maps.Keys(h))
 	out := make(http.Header, len(h))
@@ -157,10 +173,19 @@ const drainLimit = 64 << 10
 const drainTimeout = 100 * time.Millisecond
 
 // discard drains up to drainLimit bytes of body for at most drainTimeout,
-// then closes it. The drain runs in its own goroutine, which ends when a
-// Read returns: net/http's bodies return at once when closed.
-func discard(body io.ReadCloser) {
+// then closes it. With closeUnblocks (a body from net/http, whose Read
+// returns at once when the body is closed) it reads in the caller's
+// goroutine and a timer closes the body when the time is up. Any other body
+// is drained in a goroutine of its own, which ends when its Read returns.
+func discard(body io.ReadCloser, closeUnblocks bool) {
 	if body == nil || body == http.NoBody {
+		return
+	}
+	if closeUnblocks {
+		t := time.AfterFunc(drainTimeout, func() { body.Close() })
+		io.CopyN(io.Discard, body, drainLimit)
+		t.Stop()
+		body.Close()
 		return
 	}
 	done := make(chan struct{})
@@ -180,8 +205,14 @@ func discard(body io.ReadCloser) {
 // filtered builds the response returned to the caller from the network
 // response raw (whose body it takes over) for the request req, with the
 // fetch's URL list.
-func filtered(req *http.Request, raw *http.Response, typ ResponseType, include bool, urls []*url.URL) *http.Response {
-	rc := &responseContext{Context: req.Context(), info: responseInfo{typ: typ, urls: urls}, final: *urls[len(urls)-1]}
+func filtered(req *http.Request, raw *http.Response, typ ResponseType, include bool, urls []*url.URL, netHTTP bool) *http.Response {
+	// The response and the context of its Request in one allocation: the
+	// context lives as long as the response anyway.
+	both := &struct {
+		rc   responseContext
+		resp http.Response
+	}{rc: responseContext{Context: req.Context(), info: responseInfo{typ: typ, urls: urls}, final: *urls[len(urls)-1]}}
+	rc := &both.rc
 	if typ == TypeOpaque {
 		// An opaque filtered response's URL list is empty: where the
 		// request ended up is hidden, and the caller keeps only the URL it
@@ -190,15 +221,12 @@ func filtered(req *http.Request, raw *http.Response, typ ResponseType, include b
 	}
 	r2 := req.WithContext(rc)
 	r2.URL = &rc.final
-	resp := &http.Response{
-		Proto:      raw.Proto,
-		ProtoMajor: raw.ProtoMajor,
-		ProtoMinor: raw.ProtoMinor,
-		Request:    r2,
-	}
+	resp := &both.resp
+	resp.Proto, resp.ProtoMajor, resp.ProtoMinor = raw.Proto, raw.ProtoMajor, raw.ProtoMinor
+	resp.Request = r2
 	switch typ {
 	case TypeOpaque, TypeOpaqueRedirect:
-		discard(raw.Body)
+		discard(raw.Body, netHTTP)
 		resp.Header = make(http.Header)
 		resp.Body = http.NoBody
 		return resp

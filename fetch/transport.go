@@ -115,7 +115,11 @@ type Transport struct {
 	flights   flights
 	httpCache *httpCache
 	// Values computed once.
-	page                      string // Origin, serialized
+	page      string   // Origin, serialized
+	pageValue []string // page as a header value
+	// Base is an *http.Transport: it makes a new header map for every
+	// response, and closing a body makes a blocked Read return.
+	netHTTP                   bool
 	userAgent, acceptLanguage []string
 	refOrigin, refFull        []string
 }
@@ -127,6 +131,7 @@ func (t *Transport) init() {
 		t.httpCache = &httpCache{}
 	}
 	t.page = t.Origin.String()
+	t.pageValue = []string{t.page}
 	if t.UserAgent != "" {
 		t.userAgent = []string{t.UserAgent}
 	}
@@ -145,6 +150,7 @@ func (t *Transport) init() {
 			}
 		}
 	}
+	_, t.netHTTP = t.base().(*http.Transport)
 	t.cache = t.Cache
 	if t.cache == nil {
 		t.cache = preflightcache.New(t.prof.cacheOptions())
@@ -202,6 +208,7 @@ type fetchState struct {
 	origins    []origin.Origin // origins[i] is the origin of urls[i]
 	urlsBuf    [2]*url.URL
 	originsBuf [2]origin.Origin
+	firstURL   url.URL // urls[0], the request's URL copied
 	tainting   tainting
 	tainted    bool // redirect-taint is not same-origin: the origin serializes as "null"
 	count      int  // redirects followed
@@ -311,7 +318,8 @@ func (f *fetchState) setup() *Error {
 		e.Err = t.partErr
 		return e
 	}
-	u := *f.req.URL
+	f.firstURL = *f.req.URL
+	u := &f.firstURL
 	if u.User != nil {
 		// The Request constructor throws for a URL with credentials.
 		return f.fail(ReasonInvalidURL, u.Redacted())
@@ -319,7 +327,7 @@ func (f *fetchState) setup() *Error {
 	if u.Scheme == "" || u.Host == "" && (u.Scheme == "http" || u.Scheme == "https") {
 		return f.fail(ReasonInvalidURL, u.String())
 	}
-	f.push(&u)
+	f.push(u)
 
 	// Method.
 	m := f.req.Method
@@ -505,7 +513,7 @@ func (f *fetchState) loop() (*http.Response, *Error) {
 		case resp != nil:
 			return resp, nil
 		case done:
-			return filtered(f.req, raw, typ, f.include(), f.urls), nil
+			return filtered(f.req, raw, typ, f.include(), f.urls, f.t.netHTTP), nil
 		}
 	}
 }
@@ -579,7 +587,7 @@ func (f *fetchState) mainFetch() (*http.Response, ResponseType, *Error) {
 		return nil, 0, err
 	}
 	if reason, value, ok := corsCheck(raw.Header, f.serializedOrigin(), f.include()); !ok {
-		discard(raw.Body)
+		discard(raw.Body, f.t.netHTTP)
 		f.clearCache(cur, false)
 		e := f.fail(reason, value)
 		e.Status = raw.StatusCode
@@ -707,7 +715,7 @@ func (f *fetchState) send(u *url.URL) (*http.Response, *Error) {
 		return nil, e
 	}
 	if f.tainting == taintCORS || (f.method != http.MethodGet && f.method != http.MethodHead) {
-		h["Origin"] = []string{f.requestOriginHeader(u)}
+		h["Origin"] = f.originValue(f.requestOriginHeader(u))
 	}
 	f.addCommon(h, u, f.opts.Mode.String())
 	if f.p.NoFetchMetadataAfterCrossOriginRedirect && f.opts.Mode == ModeCORS && f.crossedOrigins() {
@@ -727,7 +735,8 @@ func (f *fetchState) send(u *url.URL) (*http.Response, *Error) {
 	if err != nil {
 		return nil, err
 	}
-	out := &http.Request{
+	// A value, not a pointer: WithContext makes the one copy that escapes.
+	tmp := http.Request{
 		Method:        f.method,
 		URL:           wireURL(u),
 		Proto:         "HTTP/1.1",
@@ -740,9 +749,9 @@ func (f *fetchState) send(u *url.URL) (*http.Response, *Error) {
 		Host:          u.Host,
 	}
 	if body == nil {
-		out.ContentLength = 0
+		tmp.ContentLength = 0
 	}
-	out = out.WithContext(f.ctx)
+	out := tmp.WithContext(f.ctx)
 	raw, rerr := f.roundTrip(out, false)
 	if rerr != nil {
 		return nil, rerr
@@ -759,6 +768,18 @@ func (f *fetchState) send(u *url.URL) (*http.Response, *Error) {
 		}
 	}
 	return raw, nil
+}
+
+// originValue returns the header value v, shared with other requests when
+// it is the page's origin or "null".
+func (f *fetchState) originValue(v string) []string {
+	switch v {
+	case f.t.page:
+		return f.t.pageValue
+	case "null":
+		return valueNull
+	}
+	return []string{v}
 }
 
 // requestOriginHeader returns the value of the Origin header for a request
@@ -814,6 +835,7 @@ var (
 	modeValues = map[string][]string{"cors": {"cors"}, "no-cors": {"no-cors"}, "same-origin": {"same-origin"}}
 	siteValues = map[string][]string{"same-origin": {"same-origin"}, "same-site": {"same-site"}, "cross-site": {"cross-site"}}
 	valueAny   = []string{"*/*"}
+	valueNull  = []string{"null"}
 )
 
 // crossedOrigins reports whether a redirect of the fetch went from one
@@ -896,8 +918,12 @@ func (f *fetchState) takeBody() (io.ReadCloser, *Error) {
 }
 
 // wireURL returns u as sent: without the fragment, which never reaches the
-// network.
+// network. Without a fragment that is u itself: neither the Transport nor,
+// by the RoundTripper contract, Base modifies a request's URL.
 func wireURL(u *url.URL) *url.URL {
+	if u.Fragment == "" && u.RawFragment == "" {
+		return u
+	}
 	c := *u
 	c.Fragment, c.RawFragment = "", ""
 	return &c
@@ -919,10 +945,7 @@ func (f *fetchState) roundTrip(out *http.Request, preflight bool) (*http.Respons
 		}
 		return nil, e
 	}
-	raw.Header = canonicalHeader(raw.Header)
-	if raw.Header == nil {
-		raw.Header = make(http.Header)
-	}
+	raw.Header = ownHeader(raw.Header, f.t.netHTTP)
 	if f.tr.on() {
 		f.tr.emit(Event{Kind: EventResponse, Preflight: preflight, URL: f.current(), Status: raw.StatusCode, Header: raw.Header})
 	}

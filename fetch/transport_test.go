@@ -306,6 +306,55 @@ func TestFilteredResponses(t *testing.T) {
 	}
 }
 
+// sharedHeaderBase answers every request with the same header map, which a
+// RoundTripper may do: the Transport must filter its own copy.
+type sharedHeaderBase struct{ h http.Header }
+
+func (b sharedHeaderBase) RoundTrip(req *http.Request) (*http.Response, error) {
+	return &http.Response{StatusCode: 200, Header: b.h, Body: http.NoBody, Request: req}, nil
+}
+
+// TestBaseHeaderMapsUntouched checks that filtering a response
+// (#concept-filtered-response-cors, -basic) never changes the header map a
+// Base returned: a Base other than net/http's may hand the same map to
+// every response, and a later response must still see every field.
+func TestBaseHeaderMapsUntouched(t *testing.T) {
+	shared := http.Header{
+		"Access-Control-Allow-Origin": {"*"},
+		"Set-Cookie":                  {"a=1"},
+		"X-Secret":                    {"s"},
+		"Content-Type":                {"text/plain"},
+	}
+	want := shared.Clone()
+	for _, tc := range []struct {
+		desc string
+		page origin.Origin
+		typ  fetch.ResponseType
+		seen []string
+	}{
+		{"cors", page, fetch.TypeCORS, []string{"Content-Type"}},
+		{"basic", origin.MustParse("http://api.example"), fetch.TypeBasic, []string{"Access-Control-Allow-Origin", "Content-Type", "X-Secret"}},
+	} {
+		tr := &fetch.Transport{Origin: tc.page, Base: sharedHeaderBase{shared}}
+		for i := range 2 {
+			resp, err := do(t, tr, "GET", "http://api.example/r", nil, fetch.Options{})
+			if err != nil {
+				t.Fatalf("%s, request %d: %v (the first response must not have changed the shared map)", tc.desc, i+1, err)
+			}
+			names := []string{}
+			for k := range resp.Header {
+				names = append(names, k)
+			}
+			if fetch.TypeOf(resp) != tc.typ || !cmp.Equal(sorted(names), tc.seen) {
+				t.Errorf("%s, request %d: %v with %v; want %v with %v", tc.desc, i+1, fetch.TypeOf(resp), sorted(names), tc.typ, tc.seen)
+			}
+		}
+		if diff := cmp.Diff(want, shared); diff != "" {
+			t.Errorf("%s: Base's header map changed (-before +after):\n%s", tc.desc, diff)
+		}
+	}
+}
+
 func sorted(s []string) []string {
 	out := append([]string{}, s...)
 	for i := 1; i < len(out); i++ {
