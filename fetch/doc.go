@@ -141,8 +141,8 @@
 //     addresses change; for an IP-literal host such as 127.0.0.1 the check
 //     itself creates the missing per-family records, so in a fresh Firefox
 //     the first two cache look-ups per host each drop the entry (a
-//     preflighted request goes out preflighted three times before the cache
-//     serves it; the warm_up of conformance/testdata/firefox.json). A
+//     preflighted request goes out preflighted up to three times before the
+//     cache serves it; the warm_up of conformance/testdata/firefox.json). A
 //     Transport resolves no names: under the Firefox profile an entry lives
 //     its Max-Age, as in a Firefox that has talked to the host before. The
 //     recordings are made after such a warm-up (conformance/NOTES.md).

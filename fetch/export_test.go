@@ -7,6 +7,5 @@ package fetch
 // BenchmarkTransportOwn uses it with a canned network that copies its
 // header maps and has empty bodies.
 func TrustFreshHeaders(t *Transport) {
-	t.once.Do(t.init)
-	t.netHTTP = true
+	t.trustBase = true
 }

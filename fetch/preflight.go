@@ -89,7 +89,7 @@ func (f *fetchState) preflight(u *url.URL, key preflightcache.Key, names, listed
 	if err != nil {
 		return err
 	}
-	discard(raw.Body, f.t.netHTTP)
+	discard(raw.Body, f.netHTTP)
 	if err := f.validatePreflight(raw, key, names, forced); err != nil {
 		err.Preflight = true
 		err.Status = raw.StatusCode

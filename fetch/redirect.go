@@ -27,13 +27,13 @@ func (f *fetchState) redirect(raw *http.Response, typ ResponseType) (resp *http.
 	}
 	switch f.opts.Redirect {
 	case RedirectError:
-		discard(raw.Body, f.t.netHTTP)
+		discard(raw.Body, f.netHTTP)
 		return nil, false, f.fail(ReasonRedirectModeError, "")
 	case RedirectManual:
-		return filtered(f.req, raw, TypeOpaqueRedirect, false, f.urls, f.t.netHTTP), false, nil
+		return filtered(f.req, raw, TypeOpaqueRedirect, false, f.urls, f.netHTTP), false, nil
 	}
 	if lerr != nil {
-		discard(raw.Body, f.t.netHTTP)
+		discard(raw.Body, f.netHTTP)
 		return nil, false, f.fail(ReasonInvalidRedirectLocation, getValue(raw.Header, "Location"))
 	}
 	if loc == nil {
@@ -49,7 +49,7 @@ func (f *fetchState) redirect(raw *http.Response, typ ResponseType) (resp *http.
 		CORSTainting: f.tainting == taintCORS,
 		Count:        f.count,
 	}, raw.StatusCode, loc, f.p.Redirect)
-	discard(raw.Body, f.t.netHTTP)
+	discard(raw.Body, f.netHTTP)
 	if nerr != nil {
 		f.push(loc)
 		defer f.pop()

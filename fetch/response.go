@@ -184,8 +184,11 @@ func discard(body io.ReadCloser, closeUnblocks bool) {
 	if closeUnblocks {
 		t := time.AfterFunc(drainTimeout, func() { body.Close() })
 		io.CopyN(io.Discard, body, drainLimit)
-		t.Stop()
-		body.Close()
+		if t.Stop() {
+			// Closed once: a second Close of an HTTP/2 body would return
+			// its unread bytes to the flow-control window again.
+			body.Close()
+		}
 		return
 	}
 	done := make(chan struct{})

@@ -71,8 +71,8 @@ func (k EventKind) String() string {
 // Event is one step of a fetch, reported to a trace hook. It is the
 // browser's network panel, not the page's view: it shows unfiltered
 // responses and preflights, which page script never sees. Header and URL
-// values belong to the hook only for the duration of the call: copy them
-// to keep them.
+// values are the Transport's own, lent to the hook for the duration of the
+// call: the hook must not modify them, and copies what it keeps.
 type Event struct {
 	Kind      EventKind
 	Preflight bool // the event concerns the CORS preflight

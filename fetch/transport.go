@@ -114,12 +114,12 @@ type Transport struct {
 	partErr   error
 	flights   flights
 	httpCache *httpCache
+	// trustBase makes every Base count as net/http's (TrustFreshHeaders,
+	// for a benchmark).
+	trustBase bool
 	// Values computed once.
-	page      string   // Origin, serialized
-	pageValue []string // page as a header value
-	// Base is an *http.Transport: it makes a new header map for every
-	// response, and closing a body makes a blocked Read return.
-	netHTTP                   bool
+	page                      string   // Origin, serialized
+	pageValue                 []string // page as a header value
 	userAgent, acceptLanguage []string
 	refOrigin, refFull        []string
 }
@@ -150,7 +150,6 @@ func (t *Transport) init() {
 			}
 		}
 	}
-	_, t.netHTTP = t.base().(*http.Transport)
 	t.cache = t.Cache
 	if t.cache == nil {
 		t.cache = preflightcache.New(t.prof.cacheOptions())
@@ -209,9 +208,16 @@ type fetchState struct {
 	urlsBuf    [2]*url.URL
 	originsBuf [2]origin.Origin
 	firstURL   url.URL // urls[0], the request's URL copied
-	tainting   tainting
-	tainted    bool // redirect-taint is not same-origin: the origin serializes as "null"
-	count      int  // redirects followed
+	// netHTTP: the response being handled came from an *http.Transport,
+	// which makes a new header map for every response and whose bodies
+	// return from a blocked Read when closed; or from the HTTP cache,
+	// whose header maps are copies and whose bodies are in memory. Its
+	// header is then filtered in place and its body drained in the
+	// caller's goroutine.
+	netHTTP  bool
+	tainting tainting
+	tainted  bool // redirect-taint is not same-origin: the origin serializes as "null"
+	count    int  // redirects followed
 	// preflighted is set once the fetch went through the CORS-with-preflight
 	// path, whose failures clear the cache.
 	preflighted bool
@@ -513,7 +519,7 @@ func (f *fetchState) loop() (*http.Response, *Error) {
 		case resp != nil:
 			return resp, nil
 		case done:
-			return filtered(f.req, raw, typ, f.include(), f.urls, f.t.netHTTP), nil
+			return filtered(f.req, raw, typ, f.include(), f.urls, f.netHTTP), nil
 		}
 	}
 }
@@ -587,7 +593,7 @@ func (f *fetchState) mainFetch() (*http.Response, ResponseType, *Error) {
 		return nil, 0, err
 	}
 	if reason, value, ok := corsCheck(raw.Header, f.serializedOrigin(), f.include()); !ok {
-		discard(raw.Body, f.t.netHTTP)
+		discard(raw.Body, f.netHTTP)
 		f.clearCache(cur, false)
 		e := f.fail(reason, value)
 		e.Status = raw.StatusCode
@@ -700,6 +706,7 @@ func (f *fetchState) send(u *url.URL) (*http.Response, *Error) {
 		case CacheDefault, CacheForceCache, CacheOnlyIfCached:
 			staleOK := f.opts.Cache != CacheDefault
 			if raw := cache.lookup(u, h, f.t.now(), staleOK); raw != nil {
+				f.netHTTP = true // a copied header, a body in memory
 				if f.tr.on() {
 					f.tr.emit(Event{Kind: EventResponse, URL: f.current(), Status: raw.StatusCode, Header: raw.Header, FromCache: true})
 				}
@@ -935,7 +942,12 @@ func (f *fetchState) roundTrip(out *http.Request, preflight bool) (*http.Respons
 	if f.tr.on() {
 		f.tr.emit(Event{Kind: EventRequest, Preflight: preflight, URL: f.current(), Method: out.Method, Header: out.Header})
 	}
-	raw, err := f.t.base().RoundTrip(out)
+	rt := f.t.base()
+	// Decided per call: with a nil Base, base() returns whatever
+	// http.DefaultTransport is now, which a test may have replaced.
+	_, f.netHTTP = rt.(*http.Transport)
+	f.netHTTP = f.netHTTP || f.t.trustBase
+	raw, err := rt.RoundTrip(out)
 	if err != nil {
 		e := f.fail(ReasonNetwork, "")
 		e.Preflight = preflight
@@ -945,7 +957,7 @@ func (f *fetchState) roundTrip(out *http.Request, preflight bool) (*http.Respons
 		}
 		return nil, e
 	}
-	raw.Header = ownHeader(raw.Header, f.t.netHTTP)
+	raw.Header = ownHeader(raw.Header, f.netHTTP)
 	if f.tr.on() {
 		f.tr.emit(Event{Kind: EventResponse, Preflight: preflight, URL: f.current(), Status: raw.StatusCode, Header: raw.Header})
 	}

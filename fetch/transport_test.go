@@ -355,6 +355,30 @@ func TestBaseHeaderMapsUntouched(t *testing.T) {
 	}
 }
 
+// TestDefaultTransportReplaced checks that a Transport without Base tells
+// net/http's responses from others on every request, not once: a test may
+// replace http.DefaultTransport after the Transport was first used, and the
+// new one may share its header maps.
+func TestDefaultTransportReplaced(t *testing.T) {
+	srv := newServer(t, "127.0.0.2", answer(200, "ok", "Access-Control-Allow-Origin", "*"))
+	tr := &fetch.Transport{Origin: page}
+	if _, err := do(t, tr, "GET", srv.URL, nil, fetch.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	shared := http.Header{"Access-Control-Allow-Origin": {"*"}, "X-Secret": {"s"}}
+	saved := http.DefaultTransport
+	http.DefaultTransport = sharedHeaderBase{shared}
+	t.Cleanup(func() { http.DefaultTransport = saved })
+	for i := range 2 {
+		if _, err := do(t, tr, "GET", "http://api.example/r", nil, fetch.Options{}); err != nil {
+			t.Fatalf("request %d over the replaced DefaultTransport: %v", i+1, err)
+		}
+	}
+	if len(shared) != 2 {
+		t.Errorf("the replaced DefaultTransport's header map changed to %v", shared)
+	}
+}
+
 func sorted(s []string) []string {
 	out := append([]string{}, s...)
 	for i := 1; i < len(out); i++ {
