@@ -114,6 +114,7 @@ type runner struct {
 	results map[string][]Outcome
 	warmed  map[string]warmResult // origin name → the page's warm-up report
 	done    chan struct{}         // closed when every scenario has a result
+	warmErr chan error            // receives the first failed warm-up
 }
 
 func (rn *runner) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -135,8 +136,21 @@ func (rn *runner) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		rn.mu.Lock()
 		rn.warmed[res.Origin] = res
 		rn.mu.Unlock()
+		_, err := res.check()
+		if err != nil {
+			// The run cannot be recorded: stop it now rather than after
+			// every scenario.
+			select {
+			case rn.warmErr <- err:
+			default:
+			}
+		}
 		if rn.progress != nil {
-			fmt.Fprintf(rn.progress, "warm-up %s (settled: %v)\n", res.WarmUp, res.Settled)
+			if err != nil {
+				fmt.Fprintln(rn.progress, err)
+			} else {
+				fmt.Fprintf(rn.progress, "warm-up %s\n", res.WarmUp)
+			}
 		}
 		w.WriteHeader(http.StatusNoContent)
 	case "/runner/result":
@@ -194,6 +208,7 @@ func Record(ctx context.Context, b Browser, scenarios []Scenario, opts RecordOpt
 		results:  map[string][]Outcome{},
 		warmed:   map[string]warmResult{},
 		done:     make(chan struct{}),
+		warmErr:  make(chan error, 1),
 	}
 	if rn.parallel <= 0 {
 		rn.parallel = 16
@@ -229,10 +244,12 @@ func Record(ctx context.Context, b Browser, scenarios []Scenario, opts RecordOpt
 	}()
 	select {
 	case <-rn.done:
+	case err := <-rn.warmErr:
+		return nil, err
 	case <-sess.Exited():
 		return nil, fmt.Errorf("conformance: %s exited before the run finished (%d of %d scenarios)", b.Engine(), rn.count(), len(scenarios))
 	case <-ctx.Done():
-		return nil, fmt.Errorf("conformance: %s run: %w (%d of %d scenarios finished; missing: %s)", b.Engine(), ctx.Err(), rn.count(), len(scenarios), rn.missing())
+		return nil, fmt.Errorf("conformance: %s run: %w (%d of %d scenarios finished; missing: %s%s)", b.Engine(), ctx.Err(), rn.count(), len(scenarios), rn.missing(), rn.missingWarm())
 	}
 
 	rec = &Recording{Engine: b.Engine(), Version: version}
@@ -291,6 +308,23 @@ func (rn *runner) missing() string {
 		ids = append(ids[:10], "…")
 	}
 	return strings.Join(ids, " ")
+}
+
+// missingWarm returns "; no warm-up reported for P B" naming the origins
+// whose warm-up the page never reported, or "".
+func (rn *runner) missingWarm() string {
+	rn.mu.Lock()
+	defer rn.mu.Unlock()
+	var names []string
+	for _, t := range rn.warm {
+		if _, ok := rn.warmed[t.Name]; !ok {
+			names = append(names, t.Name)
+		}
+	}
+	if len(names) == 0 {
+		return ""
+	}
+	return "; no warm-up reported for " + strings.Join(names, " ")
 }
 
 func pageDelay(s pageScenario) int {

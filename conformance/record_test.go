@@ -103,6 +103,7 @@ const (
 	warmCached = iota // preflights the first call only, as a browser's cache does
 	warmAlways        // preflights every call, as without a preflight cache
 	warmSkip          // reports no warm-up
+	warmFail          // reports a failed fetch for P, then stops
 )
 
 func playPageWith(extra, warm int) func(ctx context.Context, pageURL string) {
@@ -134,8 +135,11 @@ func playPageWith(extra, warm int) func(ctx context.Context, pageURL string) {
 				break
 			}
 			res := warmResult{WarmUp: WarmUp{Origin: t.Name}}
+			if warm == warmFail {
+				res.Error = "TypeError: NetworkError when attempting to fetch resource."
+			}
 			prev := -1
-			for res.Calls < t.Max && !res.Settled {
+			for res.Calls < t.Max && !res.Settled && res.Error == "" {
 				if warm == warmAlways || res.Calls == 0 {
 					req, _ := http.NewRequestWithContext(ctx, "OPTIONS", t.URL, nil)
 					req.Header.Set("Origin", base)
@@ -162,6 +166,9 @@ func playPageWith(extra, warm int) func(ctx context.Context, pageURL string) {
 			req, _ := http.NewRequestWithContext(ctx, "POST", base+"/runner/warmed", bytes.NewReader(b))
 			if resp, err := http.DefaultClient.Do(req); err == nil {
 				resp.Body.Close()
+			}
+			if warm == warmFail {
+				return
 			}
 		}
 		for _, s := range list.Scenarios {
@@ -244,9 +251,10 @@ func TestRecordFailures(t *testing.T) {
 	}{
 		{desc: "version fails", reason: "no version, no recording", browser: &fakeBrowser{versionErr: errors.New("no binary")}, wantErr: "no binary"},
 		{desc: "browser exits", reason: "a crashed browser ends the run at once", browser: &fakeBrowser{exit: true}, wantErr: "exited", wantOpened: true},
-		{desc: "page hangs", reason: "the timeout names what is missing", browser: &fakeBrowser{}, timeout: 100 * time.Millisecond, wantErr: "missing: r1 r2", wantOpened: true},
+		{desc: "page hangs", reason: "the timeout names what is missing", browser: &fakeBrowser{}, timeout: 100 * time.Millisecond, wantErr: "missing: r1 r2; no warm-up reported for P B C", wantOpened: true},
 		{desc: "wrong outcome count", reason: "a page that reports too many outcomes is wrong", browser: &fakeBrowser{page: playPage(1)}, wantErr: "outcomes for", wantOpened: true},
 		{desc: "no warm-up", reason: "scenarios run without a warm-up may depend on their order in Firefox", browser: &fakeBrowser{page: playPageWith(0, warmSkip)}, wantErr: "no warm-up for origin P", wantOpened: true},
+		{desc: "warm-up fails", reason: "a failed warm-up ends the run at once, with the page's error", browser: &fakeBrowser{page: playPageWith(0, warmFail)}, wantErr: "origin P failed after 0 calls: TypeError: NetworkError", wantOpened: true},
 		{desc: "warm-up never cached", reason: "a warm-up that never reaches the cache leaves the state unknown", browser: &fakeBrowser{page: playPageWith(0, warmAlways)}, wantErr: "origin P did not settle: 8 preflights in 8 calls", wantOpened: true},
 	}
 	for _, tt := range tests {

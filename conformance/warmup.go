@@ -31,8 +31,8 @@ const (
 	warmHeader = "X-Corsfetch-Warm"
 	// maxWarmCalls bounds the calls per origin.
 	maxWarmCalls = 8
-	// warmMaxAge is the warm-up preflight's Access-Control-Max-Age: below
-	// every engine's cap, above any run's length.
+	// warmMaxAge is the warm-up preflight's Access-Control-Max-Age: no more
+	// than any engine's cap (WebKit's is 600 s), more than any run lasts.
 	warmMaxAge = "600"
 )
 
