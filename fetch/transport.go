@@ -924,13 +924,11 @@ func (f *fetchState) takeBody() (io.ReadCloser, *Error) {
 	return b, nil
 }
 
-// wireURL returns u as sent: without the fragment, which never reaches the
-// network. Without a fragment that is u itself: neither the Transport nor,
-// by the RoundTripper contract, Base modifies a request's URL.
+// wireURL returns a copy of u as sent: without the fragment, which never
+// reaches the network. Always a copy, though a RoundTripper should not
+// modify a request: Bases that point every request at a test server by
+// rewriting req.URL are common, and must not rewrite the URL list.
 func wireURL(u *url.URL) *url.URL {
-	if u.Fragment == "" && u.RawFragment == "" {
-		return u
-	}
 	c := *u
 	c.Fragment, c.RawFragment = "", ""
 	return &c

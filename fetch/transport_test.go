@@ -15,6 +15,7 @@ import (
 
 	"github.com/corsfetch/corsfetch/fetch"
 	"github.com/corsfetch/corsfetch/origin"
+	"github.com/corsfetch/corsfetch/preflightcache"
 )
 
 // page is the origin of the page in these tests: same site with servers on
@@ -561,5 +562,44 @@ func TestContextCancelsPreflight(t *testing.T) {
 	var fe *fetch.Error
 	if !errors.As(err, &fe) || fe.Reason != fetch.ReasonNetwork || !fe.Preflight || !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("got %v; want a network error of the preflight wrapping context.DeadlineExceeded", err)
+	}
+}
+
+// rewritingBase sends every request to target by rewriting req.URL in
+// place, as test helpers often do, though a RoundTripper should not modify
+// its request.
+type rewritingBase struct{ target *url.URL }
+
+func (b rewritingBase) RoundTrip(req *http.Request) (*http.Response, error) {
+	req.URL.Scheme, req.URL.Host = b.target.Scheme, b.target.Host
+	return http.DefaultTransport.RoundTrip(req)
+}
+
+// TestBaseRewritingURLs checks that a Base that rewrites req.URL changes
+// only where requests go: the response's URL (#concept-response-url) and
+// the preflight cache's key stay those of the fetch's URL list.
+func TestBaseRewritingURLs(t *testing.T) {
+	srv := newServer(t, "127.0.0.2", withPreflight(
+		answer(204, "", "Access-Control-Allow-Origin", "*", "Access-Control-Allow-Methods", "PUT", "Access-Control-Max-Age", "600"),
+		answer(200, "ok", "Access-Control-Allow-Origin", "*")))
+	target, _ := url.Parse(srv.URL)
+	tr := &fetch.Transport{Origin: page, Base: rewritingBase{target}}
+	var events []fetch.Event
+	tr.Trace = func(e fetch.Event) {
+		if e.Kind == fetch.EventPreflightCache {
+			events = append(events, e)
+		}
+	}
+	for i := range 2 {
+		resp, err := do(t, tr, "PUT", "http://api.example/r", nil, fetch.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := resp.Request.URL.String(); got != "http://api.example/r" {
+			t.Errorf("request %d: response URL %s; want the URL asked for", i+1, got)
+		}
+	}
+	if len(events) != 2 || events[1].Cache != preflightcache.Hit {
+		t.Errorf("preflight cache look-ups %+v; want the second a hit under the URL asked for", events)
 	}
 }
