@@ -91,6 +91,7 @@
 //	Max-Age "abc", "10.5", "+10"              5 s default       not cached        5 s default       5 s default       cache-max-age-*
 //	Max-Age "-1"                              not cached        not cached        not cached        5 s default       cache-max-age-negative
 //	Max-Age cap                               2 h               24 h              10 min            none              (engine sources)
+//	URLs the preflight cache holds            1024              100, LRU out      no bound          no bound          div-cache-101-urls
 //	cached credentialed entry serves omit     yes               no                yes               yes               div-include-then-uncredentialed-600
 //	preflight again on every redirect hop     no                yes               yes               no                redirect-303-put
 //	preflight Origin after a tainting hop     null              page origin       null              null              redirect-preflight-after-redirect
