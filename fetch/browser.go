@@ -51,10 +51,13 @@ type Browser struct {
 	// request-header bytes, all ASCII.
 	NonASCIIValuesUnsafe bool
 
-	// SaveDataSafelisted makes `Save-Data: on` a CORS-safelisted
-	// request-header, as Chromium's IsCorsSafelistedHeader does
-	// (simple-header-20). The standard safelists five names only.
-	SaveDataSafelisted bool
+	// ExtraSafelistedHeaders adds Chromium's own names to the
+	// CORS-safelisted request-headers, each with its value rule (see
+	// chromiumSafelisted): Save-Data, Intervention, Device-Memory, DPR,
+	// Downlink, Width, Viewport-Width, RTT and ECT (simple-header-20,
+	// div-chromium-header-*). Their values count towards the 1024-byte
+	// total. The standard, Firefox and WebKit safelist five names only.
+	ExtraSafelistedHeaders bool
 
 	// DropUserAgent drops a User-Agent the page sets, as Chromium does
 	// (still a forbidden header there; simple-forbidden-header-11). In the
@@ -323,7 +326,7 @@ const (
 var Chrome = Browser{
 	Name:                        "Chrome",
 	CombineRepeatedHeaders:      true,
-	SaveDataSafelisted:          true,
+	ExtraSafelistedHeaders:      true,
 	DropUserAgent:               true,
 	NormalizeRange:              true,
 	WildcardCoversAuthorization: true,

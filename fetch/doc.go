@@ -79,7 +79,9 @@
 //	repeated request header fields            combined          separate          combined          separate          simple-total-1024-under
 //	1024-byte total of safelisted values      yes               no                no                yes               simple-total-1024-over
 //	non-ASCII byte in a safelisted value      safelisted        unsafe            safelisted        safelisted        simple-header-06
-//	Save-Data: on                             safelisted        unsafe            unsafe            unsafe            simple-header-20
+//	Save-Data, Intervention, Device-Memory,   safelisted, with  unsafe            unsafe            unsafe            simple-header-20,
+//	DPR, Downlink, Width, Viewport-Width,     value rules                                                             div-chromium-header-*
+//	RTT, ECT
 //	User-Agent set by the page                dropped           sent, preflight   sent, preflight   sent, preflight   div-user-agent-allowed
 //	repeated name in Access-Control-Req-Hdrs  once              once per field    once              once              simple-repeated-custom-header
 //	ACAH * covers Authorization (fresh)       yes               yes               yes               no                preflight-acah-star-authorization

@@ -610,17 +610,20 @@ func (f *fetchState) mainFetch() (*http.Response, ResponseType, *Error) {
 // [CORS-unsafe request-header names]: https://fetch.spec.whatwg.org/#cors-unsafe-request-header-names
 func (f *fetchState) unsafeNames(h http.Header) (names, listed []string) {
 	p := f.p
-	_, saveData := h["Save-Data"]
-	if !p.NoSafelistedTotal && !p.NonASCIIValuesUnsafe && !p.ListRepeatedHeaderNames && !(p.SaveDataSafelisted && saveData) {
+	if !p.NoSafelistedTotal && !p.NonASCIIValuesUnsafe && !p.ListRepeatedHeaderNames {
 		names = safelist.UnsafeRequestHeaderNames(h)
-		return names, names
+		// A name Chromium adds is never safelisted by the standard, so it
+		// is among names whenever it is present.
+		if !p.ExtraSafelistedHeaders || !slices.ContainsFunc(names, isChromiumSafelistedName) {
+			return names, names
+		}
 	}
 	total := 0
 	var all []string
 	for name, values := range h {
 		for _, v := range values {
 			safe := safelist.IsRequestHeader(name, v) && !(p.NonASCIIValuesUnsafe && hasNonASCII(v)) ||
-				p.SaveDataSafelisted && name == "Save-Data" && v == "on"
+				p.ExtraSafelistedHeaders && chromiumSafelisted(name, v)
 			if safe {
 				total += len(v)
 				continue
