@@ -479,21 +479,27 @@ func parseInteger(s string) (int64, bool) {
 	if s == "" {
 		return 0, false
 	}
-	var n int64
+	// The magnitude, up to 2^63 for a negative number and 2^63-1 for a
+	// positive one.
+	limit := uint64(math.MaxInt64)
+	if neg {
+		limit++
+	}
+	var n uint64
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c < '0' || c > '9' {
 			return 0, false
 		}
-		if n > (math.MaxInt64-int64(c-'0'))/10 {
+		if n > (limit-uint64(c-'0'))/10 {
 			return 0, false
 		}
-		n = n*10 + int64(c-'0')
+		n = n*10 + uint64(c-'0')
 	}
 	if neg {
-		n = -n
+		return -int64(n), true // 2^63 wraps to math.MinInt64, as it should
 	}
-	return n, true
+	return int64(n), true
 }
 
 // secondsToDuration converts n > 0 seconds to a Duration, saturating.
