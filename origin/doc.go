@@ -26,7 +26,10 @@
 // compare [Origin.String] with the input to check that it was canonical.
 // file: URLs get a new opaque origin, which the URL Standard allows ("when
 // in doubt, return a new opaque origin") and which is what Chromium and
-// Firefox put in the Origin header ("null").
+// Firefox put in the Origin header ("null"). A host whose Punycode label
+// golang.org/x/net/idna can encode but not decode again (a label of a few
+// thousand characters) is rejected, so that every origin serializes to a
+// string [Parse] accepts; a browser's IDNA library may accept it.
 //
 // Registrable domains come from golang.org/x/net/publicsuffix, whose list
 // includes the private section (github.io, for example), as browsers use it.

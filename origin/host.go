@@ -155,6 +155,12 @@ func domainToASCII(domain string) (string, error) {
 	if err != nil {
 		return "", errors.New("host fails IDNA processing: " + err.Error())
 	}
+	// x/net/idna encodes labels it cannot decode again (a Punycode label
+	// of a few thousand characters overflows its decoder), and such a host
+	// would serialize to an origin that does not parse. Refuse it here.
+	if _, err := uts46.ToASCII(a); err != nil {
+		return "", errors.New("host's IDNA result does not parse again: " + err.Error())
+	}
 	if a == "" {
 		return "", errors.New("host is empty after IDNA processing")
 	}
