@@ -94,6 +94,7 @@
 //	Max-Age "-1"                              not cached        not cached        not cached        5 s default       cache-max-age-negative
 //	Max-Age cap                               2 h               24 h              10 min            none              (engine sources)
 //	URLs the preflight cache holds            1024              100, LRU out      no bound          no bound          div-cache-101-urls
+//	longest URL whose preflight is cached     1023 characters   no bound          no bound          no bound          div-cache-url-1100
 //	cached credentialed entry serves omit     yes               no                yes               yes               div-include-then-uncredentialed-600
 //	preflight again on every redirect hop     no                yes               yes               no                redirect-303-put
 //	preflight Origin after a tainting hop     null              page origin       null              null              redirect-preflight-after-redirect
