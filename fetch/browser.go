@@ -67,12 +67,21 @@ type Browser struct {
 	DropUserAgent bool
 
 	// NormalizeRange rewrites a Range request header that is one valid
-	// byte range into its canonical form on the wire ("bytes= 0-1" is sent
-	// as "bytes=0-1"), as Chromium's HTTP cache layer does
-	// (simple-header-17); values it cannot read go out unchanged
-	// (simple-header-16, -18). The request is classified with the value as
-	// the page set it.
+	// byte range into its canonical form on the wire ("bytes= 0-1" and
+	// "Bytes=0-1" are sent as "bytes=0-1"), as Chromium's network stack
+	// does, reading the unit in any case (simple-header-17,
+	// div-range-unit-case-*); values it cannot read go out unchanged
+	// (simple-header-16, -18, several ranges, a reversed range). The
+	// request is classified with the value as the page set it, so
+	// "Bytes=0-1" is still preflighted.
 	NormalizeRange bool
+
+	// RangeUnitAnyCase safelists a Range request header whose unit is
+	// "bytes" in any case ("Bytes=0-1"), as WebKit does
+	// (div-range-unit-case-*). The standard's "parse a single range header
+	// value" requires the value to start with "bytes", which Chromium and
+	// Firefox follow.
+	RangeUnitAnyCase bool
 
 	// OnlyIfCachedUsesNetwork sends a same-origin request with cache mode
 	// only-if-cached to the network, as WebKit does
@@ -375,6 +384,7 @@ var Firefox = Browser{
 // Safari's cookie policy (Intelligent Tracking Prevention) may differ.
 var Safari = Browser{
 	Name:                                    "Safari",
+	RangeUnitAnyCase:                        true,
 	CombineRepeatedHeaders:                  true,
 	NoSafelistedTotal:                       true,
 	OnlyIfCachedUsesNetwork:                 true,

@@ -1,6 +1,7 @@
 package fetch
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/corsfetch/corsfetch/safelist"
@@ -64,4 +65,85 @@ func allDigits(s string) bool {
 		}
 	}
 	return true
+}
+
+// chromiumRange returns the Range value v as Chromium's network stack sends
+// it when it reads v as one byte range ("bytes=0-1", "bytes=5-",
+// "bytes=-5"), and false when it does not, in which case v goes out as set.
+// It reads what the recordings show (simple-header-13 to -18,
+// div-range-unit-case-*, div-range-value-*): the unit in any case, spaces
+// and tabs around "=", "-" and the numbers, empty list elements ("bytes=,0-1",
+// "bytes=0-1 ,"), one "+" before a number; several ranges, a reversed
+// range, "++1" or a number beyond 64 bits leave v unchanged.
+func chromiumRange(v string) (string, bool) {
+	if len(v) < 5 || !strings.EqualFold(v[:5], "bytes") {
+		return "", false
+	}
+	rest := strings.TrimLeft(v[5:], " \t")
+	if !strings.HasPrefix(rest, "=") {
+		return "", false
+	}
+	var spec string
+	n := 0
+	for _, e := range strings.Split(rest[1:], ",") {
+		if e = strings.Trim(e, " \t"); e != "" {
+			spec, n = e, n+1
+		}
+	}
+	if n != 1 {
+		return "", false
+	}
+	first, last, ok := strings.Cut(spec, "-")
+	if !ok {
+		return "", false
+	}
+	first, last = strings.Trim(first, " \t"), strings.Trim(last, " \t")
+	if first == "" {
+		l, ok := chromiumInt(last)
+		if !ok {
+			return "", false
+		}
+		return "bytes=-" + strconv.FormatInt(l, 10), true
+	}
+	f, ok := chromiumInt(first)
+	if !ok {
+		return "", false
+	}
+	if last == "" {
+		return "bytes=" + strconv.FormatInt(f, 10) + "-", true
+	}
+	l, ok := chromiumInt(last)
+	if !ok || l < f {
+		return "", false
+	}
+	return "bytes=" + strconv.FormatInt(f, 10) + "-" + strconv.FormatInt(l, 10), true
+}
+
+// chromiumInt reads a non-negative decimal number with at most one leading
+// "+" that fits in 64 bits.
+func chromiumInt(s string) (int64, bool) {
+	s = strings.TrimPrefix(s, "+")
+	if !allDigits(s) {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	return n, err == nil
+}
+
+// webkitRangeSafelisted reports whether WebKit treats the Range value v as
+// a CORS-safelisted request-header (div-range-unit-case-*,
+// div-range-value-*): the standard's "bytes=first-last" or "bytes=first-"
+// with no spaces, but the unit in any case and one "+" allowed before each
+// number ("bytes=+1-2", "bytes=0-+1"; not after the "-" of a suffix range,
+// which is never safelisted anyway).
+func webkitRangeSafelisted(v string) bool {
+	if len(v) < 6 || !strings.EqualFold(v[:5], "bytes") || v[5] != '=' {
+		return false
+	}
+	first, last, ok := strings.Cut(v[6:], "-")
+	if !ok {
+		return false
+	}
+	first, last = strings.TrimPrefix(first, "+"), strings.TrimPrefix(last, "+")
+	return safelist.IsRequestHeader("Range", "bytes="+first+"-"+last)
 }

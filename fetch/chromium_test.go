@@ -3,6 +3,8 @@ package fetch
 import (
 	"strings"
 	"testing"
+
+	"github.com/corsfetch/corsfetch/safelist"
 )
 
 // TestChromiumSafelisted holds chromiumSafelisted to what Chromium 156 did:
@@ -62,4 +64,94 @@ func TestChromiumSafelisted(t *testing.T) {
 			t.Errorf("isChromiumSafelistedName(%q) = false for a name chromiumSafelisted accepts", strings.ToLower(tt.name))
 		}
 	}
+}
+
+// TestChromiumRange holds chromiumRange to the Range values Chromium 156
+// sent on the wire in the recorded scenario each case names.
+func TestChromiumRange(t *testing.T) {
+	tests := []struct {
+		in, out  string // out "" when the value goes out as set
+		scenario string
+	}{
+		{"bytes=0-", "bytes=0-", "simple-header-13"},
+		{"bytes=100-200", "bytes=100-200", "simple-header-14"},
+		{"bytes= 0-1", "bytes=0-1", "simple-header-17"},
+		{"bytes=0-1,3-4", "", "simple-header-16: several ranges"},
+		{"bytes=5-1", "", "simple-header-18: reversed"},
+		{"Bytes=0-1", "bytes=0-1", "div-range-unit-case-01"},
+		{"bYtEs=0-", "bytes=0-", "div-range-unit-case-03"},
+		{"Bytes=-5", "bytes=-5", "div-range-unit-case-04"},
+		{"Bytes=0-1,3-4", "", "div-range-unit-case-06"},
+		{"Bytes=5-1", "", "div-range-unit-case-07"},
+		{"bytes =0-1", "bytes=0-1", "div-range-value-01"},
+		{"bytes=0 -1", "bytes=0-1", "div-range-value-02"},
+		{"bytes=0-1 ,", "bytes=0-1", "div-range-value-03"},
+		{"bytes=,0-1", "bytes=0-1", "div-range-value-04"},
+		{"bytes=+1-2", "bytes=1-2", "div-range-value-05"},
+		{"bytes=0-+1", "bytes=0-1", "div-range-value-06"},
+		{"bytes=+1-", "bytes=1-", "div-range-value-07"},
+		{"bytes=-+5", "bytes=-5", "div-range-value-08"},
+		{"bytes=++1-2", "", "div-range-value-09"},
+		{"bytes=1-2,3-4,", "", "div-range-value-10"},
+	}
+	for _, tt := range tests {
+		got, ok := chromiumRange(tt.in)
+		if !ok {
+			got = ""
+		}
+		if got != tt.out {
+			t.Errorf("chromiumRange(%q) = %q, %v; want %q (Chromium's wire form, %s)", tt.in, got, ok, tt.out, tt.scenario)
+		}
+	}
+}
+
+// TestWebKitRangeSafelisted holds webkitRangeSafelisted to what WebKitGTK
+// 2.50 preflighted (#simple-range-header-value, with WebKit's leniencies).
+func TestWebKitRangeSafelisted(t *testing.T) {
+	tests := []struct {
+		in       string
+		safe     bool
+		scenario string
+	}{
+		{"bytes=0-", true, "simple-header-13"},
+		{"bytes=-500", false, "simple-header-15: a suffix range is never safelisted"},
+		{"bytes= 0-1", false, "simple-header-17"},
+		{"Bytes=0-1", true, "div-range-unit-case-01"},
+		{"BYTES=0-1", true, "div-range-unit-case-02"},
+		{"bYtEs=0-", true, "div-range-unit-case-03"},
+		{"Bytes= 0-1", false, "div-range-unit-case-05"},
+		{"Bytes=5-1", false, "div-range-unit-case-07"},
+		{"bytes =0-1", false, "div-range-value-01"},
+		{"bytes=+1-2", true, "div-range-value-05"},
+		{"bytes=0-+1", true, "div-range-value-06"},
+		{"bytes=+1-", true, "div-range-value-07"},
+		{"bytes=-+5", false, "div-range-value-08"},
+		{"bytes=++1-2", false, "div-range-value-09"},
+	}
+	for _, tt := range tests {
+		if got := webkitRangeSafelisted(tt.in); got != tt.safe {
+			t.Errorf("webkitRangeSafelisted(%q) = %v; want %v (%s)", tt.in, got, tt.safe, tt.scenario)
+		}
+	}
+}
+
+// FuzzChromiumRange checks that what chromiumRange sends is a range the
+// standard's parser reads (whitespace allowed) and that it is a fixed
+// point: Chromium would send its own output unchanged.
+func FuzzChromiumRange(f *testing.F) {
+	for _, s := range []string{"bytes=0-1", "Bytes= 0 - 1 ,", "bytes=-+5", "bytes=+1-", "bytes=5-1", "bytes=,,", "bytes=99999999999999999999-"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		out, ok := chromiumRange(s)
+		if !ok {
+			return
+		}
+		if _, _, pok := safelist.ParseRange(out); !pok {
+			t.Fatalf("chromiumRange(%q) = %q, which the standard's parser refuses", s, out)
+		}
+		if again, ok := chromiumRange(out); !ok || again != out {
+			t.Fatalf("chromiumRange(%q) = %q, but chromiumRange(%q) = %q, %v", s, out, out, again, ok)
+		}
+	})
 }

@@ -3,9 +3,6 @@ package fetch
 import (
 	"net/http"
 	"net/url"
-	"strings"
-
-	"github.com/corsfetch/corsfetch/safelist"
 )
 
 // referrer returns the Referer header of a request to u, the current URL,
@@ -65,18 +62,7 @@ func normalizeRange(h http.Header) {
 	if len(v) != 1 {
 		return
 	}
-	start, end, ok := safelist.ParseRange(v[0])
-	if !ok {
-		return
+	if n, ok := chromiumRange(v[0]); ok {
+		h["Range"] = []string{n}
 	}
-	h["Range"] = []string{"bytes=" + trimZeros(start) + "-" + trimZeros(end)}
-}
-
-// trimZeros drops the leading zeros of a decimal number, keeping one digit.
-func trimZeros(s string) string {
-	t := strings.TrimLeft(s, "0")
-	if t == "" && s != "" {
-		return "0"
-	}
-	return t
 }

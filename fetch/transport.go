@@ -614,7 +614,8 @@ func (f *fetchState) unsafeNames(h http.Header) (names, listed []string) {
 		names = safelist.UnsafeRequestHeaderNames(h)
 		// A name Chromium adds is never safelisted by the standard, so it
 		// is among names whenever it is present.
-		if !p.ExtraSafelistedHeaders || !slices.ContainsFunc(names, isChromiumSafelistedName) {
+		if (!p.ExtraSafelistedHeaders || !slices.ContainsFunc(names, isChromiumSafelistedName)) &&
+			(!p.RangeUnitAnyCase || !slices.Contains(names, "range")) {
 			return names, names
 		}
 	}
@@ -623,7 +624,8 @@ func (f *fetchState) unsafeNames(h http.Header) (names, listed []string) {
 	for name, values := range h {
 		for _, v := range values {
 			safe := safelist.IsRequestHeader(name, v) && !(p.NonASCIIValuesUnsafe && hasNonASCII(v)) ||
-				p.ExtraSafelistedHeaders && chromiumSafelisted(name, v)
+				p.ExtraSafelistedHeaders && chromiumSafelisted(name, v) ||
+				p.RangeUnitAnyCase && name == "Range" && webkitRangeSafelisted(v)
 			if safe {
 				total += len(v)
 				continue

@@ -13,7 +13,13 @@
 // With -check it records into memory, compares with the stored recording
 // (ignoring the browser version) and exits with status 1 on any difference.
 // -run restricts the run to scenarios whose id matches a regular expression
-// (for experiments; it cannot be combined with -out or -check).
+// (for experiments; it cannot be combined with -out or -check). -replay then
+// replays the fresh recording through fetch.Transport with the engine's
+// profile, as TestChromiumRecording and its siblings do with the stored
+// ones, and prints every difference: the quickest way to see whether a new
+// scenario shows something the profile does not model yet.
+//
+//	go run ./conformance/cmd/record -engine firefox -scenarios DIR -run 'x-' -replay
 package main
 
 import (
@@ -41,14 +47,15 @@ func main() {
 	timeout := flag.Duration("timeout", 4*time.Minute, "bound on the browser run")
 	dump := flag.String("dump", "", "with -run or -check: also write the fresh recording here")
 	verbose := flag.Bool("v", false, "print progress")
+	replay := flag.Bool("replay", false, "also replay the fresh recording through fetch.Transport with the engine's profile; exit 1 on any difference")
 	flag.Parse()
-	if err := mainErr(*engine, *out, *check, *stored, *dir, *binary, *run, *dump, *parallel, *timeout, *verbose); err != nil {
+	if err := mainErr(*engine, *out, *check, *stored, *dir, *binary, *run, *dump, *parallel, *timeout, *verbose, *replay); err != nil {
 		fmt.Fprintln(os.Stderr, "record:", err)
 		os.Exit(1)
 	}
 }
 
-func mainErr(engine, out string, check bool, stored, dir, binary, run, dump string, parallel int, timeout time.Duration, verbose bool) error {
+func mainErr(engine, out string, check bool, stored, dir, binary, run, dump string, parallel int, timeout time.Duration, verbose, replay bool) error {
 	var b conformance.Browser
 	switch engine {
 	case "chromium":
@@ -108,7 +115,17 @@ func mainErr(engine, out string, check bool, stored, dir, binary, run, dump stri
 			return err
 		}
 	}
-	if run != "" && dump == "" {
+	if replay {
+		rep, err := conformance.Replay(ctx, scenarios, rec, conformance.TransportClients(nil), conformance.ReplayOptions{})
+		if err != nil {
+			return err
+		}
+		rep.Write(os.Stdout)
+		if n := len(rep.Differences()); n > 0 {
+			return fmt.Errorf("%d differences between %s and fetch.Transport with the profile for %s (conformance.Profile)", n, rec.Version, engine)
+		}
+	}
+	if run != "" && dump == "" && !replay {
 		return rec.Encode(os.Stdout)
 	}
 	if !check {
