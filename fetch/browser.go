@@ -76,6 +76,15 @@ type Browser struct {
 	// "Bytes=0-1" is still preflighted.
 	NormalizeRange bool
 
+	// RangeNumberMax, when not zero, is the largest number a
+	// CORS-safelisted Range request header may hold: a byte range with a
+	// larger first or last position is preflighted. The standard sets no
+	// limit; Chromium reads positions as 64-bit signed numbers below the
+	// largest (9223372036854775806 passes, ...807 does not), Firefox and
+	// WebKit as unsigned 64-bit numbers (18446744073709551615 passes,
+	// ...616 does not; div-range-number-*).
+	RangeNumberMax uint64
+
 	// RangeUnitAnyCase safelists a Range request header whose unit is
 	// "bytes" in any case ("Bytes=0-1"), as WebKit does
 	// (div-range-unit-case-*). The standard's "parse a single range header
@@ -334,6 +343,7 @@ const (
 // conformance/testdata/chromium.json. It is the zero Browser.
 var Chrome = Browser{
 	Name:                        "Chrome",
+	RangeNumberMax:              math.MaxInt64 - 1,
 	CombineRepeatedHeaders:      true,
 	ExtraSafelistedHeaders:      true,
 	DropUserAgent:               true,
@@ -358,6 +368,7 @@ var Chrome = Browser{
 // source (nsCORSListenerProxy.cpp).
 var Firefox = Browser{
 	Name:                        "Firefox",
+	RangeNumberMax:              math.MaxUint64,
 	NoSafelistedTotal:           true,
 	NonASCIIValuesUnsafe:        true,
 	ListRepeatedHeaderNames:     true,
@@ -385,6 +396,7 @@ var Firefox = Browser{
 var Safari = Browser{
 	Name:                                    "Safari",
 	RangeUnitAnyCase:                        true,
+	RangeNumberMax:                          math.MaxUint64,
 	CombineRepeatedHeaders:                  true,
 	NoSafelistedTotal:                       true,
 	OnlyIfCachedUsesNetwork:                 true,

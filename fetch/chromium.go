@@ -147,3 +147,28 @@ func webkitRangeSafelisted(v string) bool {
 	first, last = strings.TrimPrefix(first, "+"), strings.TrimPrefix(last, "+")
 	return safelist.IsRequestHeader("Range", "bytes="+first+"-"+last)
 }
+
+// rangeNumbersWithin reports whether every run of digits in the Range
+// values vs, read as a decimal number, is at most max. It is only asked
+// of values the profile otherwise safelists, whose digit runs are the
+// range's positions.
+func rangeNumbersWithin(vs []string, max uint64) bool {
+	for _, v := range vs {
+		for i := 0; i < len(v); {
+			if v[i] < '0' || v[i] > '9' {
+				i++
+				continue
+			}
+			j := i
+			for j < len(v) && '0' <= v[j] && v[j] <= '9' {
+				j++
+			}
+			n, err := strconv.ParseUint(v[i:j], 10, 64)
+			if err != nil || n > max {
+				return false
+			}
+			i = j
+		}
+	}
+	return true
+}

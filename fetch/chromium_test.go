@@ -155,3 +155,32 @@ func FuzzChromiumRange(f *testing.F) {
 		}
 	})
 }
+
+// TestRangeNumbersWithin holds the profiles' Range position limits to the
+// recorded div-range-number-* scenarios: Chromium preflights a position of
+// 2^63-1 or more, Firefox and WebKit one above 2^64-1.
+func TestRangeNumbersWithin(t *testing.T) {
+	tests := []struct {
+		v                string
+		chrome, firefox  bool // within Chrome's, and Firefox's and Safari's, limit
+		scenario, reason string
+	}{
+		{"bytes=0-9223372036854775806", true, true, "div-range-number-01", "2^63-2"},
+		{"bytes=0-9223372036854775807", false, true, "div-range-number-02", "2^63-1"},
+		{"bytes=9223372036854775807-", false, true, "div-range-number-03", "the first position counts too"},
+		{"bytes=0-18446744073709551615", false, true, "div-range-number-04", "2^64-1"},
+		{"bytes=0-018446744073709551615", false, true, "div-range-number-05", "leading zeros do not count"},
+		{"bytes=0-18446744073709551616", false, false, "div-range-number-06", "2^64"},
+	}
+	for _, tt := range tests {
+		v := []string{tt.v}
+		if got := rangeNumbersWithin(v, Chrome.RangeNumberMax); got != tt.chrome {
+			t.Errorf("rangeNumbersWithin(%q, Chrome) = %v; want %v (%s: %s)", tt.v, got, tt.chrome, tt.scenario, tt.reason)
+		}
+		for _, b := range []Browser{Firefox, Safari} {
+			if got := rangeNumbersWithin(v, b.RangeNumberMax); got != tt.firefox {
+				t.Errorf("rangeNumbersWithin(%q, %s) = %v; want %v (%s: %s)", tt.v, b.Name, got, tt.firefox, tt.scenario, tt.reason)
+			}
+		}
+	}
+}

@@ -105,6 +105,7 @@
 //	Range "bytes= 0-1" on the wire            "bytes=0-1"       as set            as set            as set            simple-header-17
 //	Range "Bytes=0-1", "bytes=+1-2"           unsafe, sent as   unsafe            safelisted        unsafe            div-range-unit-case-*,
 //	                                          "bytes=0-1"                                                             div-range-value-*
+//	largest Range position safelisted         2^63-2            2^64-1            2^64-1            no limit          div-range-number-*
 //	only-if-cached, same-origin, not cached   network error     network error     network request   network error     cache-mode-only-if-cached-same-origin
 //	third-party (cross-site) cookies          Partitioned only  partitioned jar   none              allowed           cred-b-set-include, cred-b-partitioned
 //	cookie without SameSite, cross-site       not sent          sent              not sent          not sent          div-b-cookie-default

@@ -615,7 +615,8 @@ func (f *fetchState) unsafeNames(h http.Header) (names, listed []string) {
 		// A name Chromium adds is never safelisted by the standard, so it
 		// is among names whenever it is present.
 		if (!p.ExtraSafelistedHeaders || !slices.ContainsFunc(names, isChromiumSafelistedName)) &&
-			(!p.RangeUnitAnyCase || !slices.Contains(names, "range")) {
+			(!p.RangeUnitAnyCase || !slices.Contains(names, "range")) &&
+			(p.RangeNumberMax == 0 || rangeNumbersWithin(h["Range"], p.RangeNumberMax)) {
 			return names, names
 		}
 	}
@@ -626,6 +627,9 @@ func (f *fetchState) unsafeNames(h http.Header) (names, listed []string) {
 			safe := safelist.IsRequestHeader(name, v) && !(p.NonASCIIValuesUnsafe && hasNonASCII(v)) ||
 				p.ExtraSafelistedHeaders && chromiumSafelisted(name, v) ||
 				p.RangeUnitAnyCase && name == "Range" && webkitRangeSafelisted(v)
+			if safe && name == "Range" && p.RangeNumberMax != 0 && !rangeNumbersWithin(values, p.RangeNumberMax) {
+				safe = false
+			}
 			if safe {
 				total += len(v)
 				continue
