@@ -219,6 +219,48 @@ func clean(s string) string {
 	return s
 }
 
+// percentEncodeUnsafe percent-encodes the bytes of s that the URL parser
+// percent-encodes in every component it keeps them in (path, query and
+// fragment): C0 controls, space, '"', '<', '>', '`', DEL and every byte
+// above 0x7F (UTF-8). net/url would keep a space in a query raw, and the
+// request line would break; browsers send "?q=a%20b" (div-redirect-location-space).
+// In a host the encoded byte still fails the host parser, as it should.
+//
+// [percent-encode sets]: https://url.spec.whatwg.org/#fragment-percent-encode-set
+func percentEncodeUnsafe(s string) string {
+	need := false
+	for i := 0; i < len(s); i++ {
+		if isUnsafeURLByte(s[i]) {
+			need = true
+			break
+		}
+	}
+	if !need {
+		return s
+	}
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	b.Grow(len(s) + 16)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if isUnsafeURLByte(c) {
+			b.WriteByte('%')
+			b.WriteByte(hex[c>>4])
+			b.WriteByte(hex[c&15])
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+// isUnsafeURLByte reports whether c is in the fragment percent-encode set
+// (the C0 control percent-encode set, space, '"', '<', '>', '`'), which the
+// path and query sets include too.
+func isUnsafeURLByte(c byte) bool {
+	return c <= 0x20 || c >= 0x7F || c == '"' || c == '<' || c == '>' || c == '`'
+}
+
 // slashes turns backslashes into slashes up to the first "?" or "#", as the
 // URL parser treats "\" in a special URL's authority and path.
 func slashes(s string) string {
@@ -285,7 +327,7 @@ func parse(raw string, base *url.URL) (u *url.URL, hasFragment bool, err error) 
 		}
 	}
 	hasFragment = strings.Contains(s, "#")
-	ref, err := url.Parse(s)
+	ref, err := url.Parse(percentEncodeUnsafe(s))
 	if err != nil {
 		return nil, false, err
 	}
