@@ -68,9 +68,11 @@ type Browser struct {
 
 	// NormalizeRange rewrites a Range request header that is one valid
 	// byte range into its canonical form on the wire ("bytes= 0-1" and
-	// "Bytes=0-1" are sent as "bytes=0-1"), as Chromium's network stack
+	// "Bytes=0-1" are sent as "bytes=0-1"), as Chromium's HTTP cache layer
 	// does, reading the unit in any case (simple-header-17,
-	// div-range-unit-case-*); values it cannot read go out unchanged
+	// div-range-unit-case-*), for a GET that may use the cache only: not
+	// for other methods, cache mode no-store, or a conditional request
+	// (div-range-wire-*); values it cannot read go out unchanged
 	// (simple-header-16, -18, several ranges, a reversed range). The
 	// request is classified with the value as the page set it, so
 	// "Bytes=0-1" is still preflighted.
@@ -86,8 +88,9 @@ type Browser struct {
 	RangeNumberMax uint64
 
 	// RangeUnitAnyCase safelists a Range request header whose unit is
-	// "bytes" in any case ("Bytes=0-1"), as WebKit does
-	// (div-range-unit-case-*). The standard's "parse a single range header
+	// "bytes" in any case ("Bytes=0-1") and whose positions may carry one
+	// "+" ("bytes=+1-2"), as WebKit does (div-range-unit-case-*,
+	// div-range-value-*). The standard's "parse a single range header
 	// value" requires the value to start with "bytes", which Chromium and
 	// Firefox follow.
 	RangeUnitAnyCase bool
@@ -120,6 +123,13 @@ type Browser struct {
 	// the standard and WebKit the preflight is a new request with the
 	// default cache mode.
 	PreflightBypass CacheModes
+
+	// PreflightCacheHeaders is the set of cache modes whose request headers
+	// a preflight carries although the preflight cache is consulted:
+	// Firefox sends a no-cache fetch's preflight with Cache-Control:
+	// max-age=0 (div-range-wire-04) and still uses a cached preflight
+	// (cache-mode-no-cache).
+	PreflightCacheHeaders CacheModes
 
 	// PreflightCopiesUserAgent sends the User-Agent the page set on the
 	// preflight too, as WebKit does (div-user-agent-allowed). The standard's
@@ -374,6 +384,7 @@ var Firefox = Browser{
 	ListRepeatedHeaderNames:     true,
 	WildcardCoversAuthorization: true,
 	PreflightBypass:             ModeSet(CacheNoStore, CacheReload),
+	PreflightCacheHeaders:       ModeSet(CacheNoCache),
 	PreflightOnEveryHop:         true,
 	PreflightOriginUntainted:    true,
 	MaxAgeLimit:                 24 * time.Hour,

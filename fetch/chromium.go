@@ -74,7 +74,9 @@ func allDigits(s string) bool {
 // div-range-unit-case-*, div-range-value-*): the unit in any case, spaces
 // and tabs around "=", "-" and the numbers, empty list elements ("bytes=,0-1",
 // "bytes=0-1 ,"), one "+" before a number; several ranges, a reversed
-// range, "++1" or a number beyond 64 bits leave v unchanged.
+// range, "++1", a suffix of zero or a number beyond int64 leave v
+// unchanged. The caller decides whether Chromium rewrites the range at all
+// (a GET that may use the HTTP cache).
 func chromiumRange(v string) (string, bool) {
 	if len(v) < 5 || !strings.EqualFold(v[:5], "bytes") {
 		return "", false
@@ -99,8 +101,9 @@ func chromiumRange(v string) (string, bool) {
 	}
 	first, last = strings.Trim(first, " \t"), strings.Trim(last, " \t")
 	if first == "" {
+		// A suffix of zero bytes is not a range (div-range-wire-07).
 		l, ok := chromiumInt(last)
-		if !ok {
+		if !ok || l == 0 {
 			return "", false
 		}
 		return "bytes=-" + strconv.FormatInt(l, 10), true
@@ -109,7 +112,10 @@ func chromiumRange(v string) (string, bool) {
 	if !ok {
 		return "", false
 	}
-	if last == "" {
+	// Chromium reads a last position of -1 as "not given", its own marker
+	// for an open range: "bytes=5--1" goes out as "bytes=5-"
+	// (div-range-wire-08).
+	if last == "" || last == "-1" {
 		return "bytes=" + strconv.FormatInt(f, 10) + "-", true
 	}
 	l, ok := chromiumInt(last)
@@ -137,38 +143,51 @@ func chromiumInt(s string) (int64, bool) {
 // number ("bytes=+1-2", "bytes=0-+1"; not after the "-" of a suffix range,
 // which is never safelisted anyway).
 func webkitRangeSafelisted(v string) bool {
-	if len(v) < 6 || !strings.EqualFold(v[:5], "bytes") || v[5] != '=' {
+	if len(v) > safelist.MaxValueLength || len(v) < 6 || !strings.EqualFold(v[:5], "bytes") || v[5] != '=' {
 		return false
 	}
 	first, last, ok := strings.Cut(v[6:], "-")
 	if !ok {
 		return false
 	}
+	// A "+" must sign a number: "bytes=1-+" is preflighted (div-range-wire-09).
+	if first == "+" || last == "+" {
+		return false
+	}
 	first, last = strings.TrimPrefix(first, "+"), strings.TrimPrefix(last, "+")
 	return safelist.IsRequestHeader("Range", "bytes="+first+"-"+last)
 }
 
-// rangeNumbersWithin reports whether every run of digits in the Range
-// values vs, read as a decimal number, is at most max. It is only asked
-// of values the profile otherwise safelists, whose digit runs are the
-// range's positions.
+// rangeNumbersWithin reports whether rangeValueWithin holds for each of
+// the Range values vs.
 func rangeNumbersWithin(vs []string, max uint64) bool {
 	for _, v := range vs {
-		for i := 0; i < len(v); {
-			if v[i] < '0' || v[i] > '9' {
-				i++
-				continue
-			}
-			j := i
-			for j < len(v) && '0' <= v[j] && v[j] <= '9' {
-				j++
-			}
-			n, err := strconv.ParseUint(v[i:j], 10, 64)
-			if err != nil || n > max {
-				return false
-			}
-			i = j
+		if !rangeValueWithin(v, max) {
+			return false
 		}
+	}
+	return true
+}
+
+// rangeValueWithin reports whether every run of digits in the Range value
+// v, read as a decimal number, is at most max. For a value the profile
+// otherwise safelists the digit runs are the range's positions; for any
+// other value the answer changes nothing, as it is preflighted anyway.
+func rangeValueWithin(v string, max uint64) bool {
+	for i := 0; i < len(v); {
+		if v[i] < '0' || v[i] > '9' {
+			i++
+			continue
+		}
+		j := i
+		for j < len(v) && '0' <= v[j] && v[j] <= '9' {
+			j++
+		}
+		n, err := strconv.ParseUint(v[i:j], 10, 64)
+		if err != nil || n > max {
+			return false
+		}
+		i = j
 	}
 	return true
 }

@@ -93,6 +93,8 @@ func TestChromiumRange(t *testing.T) {
 		{"bytes=-+5", "bytes=-5", "div-range-value-08"},
 		{"bytes=++1-2", "", "div-range-value-09"},
 		{"bytes=1-2,3-4,", "", "div-range-value-10"},
+		{"bytes=-00", "", "div-range-wire-07: a suffix of zero bytes"},
+		{"bytes=5--1", "bytes=5-", "div-range-wire-08: -1 is Chromium's 'not given'"},
 	}
 	for _, tt := range tests {
 		got, ok := chromiumRange(tt.in)
@@ -127,6 +129,8 @@ func TestWebKitRangeSafelisted(t *testing.T) {
 		{"bytes=+1-", true, "div-range-value-07"},
 		{"bytes=-+5", false, "div-range-value-08"},
 		{"bytes=++1-2", false, "div-range-value-09"},
+		{"bytes=1-+", false, "div-range-wire-09: a lone '+'"},
+		{"bytes=+" + strings.Repeat("0", 59) + "1-+" + strings.Repeat("0", 59) + "2", false, "#cors-safelisted-request-header step 1: 129 bytes as set, though 127 without the signs"},
 	}
 	for _, tt := range tests {
 		if got := webkitRangeSafelisted(tt.in); got != tt.safe {

@@ -23,8 +23,9 @@ type flights struct {
 }
 
 // flightKey identifies preflights that are interchangeable: same request
-// origin, URL, credentials mode, method, CORS-unsafe header names and cache
-// mode bypass, so the same request goes out and the same result is stored.
+// origin, URL, credentials mode, method, CORS-unsafe header names, cache
+// mode bypass and the cache mode whose header fields the preflight carries,
+// so the same request goes out and the same result is stored.
 func (f *fetchState) flightKey(u *url.URL, unsafeNames []string) string {
 	var b strings.Builder
 	b.WriteString(f.serializedOrigin())
@@ -37,6 +38,10 @@ func (f *fetchState) flightKey(u *url.URL, unsafeNames []string) string {
 	b.WriteByte(0)
 	b.WriteString(strconv.FormatBool(f.include()))
 	b.WriteString(strconv.FormatBool(f.bypassesCache()))
+	if f.bypassesCache() || f.p.PreflightCacheHeaders.Has(f.opts.Cache) {
+		// The preflight carries the cache mode's own header fields.
+		b.WriteString(f.opts.Cache.String())
+	}
 	b.WriteString(f.preflightOrigin())
 	return b.String()
 }

@@ -88,6 +88,7 @@
 //	cached * covers Authorization             no                no                yes               no                cache-star-header-then-authorization
 //	cache modes that bypass the preflight     no-store, reload, no-store, reload  none              none              cache-mode-*
 //	                                          no-cache
+//	no-cache preflight: Cache-Control         max-age=0         max-age=0         none              none              div-range-wire-04
 //	failed fetch clears the preflight cache   preflight fails   any CORS failure  never             preflight path    cache-cleared-by-failed-actual
 //	failed header check still caches          no                no                yes               no                div-failed-header-check-then-method
 //	Max-Age "abc", "10.5", "+10"              5 s default       not cached        5 s default       5 s default       cache-max-age-*
@@ -102,9 +103,10 @@
 //	empty Location                            no redirect       same URL again    network error     same URL again    redirect-empty
 //	Sec-Fetch-Site after P->A redirect        same-site         cross-site        (none sent)       same-site         redirect-p-to-a
 //	Sec-Fetch-* after a cross-origin redirect sent              sent              not sent          sent              redirect-a-to-b
-//	Range "bytes= 0-1" on the wire            "bytes=0-1"       as set            as set            as set            simple-header-17
-//	Range "Bytes=0-1", "bytes=+1-2"           unsafe, sent as   unsafe            safelisted        unsafe            div-range-unit-case-*,
-//	                                          "bytes=0-1"                                                             div-range-value-*
+//	Range "bytes= 0-1" on the wire (a GET     "bytes=0-1"       as set            as set            as set            simple-header-17,
+//	that may use the HTTP cache)                                                                                      div-range-wire-*
+//	Range "Bytes=0-1", "bytes=+1-2"           unsafe, sent      unsafe            safelisted        unsafe            div-range-unit-case-*,
+//	                                          canonical                                                               div-range-value-*
 //	largest Range position safelisted         2^63-2            2^64-1            2^64-1            no limit          div-range-number-*
 //	only-if-cached, same-origin, not cached   network error     network error     network request   network error     cache-mode-only-if-cached-same-origin
 //	third-party (cross-site) cookies          Partitioned only  partitioned jar   none              allowed           cred-b-set-include, cred-b-partitioned

@@ -73,7 +73,7 @@ func (f *fetchState) preflight(u *url.URL, key preflightcache.Key, names, listed
 		h["User-Agent"] = ua
 	}
 	f.addCommon(h, u, "cors")
-	if f.bypassesCache() {
+	if f.bypassesCache() || f.p.PreflightCacheHeaders.Has(f.opts.Cache) {
 		f.addCacheModeHeaders(h)
 	}
 	tmp := http.Request{

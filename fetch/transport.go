@@ -627,7 +627,7 @@ func (f *fetchState) unsafeNames(h http.Header) (names, listed []string) {
 			safe := safelist.IsRequestHeader(name, v) && !(p.NonASCIIValuesUnsafe && hasNonASCII(v)) ||
 				p.ExtraSafelistedHeaders && chromiumSafelisted(name, v) ||
 				p.RangeUnitAnyCase && name == "Range" && webkitRangeSafelisted(v)
-			if safe && name == "Range" && p.RangeNumberMax != 0 && !rangeNumbersWithin(values, p.RangeNumberMax) {
+			if safe && name == "Range" && p.RangeNumberMax != 0 && !rangeValueWithin(v, p.RangeNumberMax) {
 				safe = false
 			}
 			if safe {
@@ -740,7 +740,9 @@ func (f *fetchState) send(u *url.URL) (*http.Response, *Error) {
 		delete(h, "Sec-Fetch-Site")
 	}
 	f.addCacheModeHeaders(h)
-	if f.p.NormalizeRange {
+	// Chromium's HTTP cache layer rewrites the range, so only where it
+	// handles the request: a GET that may use the cache (div-range-wire-*).
+	if f.p.NormalizeRange && f.method == http.MethodGet && f.opts.Cache != CacheNoStore && !hasConditionalHeader(h) {
 		normalizeRange(h)
 	}
 	credentials := f.include() || (f.opts.Credentials == CredentialsSameOrigin && f.tainting == taintBasic)
@@ -907,6 +909,21 @@ func (f *fetchState) addCacheModeHeaders(h http.Header) {
 			h["Cache-Control"] = []string{"no-cache"}
 		}
 	}
+}
+
+// hasConditionalHeader reports whether h has a field that makes a request
+// conditional (If-Modified-Since, If-None-Match, If-Unmodified-Since,
+// If-Match or If-Range), which makes a default-mode fetch bypass the HTTP
+// cache ("no-store").
+//
+// [HTTP-network-or-cache fetch]: https://fetch.spec.whatwg.org/#concept-http-network-or-cache-fetch
+func hasConditionalHeader(h http.Header) bool {
+	for _, n := range [...]string{"If-Modified-Since", "If-None-Match", "If-Unmodified-Since", "If-Match", "If-Range"} {
+		if len(h[n]) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // takeBody returns the body to send on this hop: the request's own the
