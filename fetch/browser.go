@@ -124,6 +124,17 @@ type Browser struct {
 	// default cache mode.
 	PreflightBypass CacheModes
 
+	// ConditionalCacheMode is the cache mode a fetch in the default mode
+	// takes when the page set a conditional header (If-Modified-Since,
+	// If-None-Match, If-Unmodified-Since, If-Match, If-Range); the mode then
+	// decides the Cache-Control and Pragma fields and whether the preflight
+	// cache is bypassed, as for a fetch made in that mode. The standard,
+	// Firefox and WebKit: no-store (Firefox then sends Cache-Control and
+	// Pragma: no-cache on the preflight and the request, WebKit on the
+	// request only); Chromium: no-cache (Cache-Control: max-age=0 on both)
+	// (div-conditional-*). CacheDefault leaves the mode alone.
+	ConditionalCacheMode CacheMode
+
 	// PreflightCacheHeaders is the set of cache modes whose request headers
 	// a preflight carries although the preflight cache is consulted:
 	// Firefox sends a no-cache fetch's preflight with Cache-Control:
@@ -353,6 +364,7 @@ const (
 // conformance/testdata/chromium.json. It is the zero Browser.
 var Chrome = Browser{
 	Name:                        "Chrome",
+	ConditionalCacheMode:        CacheNoCache,
 	RangeNumberMax:              math.MaxInt64 - 1,
 	CombineRepeatedHeaders:      true,
 	ExtraSafelistedHeaders:      true,
@@ -378,6 +390,7 @@ var Chrome = Browser{
 // source (nsCORSListenerProxy.cpp).
 var Firefox = Browser{
 	Name:                        "Firefox",
+	ConditionalCacheMode:        CacheNoStore,
 	RangeNumberMax:              math.MaxUint64,
 	NoSafelistedTotal:           true,
 	NonASCIIValuesUnsafe:        true,
@@ -408,6 +421,7 @@ var Safari = Browser{
 	Name:                                    "Safari",
 	RangeUnitAnyCase:                        true,
 	RangeNumberMax:                          math.MaxUint64,
+	ConditionalCacheMode:                    CacheNoStore,
 	CombineRepeatedHeaders:                  true,
 	NoSafelistedTotal:                       true,
 	OnlyIfCachedUsesNetwork:                 true,
@@ -433,7 +447,8 @@ var Safari = Browser{
 // Spec is the Fetch Standard read literally, with no imposed max-age limit
 // and third-party cookies allowed.
 var Spec = Browser{
-	Name: "Spec",
+	Name:                 "Spec",
+	ConditionalCacheMode: CacheNoStore,
 }
 
 // resolve returns the profile a Transport uses: Chrome for the zero value.

@@ -89,6 +89,7 @@
 //	cache modes that bypass the preflight     no-store, reload, no-store, reload  none              none              cache-mode-*
 //	                                          no-cache
 //	no-cache preflight: Cache-Control         max-age=0         max-age=0         none              none              div-range-wire-04
+//	cache mode of a conditional request       no-cache          no-store          no-store          no-store          div-conditional-*
 //	failed fetch clears the preflight cache   preflight fails   any CORS failure  never             preflight path    cache-cleared-by-failed-actual
 //	failed header check still caches          no                no                yes               no                div-failed-header-check-then-method
 //	Max-Age "abc", "10.5", "+10"              5 s default       not cached        5 s default       5 s default       cache-max-age-*

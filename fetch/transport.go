@@ -376,6 +376,12 @@ func (f *fetchState) setup() *Error {
 		h["Accept"] = valueAny
 	}
 	f.header = h
+	// HTTP-network-or-cache fetch: a conditional request in the default
+	// cache mode does not use the HTTP cache; each engine has its own
+	// mode for it (ConditionalCacheMode).
+	if f.opts.Cache == CacheDefault && f.p.ConditionalCacheMode != CacheDefault && hasConditionalHeader(h) {
+		f.opts.Cache = f.p.ConditionalCacheMode
+	}
 	if f.p.PreflightOnEveryHop {
 		names, listed := f.unsafeNames(h)
 		f.initialNeedsPreflight = !safelist.IsMethod(f.method) || len(names) > 0
