@@ -410,7 +410,7 @@ var Firefox = Browser{
 	ThirdPartyCookies:           ThirdPartyCookiesPartition,
 	SameSiteNoneRequiresSecure:  true,
 	UnsetSameSiteIsNone:         true,
-	Redirect:                    redirect.Policy{IdenticalLocations: true},
+	Redirect:                    redirect.Policy{IdenticalLocations: true, KeepInnerTabs: true},
 }
 
 // Safari is WebKit's behaviour, as recorded from WebKitGTK 2.50 in

@@ -90,6 +90,7 @@
 //	                                          no-cache
 //	no-cache preflight: Cache-Control         max-age=0         max-age=0         none              none              div-range-wire-04
 //	cache mode of a conditional request       no-cache          no-store          no-store          no-store          div-conditional-*
+//	tab inside a Location                     removed           kept, %09         removed           removed           div-redirect-location-tab
 //	failed fetch clears the preflight cache   preflight fails   any CORS failure  never             preflight path    cache-cleared-by-failed-actual
 //	failed header check still caches          no                no                yes               no                div-failed-header-check-then-method
 //	Max-Age "abc", "10.5", "+10"              5 s default       not cached        5 s default       5 s default       cache-max-age-*

@@ -66,6 +66,15 @@ type Policy struct {
 	// NS_ERROR_CORRUPTED_CONTENT, an empty one among them included.
 	IdenticalLocations bool
 
+	// KeepInnerTabs keeps an ASCII tab inside a Location value, where the
+	// URL parser removes every tab and newline; the tab is then
+	// percent-encoded like any control byte.
+	//
+	// Firefox: true. A Location of {B}/r<TAB>2 is requested as /r%092,
+	// where Chromium and WebKit request /r2
+	// (div-redirect-location-tab).
+	KeepInnerTabs bool
+
 	// EmptyLocationIsNone treats a Location field whose value is empty as no
 	// Location at all, so the redirect response is the response. In the
 	// standard the empty string parses, against the response URL, to that
@@ -158,7 +167,7 @@ func Location(status int, h http.Header, base *url.URL, p Policy) (*url.URL, err
 		return nil, nil
 	}
 	// Step 3: parse location with response's URL.
-	u, hasFragment, err := parse(raw, base)
+	u, hasFragment, err := parse(raw, base, p.KeepInnerTabs)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %q: %v", ErrInvalidLocation, raw, err)
 	}
@@ -203,14 +212,15 @@ func schemePrefix(s string) int {
 }
 
 // clean removes what the URL parser removes before it starts: leading and
-// trailing C0 controls and spaces, and every ASCII tab or newline.
+// trailing C0 controls and spaces, and every ASCII tab or newline (tabs
+// inside the value stay when keepTabs is set).
 //
 // [basic URL parser]: https://url.spec.whatwg.org/#concept-basic-url-parser
-func clean(s string) string {
+func clean(s string, keepTabs bool) string {
 	s = strings.TrimFunc(s, func(r rune) bool { return r <= 0x20 })
 	if strings.ContainsAny(s, "\t\n\r") {
 		s = strings.Map(func(r rune) rune {
-			if r == '\t' || r == '\n' || r == '\r' {
+			if r == '\t' && !keepTabs || r == '\n' || r == '\r' {
 				return -1
 			}
 			return r
@@ -291,8 +301,8 @@ func relative(s string) string {
 // parse parses raw against base as the URL parser would for the special
 // schemes, through net/url (see the package doc), and reports whether the
 // input had a fragment.
-func parse(raw string, base *url.URL) (u *url.URL, hasFragment bool, err error) {
-	s := clean(raw)
+func parse(raw string, base *url.URL, keepTabs bool) (u *url.URL, hasFragment bool, err error) {
+	s := clean(raw, keepTabs)
 	baseScheme := ""
 	if base != nil {
 		baseScheme = strings.ToLower(base.Scheme)

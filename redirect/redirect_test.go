@@ -125,6 +125,8 @@ func TestLocation(t *testing.T) {
 			302, []string{"HTTP://0x7F.1:80/x"}, hostB + "/r1", redirect.Policy{}, "http://127.0.0.1/x", nil},
 		{"idna", "URL #concept-domain-to-ascii", "Unicode hosts become punycode",
 			302, []string{"https://Bücher.example/"}, hostB + "/r1", redirect.Policy{}, "https://xn--bcher-kva.example/", nil},
+		{"inner tab kept", "URL #concept-basic-url-parser", "Firefox keeps a tab inside the value, percent-encoded (div-redirect-location-tab)",
+			302, []string{"/r\t2"}, hostB + "/r1", redirect.Policy{KeepInnerTabs: true}, hostB + "/r%092", nil},
 		{"space in query", "URL #query-state", "a space is percent-encoded, not kept raw, which would break the request line (div-redirect-location-space)",
 			302, []string{"/r2?q=a b"}, hostB + "/r1", redirect.Policy{}, hostB + "/r2?q=a%20b", nil},
 		{"space and quotes in path", "URL #path-state", "the path percent-encode set (div-redirect-location-space)",
