@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"sort"
 	"strings"
 	"sync"
@@ -135,7 +136,13 @@ func (c *oracleClient) Fetch(ctx context.Context, call Call) Outcome {
 }
 
 func (c *oracleClient) send(ctx context.Context, r LoggedRequest) {
-	u := c.origins[r.Origin] + c.prefix + r.Path
+	p := r.Path
+	if strings.IndexFunc(p, func(c rune) bool { return c <= 0x20 }) >= 0 {
+		// The log stores the decoded path; a tab or space in it went out
+		// percent-encoded (div-redirect-location-tab).
+		p = (&url.URL{Path: p}).EscapedPath()
+	}
+	u := c.origins[r.Origin] + c.prefix + p
 	if r.Query != "" {
 		q, _ := expandValue(r.Query, c.origins, c.prefix, nil)
 		u += "?" + q
