@@ -208,6 +208,9 @@ type fetchState struct {
 	urlsBuf    [2]*url.URL
 	originsBuf [2]origin.Origin
 	firstURL   url.URL // urls[0], the request's URL copied
+	// conditional: the request's header list has a conditional field
+	// (hasConditionalHeader); it never changes across hops.
+	conditional bool
 	// netHTTP: the response being handled came from an *http.Transport,
 	// which makes a new header map for every response and whose bodies
 	// return from a blocked Read when closed; or from the HTTP cache,
@@ -379,7 +382,8 @@ func (f *fetchState) setup() *Error {
 	// HTTP-network-or-cache fetch: a conditional request in the default
 	// cache mode does not use the HTTP cache; each engine has its own
 	// mode for it (ConditionalCacheMode).
-	if f.opts.Cache == CacheDefault && f.p.ConditionalCacheMode != CacheDefault && hasConditionalHeader(h) {
+	f.conditional = hasConditionalHeader(h)
+	if f.opts.Cache == CacheDefault && f.p.ConditionalCacheMode != CacheDefault && f.conditional {
 		f.opts.Cache = f.p.ConditionalCacheMode
 	}
 	if f.p.PreflightOnEveryHop {
@@ -748,7 +752,7 @@ func (f *fetchState) send(u *url.URL) (*http.Response, *Error) {
 	f.addCacheModeHeaders(h)
 	// Chromium's HTTP cache layer rewrites the range, so only where it
 	// handles the request: a GET that may use the cache (div-range-wire-*).
-	if f.p.NormalizeRange && f.method == http.MethodGet && f.opts.Cache != CacheNoStore && !hasConditionalHeader(h) {
+	if f.p.NormalizeRange && f.method == http.MethodGet && f.opts.Cache != CacheNoStore && !f.conditional {
 		normalizeRange(h)
 	}
 	credentials := f.include() || (f.opts.Credentials == CredentialsSameOrigin && f.tainting == taintBasic)
