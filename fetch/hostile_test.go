@@ -577,13 +577,7 @@ func TestHostileMaxAge(t *testing.T) {
 				resp.Body.Close()
 				now = now.Add(tt.wait)
 			}
-			n := 0
-			for _, r := range srv.requests() {
-				if r.Method == "OPTIONS" {
-					n++
-				}
-			}
-			if n != tt.wantPreflights {
+			if n := srv.preflights(); n != tt.wantPreflights {
 				t.Errorf("%s: %d preflights, want %d (%s)", tt.anchor, n, tt.wantPreflights, tt.reason)
 			}
 			base.CloseIdleConnections()
@@ -611,20 +605,10 @@ func TestHostileRedirects(t *testing.T) {
 			func(b, c *server, path string) string { return b.URL + "/r" }, fetch.ReasonTooManyRedirects, 21},
 		{"cycle between two origins", "#concept-http-redirect-fetch", "a cycle is a loop: the 21st redirect fails (redirect-loop, redirect-b-to-c-acao-star)",
 			"GET", nil, fetch.Options{},
-			func(b, c *server, path string) string {
-				if path == "/b" || path == "/r" {
-					return c.URL + "/c"
-				}
-				return b.URL + "/b"
-			}, fetch.ReasonTooManyRedirects, 21},
+			cycle, fetch.ReasonTooManyRedirects, 21},
 		{"preflighted cycle", "#concept-http-redirect-fetch", "a preflight on every new URL, Origin null after the first hop; still 21 redirects (div-redirect-preflight-null-only)",
 			"PUT", []string{"X-Custom", "1"}, fetch.Options{},
-			func(b, c *server, path string) string {
-				if path == "/b" || path == "/r" {
-					return c.URL + "/c"
-				}
-				return b.URL + "/b"
-			}, fetch.ReasonTooManyRedirects, 21},
+			cycle, fetch.ReasonTooManyRedirects, 21},
 		{"no-cors cycle", "#concept-http-redirect-fetch", "the limit holds in every mode (mode-no-cors-a-redirect-to-b)",
 			"GET", nil, fetch.Options{Mode: fetch.ModeNoCORS},
 			func(b, c *server, path string) string { return b.URL + "/r" }, fetch.ReasonTooManyRedirects, 21},
@@ -682,6 +666,15 @@ func TestHostileRedirects(t *testing.T) {
 			waitGoroutines(t, before)
 		})
 	}
+}
+
+// cycle redirects B's /r and /b to C's /c, and everything else back to B's
+// /b: a loop across two origins.
+func cycle(b, c *server, path string) string {
+	if path == "/b" || path == "/r" {
+		return c.URL + "/c"
+	}
+	return b.URL + "/b"
 }
 
 func constLocation(loc string) func(b, c *server, path string) string {

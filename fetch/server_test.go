@@ -69,6 +69,17 @@ func (s *server) requests() []seen {
 	return append([]seen(nil), s.reqs...)
 }
 
+// preflights returns the number of OPTIONS requests received so far.
+func (s *server) preflights() int {
+	n := 0
+	for _, r := range s.requests() {
+		if r.Method == http.MethodOptions {
+			n++
+		}
+	}
+	return n
+}
+
 // connections returns the number of connections accepted so far.
 func (s *server) connections() int {
 	s.mu.Lock()

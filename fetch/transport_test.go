@@ -510,13 +510,7 @@ func TestPreflightCacheUse(t *testing.T) {
 				}
 				now = now.Add(tt.wait)
 			}
-			n := 0
-			for _, r := range srv.requests() {
-				if r.Method == "OPTIONS" {
-					n++
-				}
-			}
-			if n != tt.wantPreflights {
+			if n := srv.preflights(); n != tt.wantPreflights {
 				t.Errorf("%s: %d preflights, want %d (%s)", tt.anchor, n, tt.wantPreflights, tt.reason)
 			}
 		})
