@@ -36,6 +36,10 @@
 //     and "https:evil.example" name the host evil.example);
 //   - "http:path" with an http base is a relative reference, as is a first
 //     path segment that contains a colon but does not start a scheme;
+//   - a path segment "%2e" (any case) is ".", and ".%2e", "%2e." and
+//     "%2e%2e" are "..", removed with the plain ones;
+//   - an empty host after the slashes ("//", "https:///?q") is failure,
+//     where net/url would read "//" as the base URL itself;
 //   - the host is parsed by package origin (IDNA, IPv4 number forms, forbidden
 //     code points) and written back in its serialized form, the default port
 //     dropped, an empty path written as "/", empty userinfo dropped.
