@@ -164,15 +164,18 @@ func (c *oracleClient) send(ctx context.Context, r LoggedRequest) {
 	}
 	resp, err := http.DefaultTransport.RoundTrip(req)
 	if err != nil {
-		c.t.Errorf("%s: %v", c.rec.ID, err)
+		// Only the request matters, and the server logged it: net/http
+		// refuses some heads that browsers read (expose-value-control-*).
+		// A request that never left shows as a difference in the log.
+		c.t.Logf("%s: %v", c.rec.ID, err)
 		return
 	}
 	io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
 }
 
-// isomorphicEncode is the inverse of isomorphicDecode for code points up to
-// U+00FF.
+// TestReplayOracleAgrees replays every recording with oracleClient: the
+// runner must find no difference.
 func TestReplayOracleAgrees(t *testing.T) {
 	scenarios, err := Corpus()
 	if err != nil {

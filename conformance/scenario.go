@@ -125,6 +125,15 @@ type Answer struct {
 	Location string `json:"location,omitempty"`
 	// Body is the response body; nil means "<origin name> <path>", e.g. "B /r".
 	Body *string `json:"body,omitempty"`
+	// Raw writes the head byte for byte instead of through net/http, which
+	// trims leading and trailing whitespace from values and refuses some
+	// bytes: each character of a name or value (after templating) is one
+	// byte, U+0000 to U+00FF ("\u00e9" is the byte 0xE9), written as
+	// given; only CR and LF are refused, and a name must not hold a colon.
+	// The status line reads "HTTP/1.1 <status> <reason>", Content-Length
+	// is added unless a field of that name is given, then Connection:
+	// close, and the connection is closed after the body.
+	Raw bool `json:"raw,omitempty"`
 }
 
 // origin returns the origin name and path of a route's At.
@@ -181,7 +190,10 @@ func (s Scenario) Validate() error {
 				bad("route %q: status %d out of range", r.At, a.Status)
 			}
 			for _, f := range a.Headers {
-				if !validFieldName(f.Name) || strings.ContainsAny(f.Value, "\r\n\x00") {
+				switch {
+				case a.Raw && !validRawField(f.Name, f.Value):
+					bad("route %q: header field %q: %q cannot be written raw (one byte per character, no CR, LF, or colon in the name)", r.At, f.Name, f.Value)
+				case !a.Raw && (!validFieldName(f.Name) || strings.ContainsAny(f.Value, "\r\n\x00")):
 					bad("route %q: header field %q: %q cannot be sent", r.At, f.Name, f.Value)
 				}
 			}
@@ -208,6 +220,21 @@ func (s Scenario) Validate() error {
 		return fmt.Errorf("scenario %q: %w", s.ID, errors.Join(errs...))
 	}
 	return nil
+}
+
+// validRawField reports whether a field can be written by a raw answer:
+// a non-empty name without colon, every character of both a single byte
+// (U+0000 to U+00FF), and no CR or LF.
+func validRawField(name, value string) bool {
+	if name == "" || strings.Contains(name, ":") {
+		return false
+	}
+	for _, r := range name + value {
+		if r > 0xFF || r == '\r' || r == '\n' {
+			return false
+		}
+	}
+	return true
 }
 
 func validFieldName(name string) bool {

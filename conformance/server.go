@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 )
 
 // maxLoggedBody bounds how much of a request body the server reads and logs.
@@ -24,11 +25,14 @@ type LoggedRequest struct {
 	Origin string `json:"origin"`
 	// Method is the request method as it arrived (no case change).
 	Method string `json:"method"`
-	// Path is the request path under the scenario prefix, e.g. "/r". A path
-	// that carries an origin (a browser that resolved a malformed Location
-	// as a relative path) is stored as a value template too.
+	// Path is the request path under the scenario prefix, e.g. "/r",
+	// percent-decoded. A path that carries an origin (a browser that
+	// resolved a malformed Location as a relative path) is stored as a value
+	// template too. A byte that is not part of valid UTF-8 is stored
+	// percent-encoded ("/r%E9"), so that it survives JSON.
 	Path string `json:"path"`
-	// Query is the raw query, without '?'.
+	// Query is the raw query, without '?', with bytes that are not valid
+	// UTF-8 percent-encoded like Path's.
 	Query string `json:"query,omitempty"`
 	// Header holds every header field that arrived (Go's canonical names),
 	// repeats kept in order. Host is not among them. Values are
@@ -186,8 +190,8 @@ func (s *Server) handler(name string) http.Handler {
 		s.log[id] = append(s.log[id], LoggedRequest{
 			Origin: name,
 			Method: r.Method,
-			Path:   un.Replace(p),
-			Query:  un.Replace(r.URL.RawQuery),
+			Path:   un.Replace(escapeInvalidUTF8(p)),
+			Query:  un.Replace(escapeInvalidUTF8(r.URL.RawQuery)),
 			Header: h,
 			Body:   string(body),
 		})
@@ -211,6 +215,10 @@ func (s *Server) handler(name string) http.Handler {
 // writeAnswer writes a as the response. Go adds no Date and no sniffed
 // Content-Type: the only fields are the configured ones plus Content-Length.
 func writeAnswer(w http.ResponseWriter, a *Answer, name, p string, o Origins, prefix string, req http.Header) {
+	if a.Raw {
+		writeRaw(w, a, name, p, o, prefix, req)
+		return
+	}
 	h := w.Header()
 	h["Date"] = nil
 	// A name goes out spelled as the scenario writes it, so that case rules
@@ -258,6 +266,79 @@ func writeAnswer(w http.ResponseWriter, a *Answer, name, p string, o Origins, pr
 	}
 	w.WriteHeader(status)
 	io.WriteString(w, body)
+}
+
+// writeRaw writes a raw answer (see Answer.Raw) on the hijacked connection
+// and closes it.
+func writeRaw(w http.ResponseWriter, a *Answer, name, p string, o Origins, prefix string, req http.Header) {
+	status := a.Status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	body := name + " " + p
+	if a.Body != nil {
+		body = *a.Body
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "HTTP/1.1 %d %s\r\n", status, http.StatusText(status))
+	hasLength := false
+	for _, f := range a.Headers {
+		v, ok := expandValue(f.Value, o, prefix, req)
+		if !ok {
+			continue
+		}
+		b.WriteString(byteString(f.Name))
+		b.WriteString(": ")
+		b.WriteString(byteString(v))
+		b.WriteString("\r\n")
+		hasLength = hasLength || strings.EqualFold(f.Name, "Content-Length")
+	}
+	if a.Location != "" {
+		b.WriteString("Location: " + byteString(expandURL(a.Location, o, prefix)) + "\r\n")
+	}
+	if !hasLength {
+		fmt.Fprintf(&b, "Content-Length: %d\r\n", len(body))
+	}
+	// The connection is closed after the body; saying so keeps clients
+	// from putting it back in their pool, where the next request would
+	// find it dead.
+	b.WriteString("Connection: close\r\n\r\n")
+	b.WriteString(body)
+	conn, buf, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		http.Error(w, "raw answer: "+err.Error(), http.StatusInternalServerError)
+		return
+	}
+	defer conn.Close()
+	buf.WriteString(b.String())
+	buf.Flush()
+}
+
+// byteString is toByteString for the names and values of a raw answer,
+// which Validate checked to be ByteStrings.
+func byteString(s string) string {
+	b, _ := toByteString(s)
+	return b
+}
+
+// escapeInvalidUTF8 returns s with every byte that is not part of valid
+// UTF-8 percent-encoded.
+func escapeInvalidUTF8(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n <= 1 {
+			fmt.Fprintf(&b, "%%%02X", s[i])
+			i++
+			continue
+		}
+		b.WriteString(s[i : i+n])
+		i += n
+	}
+	return b.String()
 }
 
 // isomorphicDecode maps each byte of s to the code point of the same value

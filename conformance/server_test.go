@@ -2,10 +2,12 @@ package conformance
 
 import (
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -172,6 +174,11 @@ func TestServerLogDecodesBytes(t *testing.T) {
 	if got := log[0].Header["Referer"][0]; got != "{B}{S}/r" {
 		t.Errorf("Referer = %q; want the value template {B}{S}/r", got)
 	}
+	roundTrip(t, "GET", srv.Origins()["A"]+"/s/srv/r%E9%C3%A9?q=%E9\xe9", nil, "")
+	log = srv.Requests("srv")
+	if got := log[1].Path + "?" + log[1].Query; got != "/r%E9é?q=%E9%E9" {
+		t.Errorf("path and query = %q; want the byte that is not UTF-8 percent-encoded, the UTF-8 kept", got)
+	}
 }
 
 func TestNewServerRejectsDuplicates(t *testing.T) {
@@ -220,6 +227,79 @@ func TestServerWarmRoute(t *testing.T) {
 	for _, id := range []string{"srv", ""} {
 		if got := srv.Requests(id); len(got) != 0 {
 			t.Errorf("Requests(%q) = %d requests; the warm-up route is not logged", id, len(got))
+		}
+	}
+}
+
+// TestServerRawAnswer checks that a raw answer reaches the wire byte for
+// byte: whitespace around values kept, U+00E9 as the single byte 0xE9, a
+// control byte and a name net/http would refuse, Content-Length and
+// Connection: close added, and the connection closed after the body.
+func TestServerRawAnswer(t *testing.T) {
+	sc := Scenario{
+		ID: "raw", Area: "test", Desc: "d", Reason: "r",
+		Calls: []CallSpec{{URL: "{B}/r"}},
+		Routes: []Route{{At: "{B}/r", Response: Answer{Raw: true, Status: 299, Headers: []Field{
+			{"Access-Control-Allow-Origin", " {origin}\t"},
+			{"X-Latin1", "caf\u00e9"},
+			{"X-Ctl", "a\x0bb\x00c"},
+			{"X A", "1"},
+		}, Location: "{B}/n\u00e9"}}},
+	}
+	if err := sc.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := NewServer([]Scenario{sc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	b := srv.Origins()["B"]
+	conn, err := net.Dial("tcp", strings.TrimPrefix(b, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	io.WriteString(conn, "GET /s/raw/r HTTP/1.1\r\nHost: x\r\nOrigin: http://o.example\r\n\r\n")
+	conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	got, err := io.ReadAll(conn) // ends only when the server closes
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "HTTP/1.1 299 \r\n" +
+		"Access-Control-Allow-Origin:  http://o.example\t\r\n" +
+		"X-Latin1: caf\xe9\r\n" +
+		"X-Ctl: a\x0bb\x00c\r\n" +
+		"X A: 1\r\n" +
+		"Location: " + b + "/s/raw/n\xe9\r\n" +
+		"Content-Length: 4\r\n" +
+		"Connection: close\r\n" +
+		"\r\n" +
+		"B /r"
+	if string(got) != want {
+		t.Errorf("raw answer on the wire:\n%q\nwant\n%q", got, want)
+	}
+}
+
+// TestValidateRaw checks which fields a raw answer accepts.
+func TestValidateRaw(t *testing.T) {
+	tests := []struct {
+		name, value string
+		ok          bool
+	}{
+		{"X-A", " padded ", true},
+		{"X-A", "\x00\x0b\x7f\u00ff", true},
+		{"X A", "1", true},
+		{"X-A", "\u0100", false}, // not one byte
+		{"X-A", "a\r\nX-B: 1", false},
+		{"X:A", "1", false},
+		{"", "1", false},
+	}
+	for _, tt := range tests {
+		sc := Scenario{ID: "v", Area: "a", Desc: "d", Reason: "r", Calls: []CallSpec{{URL: "{B}/r"}},
+			Routes: []Route{{At: "{B}/r", Response: Answer{Raw: true, Headers: []Field{{tt.name, tt.value}}}}}}
+		if err := sc.Validate(); (err == nil) != tt.ok {
+			t.Errorf("raw field %q: %q: Validate() = %v, want ok %v", tt.name, tt.value, err, tt.ok)
 		}
 	}
 }
