@@ -1,11 +1,11 @@
 package fetch
 
 import (
-	"github.com/corsfetch/corsfetch/internal/headerlist"
 	"math"
 	"reflect"
 	"time"
 
+	"github.com/corsfetch/corsfetch/internal/headerlist"
 	"github.com/corsfetch/corsfetch/preflightcache"
 	"github.com/corsfetch/corsfetch/redirect"
 )
@@ -268,12 +268,78 @@ type Browser struct {
 	// treat loopback as a secure origin for cookies.
 	SecureCookiesNeedHTTPS bool
 
-	// RedirectNeedsLocation treats a redirect status without a Location
-	// as no redirect in every redirect mode: the response is returned, as
-	// in Chromium, whose network stack only sees a redirect where there is
-	// a location. In the standard, redirect modes "error" and "manual"
-	// apply to any redirect status (#http-fetch).
-	RedirectNeedsLocation bool
+	// ErrorModeNeedsLocation makes a redirect status without a Location
+	// field (or with an empty one) no redirect in redirect mode "error":
+	// the response is returned, as in follow mode, where Chromium and
+	// WebKit fail the fetch only for a response they would follow
+	// (redirect-error-no-location-*, redirect-error-empty-location).
+	// Firefox and the standard fail the fetch for any redirect status
+	// (#http-fetch, "If request's redirect mode is error").
+	ErrorModeNeedsLocation bool
+
+	// ManualModeParsesLocation makes redirect mode "manual" parse the
+	// Location first, so that a value that is not a URL fails the fetch
+	// instead of giving an opaque-redirect response, as Chromium's network
+	// stack does before the page's redirect mode is applied
+	// (redirect-manual-location-invalid-*). A missing or empty Location, or
+	// a URL of any scheme, still gives the opaque-redirect response
+	// (redirect-manual-no-location-*, redirect-manual-location-scheme-*).
+	// Firefox, WebKit and the standard never look at the Location in
+	// manual mode.
+	ManualModeParsesLocation bool
+
+	// ManualModeRefusesFTP fails a fetch in redirect mode "manual" whose
+	// Location is an ftp: URL, as WebKitGTK does
+	// (redirect-manual-location-scheme-ftp); other schemes, data:, file:
+	// and javascript: included, give the opaque-redirect response.
+	ManualModeRefusesFTP bool
+
+	// ProxyAuthFails makes every response with status 407 (Proxy
+	// Authentication Required) a network error, as Chromium's network
+	// stack does for a server it reached directly
+	// (ERR_UNEXPECTED_PROXY_AUTH in HttpNetworkTransaction::
+	// HandleAuthChallenge; status-407-*). corsfetch assumes Base reaches
+	// servers directly. Firefox, WebKit and the standard hand the 407 on
+	// like any other status (a preflight answered 407 fails everywhere,
+	// not being ok).
+	ProxyAuthFails bool
+
+	// ResetContentBody hands the page the body that came with a 205 (Reset
+	// Content) response, as WebKit does (check-status-205). 205 is a null
+	// body status: Chromium, Firefox and the standard give the response an
+	// empty body whatever the server sent (#null-body-status).
+	ResetContentBody bool
+
+	// MaxResponseHeadBytes, when positive, is the largest response head,
+	// in bytes, that the browser reads; a larger one is a network error
+	// (net::ERR_RESPONSE_HEADERS_TOO_BIG). The head is counted as an
+	// HTTP/1.1 head: the status line and a "Name: value" line per field,
+	// each with its CRLF, and the empty line. Chromium: 262144 (256 KiB,
+	// kMaxHeaderBufSize of HttpStreamParser; expose-header-size-256k-*).
+	// WebKitGTK: 65538, libsoup reading at most 64 KiB of status line and
+	// fields (expose-header-size-64k-*). Firefox read a 262,180-byte head
+	// (expose-header-long-value-over-256k); the standard sets no limit.
+	// Whatever the profile, Base may refuse a head first (net/http: 10 MB
+	// unless its MaxResponseHeaderBytes says otherwise).
+	MaxResponseHeadBytes int
+
+	// PreflightSiteFromURLList computes the Sec-Fetch-Site of a preflight
+	// sent after a redirect from the fetch's whole URL list, as WebKit does
+	// (cross-site at A after B: redirect-302-custom-header-b-to-a). Chromium,
+	// Firefox and the standard compute it for the preflight's own URL, a
+	// new request's one-URL list (same-origin there).
+	PreflightSiteFromURLList bool
+
+	// OriginKeptAfterMethodChange keeps sending the Origin header on a
+	// same-origin redirect hop that turned the method into GET (a POST
+	// through 301, 302 or 303, any method but HEAD through 303), as
+	// WebKit does: its request keeps the header it was given
+	// (redirect-origin-post-*-same-origin). Chromium, Firefox and the
+	// standard decide Origin afresh for every request: a GET whose
+	// response tainting is not cors carries none
+	// (#append-a-request-origin-header). On a hop to another origin WebKit
+	// decides afresh too (redirect-origin-no-cors-post-303-b-to-c).
+	OriginKeptAfterMethodChange bool
 
 	// Redirect holds the profile's redirect rules (see redirect.Policy).
 	Redirect redirect.Policy
@@ -381,7 +447,10 @@ var Chrome = Browser{
 	CacheClearing:               ClearOnPreflightFailure,
 	ThirdPartyCookies:           ThirdPartyCookiesBlock,
 	SameSiteNoneRequiresSecure:  true,
-	RedirectNeedsLocation:       true,
+	ErrorModeNeedsLocation:      true,
+	ManualModeParsesLocation:    true,
+	ProxyAuthFails:              true,
+	MaxResponseHeadBytes:        256 << 10,
 	Redirect:                    redirect.Policy{IdenticalLocations: true, EmptyLocationIsNone: true},
 }
 
@@ -441,7 +510,13 @@ var Safari = Browser{
 	NoFetchMetadataAfterCrossOriginRedirect: true,
 	ThirdPartyCookies:                       ThirdPartyCookiesBlock,
 	SecureCookiesNeedHTTPS:                  true,
-	Redirect:                                redirect.Policy{JoinLocations: true, EmptyLocationFails: true},
+	ErrorModeNeedsLocation:                  true,
+	ManualModeRefusesFTP:                    true,
+	OriginKeptAfterMethodChange:             true,
+	ResetContentBody:                        true,
+	MaxResponseHeadBytes:                    64<<10 + 2,
+	PreflightSiteFromURLList:                true,
+	Redirect:                                redirect.Policy{JoinLocations: true, EmptyLocationFails: true, Latin1Location: true},
 }
 
 // Spec is the Fetch Standard read literally, with no imposed max-age limit

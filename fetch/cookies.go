@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/corsfetch/corsfetch/redirect"
 	"golang.org/x/net/publicsuffix"
 )
 
@@ -16,19 +15,15 @@ func newPartitionJar() (http.CookieJar, error) {
 	return cookiejar.New(&cookiejar.Options{PublicSuffixList: publicsuffix.List})
 }
 
-// thirdParty reports whether a request to u is a third-party (cross-site)
-// request for cookies: its URL is not same site with the page, or its
-// redirect chain made it cross-site.
-//
-// [determine the same-site mode]: https://fetch.spec.whatwg.org/#determine-the-same-site-mode
-func (f *fetchState) thirdParty(u *url.URL) bool {
-	if !f.t.Origin.SameSite(f.currentOrigin()) {
-		return true
-	}
-	if redirect.TaintOf(f.t.Origin, f.urls) == redirect.CrossSite {
-		return true
-	}
-	return false
+// thirdParty reports whether the request to the current URL is a
+// third-party (cross-site) request for cookies: its URL is not same site
+// with the page, the top-level page. The redirect chain does not matter:
+// after a redirect from another site back to the page's site, every engine
+// sends the page site's cookies and stores the ones the response sets
+// (cred-redirect-cross-site-back-*; Firefox withholds its SameSite=Lax and
+// Strict ones, which is not simulated).
+func (f *fetchState) thirdParty() bool {
+	return !f.t.Origin.SameSite(f.currentOrigin())
 }
 
 // jars returns the jars a request to u reads cookies from and the jar its
@@ -37,7 +32,7 @@ func (t *Transport) jars(f *fetchState, u *url.URL) (read []http.CookieJar, stor
 	if t.Jar == nil {
 		return nil, nil
 	}
-	if !f.thirdParty(u) || t.prof.ThirdPartyCookies == ThirdPartyCookiesAllow {
+	if !f.thirdParty() || t.prof.ThirdPartyCookies == ThirdPartyCookiesAllow {
 		read = append(read, t.Jar)
 		store = t.Jar
 	}
@@ -89,7 +84,7 @@ func (t *Transport) storeCookies(h http.Header, f *fetchState, u *url.URL) {
 			cookies = append(cookies, c)
 		}
 	}
-	third := f.thirdParty(u)
+	third := f.thirdParty()
 	_, store := t.jars(f, u)
 	var main, part []*http.Cookie
 	for _, c := range cookies {

@@ -44,8 +44,9 @@
 //     Location, at most 20): method and body rewriting, Authorization
 //     dropped on a cross-origin hop, Origin: null once the chain is
 //     redirect-tainted, a new preflight for a hop that needs one; redirect
-//     modes error and manual (an opaque-redirect response). An http.Client
-//     over a Transport never sees a 3xx; URLList gives every URL.
+//     modes error and manual (an opaque-redirect response), applied as each
+//     engine applies them to a 3xx without a Location. An http.Client over
+//     a Transport never sees a 3xx; URLList gives every URL.
 //   - The filtered response: basic (every header but Set-Cookie), cors (the
 //     CORS-safelisted response headers and the exposed ones), opaque and
 //     opaqueredirect (StatusCode 0, empty Status, empty non-nil Header,
@@ -111,16 +112,52 @@
 //	                                          canonical                                                               div-range-value-*
 //	largest Range position safelisted         2^63-2            2^64-1            2^64-1            no limit          div-range-number-*
 //	only-if-cached, same-origin, not cached   network error     network error     network request   network error     cache-mode-only-if-cached-same-origin
+//	redirect mode error, 3xx without a        the 3xx           network error     the 3xx           network error     redirect-error-no-location-*
+//	(non-empty) Location
+//	redirect mode manual, Location not a URL  network error     opaqueredirect    opaqueredirect    opaqueredirect    redirect-manual-location-invalid-*
+//	redirect mode manual, ftp: Location       opaqueredirect    opaqueredirect    network error     opaqueredirect    redirect-manual-location-scheme-ftp
+//	Location bytes above 0x7F read as         UTF-8             UTF-8             Latin-1           UTF-8             redirect-location-non-ascii-path,
+//	                                                                                                                  redirect-location-latin1-byte
+//	Origin on a same-origin hop that made     not sent          not sent          kept              not sent          redirect-origin-post-*-same-origin
+//	a POST a GET
+//	Sec-Fetch-Site of a preflight after a     its own URL       its own URL       the URL list      its own URL       redirect-302-custom-header-b-to-a
+//	redirect
+//	status 407 from the server                network error     passed on         passed on         passed on         check-status-407*
+//	body of a 205 response                    empty             empty             as sent           empty             check-status-205
+//	largest response head read                256 KiB           no bound seen     64 KiB + 2        no bound          expose-header-size-*
 //	third-party (cross-site) cookies          Partitioned only  partitioned jar   none              allowed           cred-b-set-include, cred-b-partitioned
 //	cookie without SameSite, cross-site       not sent          sent              not sent          not sent          div-b-cookie-default
 //	SameSite=None without Secure              rejected          rejected          accepted          rejected          cred-unsecure-samesite-none
 //	Secure cookie over http://127.0.0.1       stored            stored            rejected          stored            cred-same-origin-default
+//	SameSite Lax and Strict cookies after a   sent              withheld (not     sent              sent              cred-redirect-cross-site-back-*
+//	redirect from another site                                  simulated)
+//
+// All three engines, and so every profile, send the page site's cookies to
+// a URL of that site reached through a redirect from another site, and drop
+// a response field whose name is not a token (expose-name-space).
 //
 // The recordings of WebKitGTK stand for Safari; Safari's cookie policy
 // (Intelligent Tracking Prevention) is stricter than WebKitGTK's defaults.
 //
 // # Not simulated
 //
+//   - What Go's HTTP client does to a response head before the Transport
+//     sees it. net/http adds Cache-Control: no-cache to a response with
+//     Pragma: no-cache and no Cache-Control, and Cache-Control is a
+//     safelisted name, so the page sees a field the server never sent
+//     (expose-pragma-no-cache-only). net/http refuses a head with a control
+//     byte other than tab in a field value, or a byte above 0x7F in a field
+//     name, which every engine reads: the fetch fails with ReasonNetwork
+//     (expose-value-control-*). Neither can be undone from the parsed
+//     response; the fetch still fails closed.
+//   - Firefox's SameSite rule for redirect chains: after a redirect from
+//     another site, Firefox withholds SameSite=Lax and Strict cookies from
+//     the page's own site (cred-redirect-cross-site-back-*). An
+//     http.CookieJar does not report a cookie's SameSite, so the Firefox
+//     profile sends them.
+//   - WebKit's opaque-redirect response to a 3xx without a Location carries
+//     the body (redirect-manual-no-location-*); the Safari profile keeps the
+//     contract that an opaque-redirect response has an empty body.
 //   - Most of the HTTP cache. Transport.HTTPCache (off by default) keeps a
 //     private cache of GET responses with explicit freshness, which is
 //     what the recordings show (cache-http-cache-fresh); it does no

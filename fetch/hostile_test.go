@@ -89,14 +89,18 @@ type hostileCase struct {
 	method               string
 	fields               []string
 	opts                 fetch.Options
-	host                 string        // the server's host; "" is 127.0.0.2, another site
-	jar                  bool          // give the Transport a cookie jar
-	maxHeaderBytes       int64         // Base's MaxResponseHeaderBytes; 0 is net/http's 10 MiB
-	timeout              time.Duration // the request's deadline; 0 is none
-	want                 []fetch.Reason
-	preflight            bool // the failure is found on the preflight
-	wantClosed           bool // the server must see its connection closed
-	check                func(t *testing.T, resp *http.Response, jar http.CookieJar, srv *server)
+	host                 string // the server's host; "" is 127.0.0.2, another site
+	jar                  bool   // give the Transport a cookie jar
+	maxHeaderBytes       int64  // Base's MaxResponseHeaderBytes; 0 is net/http's 10 MiB
+	// browser is the profile; nil is Chrome without its 256 KiB bound on
+	// the response head (MaxResponseHeadBytes), so that huge fields reach
+	// the filtering and checks these cases are about.
+	browser    *fetch.Browser
+	timeout    time.Duration // the request's deadline; 0 is none
+	want       []fetch.Reason
+	preflight  bool // the failure is found on the preflight
+	wantClosed bool // the server must see its connection closed
+	check      func(t *testing.T, resp *http.Response, jar http.CookieJar, srv *server)
 }
 
 // runHostile runs one hostileCase on a server of its own, through a Base of
@@ -110,7 +114,12 @@ func runHostile(t *testing.T, tt hostileCase) {
 	}
 	srv := newServer(t, host, tt.handler(env))
 	base := &http.Transport{MaxResponseHeaderBytes: tt.maxHeaderBytes}
-	tr := &fetch.Transport{Origin: page, Base: base}
+	unbounded := fetch.Chrome
+	unbounded.MaxResponseHeadBytes = 0
+	if tt.browser == nil {
+		tt.browser = &unbounded
+	}
+	tr := &fetch.Transport{Origin: page, Base: base, Browser: *tt.browser}
 	if tt.jar {
 		tr.Jar, _ = cookiejar.New(nil)
 	}
@@ -255,7 +264,16 @@ func TestHostileHeaders(t *testing.T) {
 	simple := func(fields ...string) func(*hostileEnv) http.HandlerFunc {
 		return func(*hostileEnv) http.HandlerFunc { return answer(200, "ok", fields...) }
 	}
+	chrome, safari := fetch.Chrome, fetch.Safari
 	tests := []hostileCase{
+		{name: "1 MiB value, Chrome", anchor: "#concept-http-network-fetch",
+			reason:  "Chromium reads at most 256 KiB of response head (expose-header-size-256k-over)",
+			handler: simple(with(star, []string{"X-Huge", mib})...), browser: &chrome,
+			want: []fetch.Reason{fetch.ReasonNetwork}},
+		{name: "10k fields, Safari", anchor: "#concept-http-network-fetch",
+			reason:  "WebKitGTK reads at most 64 KiB of status line and fields (expose-header-size-64k-over)",
+			handler: simple(with(star, manyFields(10000, "X-Many", "1", true))...), browser: &safari,
+			want: []fetch.Reason{fetch.ReasonNetwork}},
 		{name: "1 MiB value not exposed", anchor: "#concept-filtered-response-cors",
 			reason:  "an unlisted field stays hidden whatever its size (expose-none)",
 			handler: simple(with(star, []string{"X-Huge", mib})...),

@@ -72,7 +72,7 @@ func (f *fetchState) preflight(u *url.URL, key preflightcache.Key, names, listed
 	if ua := f.header["User-Agent"]; f.p.PreflightCopiesUserAgent && len(ua) > 0 {
 		h["User-Agent"] = ua
 	}
-	f.addCommon(h, u, "cors")
+	f.addCommon(h, u, true)
 	if f.bypassesCache() || f.p.PreflightCacheHeaders.Has(f.opts.Cache) {
 		f.addCacheModeHeaders(h)
 	}

@@ -3,6 +3,7 @@ package fetch
 import (
 	"errors"
 	"net/http"
+	"net/url"
 
 	"github.com/corsfetch/corsfetch/redirect"
 )
@@ -20,18 +21,22 @@ func (f *fetchState) redirect(raw *http.Response, typ ResponseType) (resp *http.
 		return nil, true, nil
 	}
 	cur := f.current()
-	loc, lerr := redirect.Location(raw.StatusCode, raw.Header, cur, f.p.Redirect)
-	if loc == nil && lerr == nil && f.p.RedirectNeedsLocation {
-		// Not a redirect for the engine: the 3xx is the response.
-		return nil, true, nil
-	}
 	switch f.opts.Redirect {
 	case RedirectError:
+		if f.p.ErrorModeNeedsLocation && !hasLocation(raw.Header) {
+			// Not a redirect for the engine: the 3xx is the response.
+			return nil, true, nil
+		}
 		discard(raw.Body, f.netHTTP)
 		return nil, false, f.fail(ReasonRedirectModeError, "")
 	case RedirectManual:
+		if err := f.manualLocationCheck(raw, cur); err != nil {
+			discard(raw.Body, f.netHTTP)
+			return nil, false, err
+		}
 		return filtered(f.req, raw, TypeOpaqueRedirect, false, f.urls, f.netHTTP), false, nil
 	}
+	loc, lerr := redirect.Location(raw.StatusCode, raw.Header, cur, f.p.Redirect)
 	if lerr != nil {
 		discard(raw.Body, f.netHTTP)
 		return nil, false, f.fail(ReasonInvalidRedirectLocation, getValue(raw.Header, "Location"))
@@ -87,4 +92,37 @@ func (f *fetchState) redirect(raw *http.Response, typ ResponseType) (resp *http.
 		f.tr.emit(Event{Kind: EventRedirect, URL: hop.URL, Status: raw.StatusCode, Method: hop.Method})
 	}
 	return nil, false, nil
+}
+
+// hasLocation reports whether h has a Location field with a value, which
+// Chromium's network stack requires of a redirect (HttpResponseHeaders::
+// IsRedirect skips empty values).
+func hasLocation(h http.Header) bool {
+	for _, v := range h["Location"] {
+		if v != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// manualLocationCheck returns the error of an engine that looks at the
+// Location of a redirect in redirect mode manual (see
+// Browser.ManualModeParsesLocation and Browser.ManualModeRefusesFTP), or
+// nil when the opaque-redirect response is returned.
+func (f *fetchState) manualLocationCheck(raw *http.Response, cur *url.URL) *Error {
+	p := f.p
+	if !p.ManualModeParsesLocation && !p.ManualModeRefusesFTP || !hasLocation(raw.Header) {
+		return nil
+	}
+	loc, err := redirect.Location(raw.StatusCode, raw.Header, cur, p.Redirect)
+	switch {
+	case err != nil && p.ManualModeParsesLocation:
+		e := f.fail(ReasonInvalidRedirectLocation, getValue(raw.Header, "Location"))
+		e.Err = err
+		return e
+	case err == nil && loc != nil && p.ManualModeRefusesFTP && loc.Scheme == "ftp":
+		return f.fail(ReasonRedirectSchemeNotHTTP, loc.Redacted())
+	}
+	return nil
 }

@@ -164,3 +164,134 @@ func TestClientNeverSeesRedirect(t *testing.T) {
 		t.Errorf("status %d, %d URLs; want 200 after 3 hops", resp.StatusCode, len(fetch.URLList(resp)))
 	}
 }
+
+// TestRedirectModeAndLocation checks what each profile does with a redirect
+// status under redirect modes error and manual, depending on the Location
+// field: absent, empty, not a URL, or an ftp: URL. The standard applies the
+// mode to any redirect status without looking at the Location (#http-fetch);
+// Chromium and WebKit return a 3xx without one as the response in error
+// mode, Chromium fails a Location that is not a URL even in manual mode, and
+// WebKitGTK fails an ftp: one there.
+func TestRedirectModeAndLocation(t *testing.T) {
+	const (
+		plain  = "response" // the 3xx itself, status 302
+		opaque = "opaqueredirect"
+	)
+	fail := func(r fetch.Reason) string { return "error " + string(r) }
+	tests := []struct {
+		name     string
+		browser  fetch.Browser
+		mode     fetch.Redirect
+		location []string // Location fields; nil: none
+		want     string
+		scenario string
+	}{
+		{"chrome manual no location", fetch.Chrome, fetch.RedirectManual, nil, opaque, "redirect-manual-no-location-302"},
+		{"chrome manual empty", fetch.Chrome, fetch.RedirectManual, []string{""}, opaque, "redirect-manual-empty-location"},
+		{"chrome manual invalid", fetch.Chrome, fetch.RedirectManual, []string{"http://["}, fail(fetch.ReasonInvalidRedirectLocation), "redirect-manual-location-invalid-bracket"},
+		{"chrome manual ftp", fetch.Chrome, fetch.RedirectManual, []string{"ftp://example.test/"}, opaque, "redirect-manual-location-scheme-ftp"},
+		{"chrome error no location", fetch.Chrome, fetch.RedirectError, nil, plain, "redirect-error-no-location-302"},
+		{"chrome error empty", fetch.Chrome, fetch.RedirectError, []string{""}, plain, "redirect-error-empty-location"},
+		{"chrome error invalid", fetch.Chrome, fetch.RedirectError, []string{"http://["}, fail(fetch.ReasonRedirectModeError), "redirect-error-location-invalid-bracket"},
+		{"chrome follow no location", fetch.Chrome, fetch.RedirectFollow, nil, plain, "redirect-no-location"},
+		{"firefox manual no location", fetch.Firefox, fetch.RedirectManual, nil, opaque, "redirect-manual-no-location-302"},
+		{"firefox manual invalid", fetch.Firefox, fetch.RedirectManual, []string{"http://["}, opaque, "redirect-manual-location-invalid-bracket"},
+		{"firefox error no location", fetch.Firefox, fetch.RedirectError, nil, fail(fetch.ReasonRedirectModeError), "redirect-error-no-location-302"},
+		{"firefox error empty", fetch.Firefox, fetch.RedirectError, []string{""}, fail(fetch.ReasonRedirectModeError), "redirect-error-empty-location"},
+		{"safari manual no location", fetch.Safari, fetch.RedirectManual, nil, opaque, "redirect-manual-no-location-302"},
+		{"safari manual invalid", fetch.Safari, fetch.RedirectManual, []string{"http://["}, opaque, "redirect-manual-location-invalid-bracket"},
+		{"safari manual ftp", fetch.Safari, fetch.RedirectManual, []string{"ftp://example.test/"}, fail(fetch.ReasonRedirectSchemeNotHTTP), "redirect-manual-location-scheme-ftp"},
+		{"safari manual data", fetch.Safari, fetch.RedirectManual, []string{"data:,x"}, opaque, "redirect-manual-location-scheme-data"},
+		{"safari error no location", fetch.Safari, fetch.RedirectError, nil, plain, "redirect-error-no-location-302"},
+		{"spec manual invalid", fetch.Spec, fetch.RedirectManual, []string{"http://["}, opaque, "#http-fetch: manual never parses the Location"},
+		{"spec error no location", fetch.Spec, fetch.RedirectError, nil, fail(fetch.ReasonRedirectModeError), "#http-fetch: error applies to any redirect status"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := newServer(t, "127.0.0.2", func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Access-Control-Allow-Origin", "*")
+				w.Header()["Location"] = tt.location
+				w.WriteHeader(http.StatusFound)
+				io.WriteString(w, "body")
+			})
+			tr := &fetch.Transport{Origin: page, Browser: tt.browser}
+			resp, err := do(t, tr, "GET", srv.URL+"/r", nil, fetch.Options{Redirect: tt.mode})
+			got := ""
+			switch {
+			case err != nil:
+				got = fail(err.Reason)
+			case fetch.TypeOf(resp) == fetch.TypeOpaqueRedirect:
+				got = opaque
+			case resp.StatusCode == http.StatusFound:
+				got = plain
+			default:
+				got = fmt.Sprintf("status %d", resp.StatusCode)
+			}
+			if got != tt.want {
+				t.Errorf("%s: %s; want %s (%s)", tt.browser.Name, got, tt.want, tt.scenario)
+			}
+			if n := len(srv.requests()); n != 1 {
+				t.Errorf("%d requests; the redirect must not be followed", n)
+			}
+		})
+	}
+}
+
+// TestOriginAfterMethodChange checks the Origin header of the request after
+// a same-origin redirect turned a POST into a GET: WebKit keeps the header
+// it sent, Chromium, Firefox and the standard decide again and send none
+// (#append-a-request-origin-header; redirect-origin-post-*-same-origin), and
+// every profile decides again after a hop to another origin
+// (redirect-origin-no-cors-post-303-b-to-c).
+func TestOriginAfterMethodChange(t *testing.T) {
+	tests := []struct {
+		browser    fetch.Browser
+		status     int
+		crossHop   bool
+		wantOrigin bool
+		scenario   string
+	}{
+		{fetch.Chrome, 302, false, false, "redirect-origin-post-302-same-origin"},
+		{fetch.Firefox, 303, false, false, "redirect-origin-post-303-same-origin"},
+		{fetch.Spec, 301, false, false, "#append-a-request-origin-header"},
+		{fetch.Safari, 302, false, true, "redirect-origin-post-302-same-origin"},
+		{fetch.Safari, 303, false, true, "redirect-origin-post-303-same-origin"},
+		{fetch.Safari, 303, true, false, "redirect-origin-no-cors-post-303-b-to-c"},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("%s %d cross=%v", tt.browser.Name, tt.status, tt.crossHop), func(t *testing.T) {
+			other := newServer(t, "127.0.0.3", answer(200, "end"))
+			srv := newServer(t, "127.0.0.2", func(w http.ResponseWriter, r *http.Request) {
+				if r.URL.Path == "/r1" {
+					to := "/r2"
+					if tt.crossHop {
+						to = other.URL + "/r2"
+					}
+					w.Header().Set("Location", to)
+					w.WriteHeader(tt.status)
+				}
+			})
+			// A same-origin POST where the page is the server's origin; a
+			// no-cors POST for the cross-origin hop, whose opaque tainting
+			// sends Origin only for the method.
+			pg, o := srv.Origin, fetch.Options{}
+			if tt.crossHop {
+				pg, o = page, fetch.Options{Mode: fetch.ModeNoCORS}
+			}
+			tr := &fetch.Transport{Origin: pg, Browser: tt.browser}
+			if _, err := do(t, tr, "POST", srv.URL+"/r1", strings.NewReader("x"), o, "Content-Type", "text/plain"); err != nil {
+				t.Fatal(err)
+			}
+			reqs := append(srv.requests(), other.requests()...)
+			if len(reqs) != 2 || reqs[1].Method != "GET" {
+				t.Fatalf("requests %v; want the POST and then a GET", reqs)
+			}
+			if got := reqs[0].Header.Get("Origin"); got != pg.String() {
+				t.Errorf("the POST carried Origin %q, want %q", got, pg)
+			}
+			if got := reqs[1].Header.Get("Origin") != ""; got != tt.wantOrigin {
+				t.Errorf("%s: the GET after the redirect carries Origin: %v, want %v (%s)", tt.browser.Name, got, tt.wantOrigin, tt.scenario)
+			}
+		})
+	}
+}

@@ -9,6 +9,8 @@ import (
 	"net/url"
 	"slices"
 	"time"
+
+	"github.com/corsfetch/corsfetch/internal/headerlist"
 )
 
 // ResponseType is a response's type as page script sees it in
@@ -121,7 +123,10 @@ func infoOf(resp *http.Response) *responseInfo {
 // in a new map for every response, and then (fresh) h itself is returned;
 // any other Base may share one map between responses, so its h is copied. A
 // Base that writes other spellings gets them merged, the canonical key's
-// values first, then the others' in key order.
+// values first, then the others' in key order. A field whose name is not a
+// token (net/http passes "X A" on) is dropped, as Chromium, Firefox and
+// WebKit drop it from the response and keep the rest (expose-name-space,
+// expose-name-space-basic).
 func ownHeader(h http.Header, fresh bool) http.Header {
 	h = canonicalHeader(h, fresh)
 	if h == nil {
@@ -135,7 +140,7 @@ func ownHeader(h http.Header, fresh bool) http.Header {
 func canonicalHeader(h http.Header, fresh bool) http.Header {
 	canonical := true
 	for k := range h {
-		if textproto.CanonicalMIMEHeaderKey(k) != k {
+		if textproto.CanonicalMIMEHeaderKey(k) != k || !headerlist.IsToken(k) {
 			canonical = false
 			break
 		}
@@ -148,6 +153,7 @@ func canonicalHeader(h http.Header, fresh bool) http.Header {
 	}
 	keys := slices.Sorted(maps.Keys(h))
 	out := make(http.Header, len(h))
+	keys = slices.DeleteFunc(keys, func(k string) bool { return !headerlist.IsToken(k) })
 	for _, k := range keys {
 		if c := textproto.CanonicalMIMEHeaderKey(k); c == k {
 			out[c] = append(out[c][:len(out[c]):len(out[c])], h[k]...)

@@ -224,6 +224,9 @@ type fetchState struct {
 	// preflighted is set once the fetch went through the CORS-with-preflight
 	// path, whose failures clear the cache.
 	preflighted bool
+	// originSent: the last request sent carried an Origin header (for
+	// Browser.OriginKeptAfterMethodChange).
+	originSent bool
 	// With Browser.PreflightOnEveryHop: whether the request as the page
 	// made it needs a preflight, and the header names it would list.
 	initialNeedsPreflight bool
@@ -740,10 +743,11 @@ func (f *fetchState) send(u *url.URL) (*http.Response, *Error) {
 		e.Err = errOnlyIfCached
 		return nil, e
 	}
-	if f.tainting == taintCORS || (f.method != http.MethodGet && f.method != http.MethodHead) {
+	f.originSent = f.tainting == taintCORS || (f.method != http.MethodGet && f.method != http.MethodHead) || f.keepsOrigin()
+	if f.originSent {
 		h["Origin"] = f.originValue(f.requestOriginHeader(u))
 	}
-	f.addCommon(h, u, f.opts.Mode.String())
+	f.addCommon(h, u, false)
 	if f.p.NoFetchMetadataAfterCrossOriginRedirect && f.opts.Mode == ModeCORS && f.crossedOrigins() {
 		delete(h, "Sec-Fetch-Dest")
 		delete(h, "Sec-Fetch-Mode")
@@ -784,6 +788,12 @@ func (f *fetchState) send(u *url.URL) (*http.Response, *Error) {
 	if rerr != nil {
 		return nil, rerr
 	}
+	if raw.StatusCode == http.StatusResetContent && !f.p.ResetContentBody {
+		// A null body status (#null-body-status): whatever the server
+		// sent after the head is not the response's body.
+		discard(raw.Body, f.netHTTP)
+		raw.Body = http.NoBody
+	}
 	if credentials {
 		f.t.storeCookies(raw.Header, f, u)
 	}
@@ -796,6 +806,14 @@ func (f *fetchState) send(u *url.URL) (*http.Response, *Error) {
 		}
 	}
 	return raw, nil
+}
+
+// keepsOrigin reports whether the request keeps the Origin header of the
+// previous request in the URL list, although its method no longer calls for
+// one: under Browser.OriginKeptAfterMethodChange, after a same-origin hop.
+func (f *fetchState) keepsOrigin() bool {
+	n := len(f.origins)
+	return f.p.OriginKeptAfterMethodChange && f.originSent && n > 1 && f.origins[n-1].SameOrigin(f.origins[n-2])
 }
 
 // originValue returns the header value v, shared with other requests when
@@ -838,12 +856,16 @@ func (f *fetchState) requestOriginHeader(u *url.URL) string {
 
 // addCommon adds the headers the browser adds to every request, preflights
 // included: the Fetch Metadata headers (for potentially trustworthy URLs),
-// User-Agent and Accept-Language.
-func (f *fetchState) addCommon(h http.Header, u *url.URL, mode string) {
+// User-Agent and Accept-Language. A preflight's mode is cors.
+func (f *fetchState) addCommon(h http.Header, u *url.URL, preflight bool) {
 	if f.currentOrigin().IsPotentiallyTrustworthy() {
+		mode := "cors"
+		if !preflight {
+			mode = f.opts.Mode.String()
+		}
 		h["Sec-Fetch-Dest"] = valueEmpty
 		h["Sec-Fetch-Mode"] = modeValues[mode]
-		h["Sec-Fetch-Site"] = siteValues[f.fetchSite()]
+		h["Sec-Fetch-Site"] = siteValues[f.fetchSite(preflight)]
 	}
 	if ref := f.referrer(u); ref != nil {
 		h["Referer"] = ref
@@ -877,19 +899,27 @@ func (f *fetchState) crossedOrigins() bool {
 	return false
 }
 
-// fetchSite computes Sec-Fetch-Site from the URL list.
+// fetchSite computes Sec-Fetch-Site from the URL list. A preflight is a
+// request of its own whose URL list is the current URL alone, as Chromium,
+// Firefox and the standard compute it (redirect-302-custom-header-b-to-a:
+// same-origin at A after B); under Browser.PreflightSiteFromURLList it uses
+// the fetch's URL list, as WebKit does.
 //
 // [Sec-Fetch-Site]: https://w3c.github.io/webappsec-fetch-metadata/#sec-fetch-site-header
-func (f *fetchState) fetchSite() string {
-	if f.p.FetchSiteCrossAfterRedirect && len(f.origins) > 1 {
-		for _, o := range f.origins {
+func (f *fetchState) fetchSite(preflight bool) string {
+	origins := f.origins
+	switch {
+	case preflight && !f.p.PreflightSiteFromURLList:
+		origins = origins[len(origins)-1:]
+	case !preflight && f.p.FetchSiteCrossAfterRedirect && len(origins) > 1:
+		for _, o := range origins {
 			if !o.SameOrigin(f.t.Origin) {
 				return "cross-site"
 			}
 		}
 	}
 	site := "same-origin"
-	for _, o := range f.origins {
+	for _, o := range origins {
 		if o.SameOrigin(f.t.Origin) {
 			continue
 		}
@@ -992,10 +1022,60 @@ func (f *fetchState) roundTrip(out *http.Request, preflight bool) (*http.Respons
 		return nil, e
 	}
 	raw.Header = ownHeader(raw.Header, f.netHTTP)
+	if raw.Close && raw.ProtoMajor == 1 && raw.ProtoMinor >= 1 && raw.Header["Connection"] == nil {
+		// net/http deletes the Connection field of an HTTP/1.1 response
+		// that says "close" (and sets Close); every engine shows it to
+		// the page (expose-name-space-basic).
+		raw.Header["Connection"] = []string{"close"} // the caller's to modify
+	}
 	if f.tr.on() {
 		f.tr.emit(Event{Kind: EventResponse, Preflight: preflight, URL: f.current(), Status: raw.StatusCode, Header: raw.Header})
 	}
+	if limit := f.p.MaxResponseHeadBytes; limit > 0 && headSize(raw, limit) > limit {
+		discard(raw.Body, f.netHTTP)
+		e := f.fail(ReasonNetwork, "")
+		e.Preflight = preflight
+		e.Status = raw.StatusCode
+		e.Err = errHeadersTooBig
+		return nil, e
+	}
+	if raw.StatusCode == http.StatusProxyAuthRequired && f.p.ProxyAuthFails {
+		discard(raw.Body, f.netHTTP)
+		e := f.fail(ReasonNetwork, "")
+		e.Preflight = preflight
+		e.Status = raw.StatusCode
+		e.Err = errUnexpectedProxyAuth
+		return nil, e
+	}
 	return raw, nil
 }
+
+// errHeadersTooBig is the cause of the network error a response head over
+// Browser.MaxResponseHeadBytes is.
+var errHeadersTooBig = errors.New("net::ERR_RESPONSE_HEADERS_TOO_BIG: the response head is larger than the browser reads")
+
+// headSize returns the size in bytes of the HTTP/1.1 head resp arrived with,
+// as far as it can be known after net/http parsed it: the status line, one
+// "Name: value" line per field, each with its CRLF, and the empty line. It
+// stops counting once the size is over limit.
+func headSize(resp *http.Response, limit int) int {
+	n := len(resp.Proto) + 1 + len(resp.Status) + 2 + 2
+	for name, values := range resp.Header {
+		for _, v := range values {
+			n += len(name) + 2 + len(v) + 2
+		}
+		if n > limit {
+			return n
+		}
+	}
+	for _, te := range resp.TransferEncoding {
+		n += len("Transfer-Encoding: ") + len(te) + 2
+	}
+	return n
+}
+
+// errUnexpectedProxyAuth is the cause of the network error a 407 response
+// is under Browser.ProxyAuthFails.
+var errUnexpectedProxyAuth = errors.New("net::ERR_UNEXPECTED_PROXY_AUTH: status 407 from a server reached without a proxy")
 
 var errOnlyIfCached = errors.New(`cache mode "only-if-cached" and the response is not in the HTTP cache`)
