@@ -326,6 +326,24 @@ func registrableDomainOr(host string) string {
 	return rd
 }
 
+// Site returns the serialization of o's schemeful site: the scheme, "://"
+// and the host's registrable domain (or the host itself when it has none),
+// "https://example.com" for https://a.example.com:8443; "null" for an opaque
+// origin and "" for the zero Origin. Two tuple origins are same site when
+// their sites are equal.
+//
+// [obtain a site]: https://html.spec.whatwg.org/multipage/browsers.html#obtain-a-site
+func (o Origin) Site() string {
+	switch {
+	case o.IsZero():
+		return ""
+	case o.opaque != 0:
+		return "null"
+	}
+	scheme, host := o.site()
+	return scheme + "://" + host
+}
+
 // SameSite reports whether o and p are schemefully same site: the same opaque
 // origin, or tuple origins with the same scheme whose hosts have the same
 // registrable domain (hosts without one, IP addresses included, are compared

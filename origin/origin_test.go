@@ -217,7 +217,31 @@ func TestSameOriginAndSite(t *testing.T) {
 			if tc.sameOrigin != (tc.a == tc.b && !tc.a.IsZero()) {
 				t.Errorf("== disagrees with SameOrigin for %v, %v", tc.a, tc.b)
 			}
+			if !tc.a.IsOpaque() && !tc.b.IsOpaque() && !tc.a.IsZero() && (tc.a.Site() == tc.b.Site()) != tc.sameSite {
+				t.Errorf("Site() %q and %q disagree with SameSite = %v", tc.a.Site(), tc.b.Site(), tc.sameSite)
+			}
 		})
+	}
+}
+
+func TestSite(t *testing.T) {
+	tests := []struct {
+		o    origin.Origin
+		want string
+		why  string
+	}{
+		{origin.MustParse("https://a.example.com:8443"), "https://example.com", "registrable domain, no port (#obtain-a-site)"},
+		{origin.MustParse("http://127.0.0.1:8000"), "http://127.0.0.1", "an IP address is its own site"},
+		{origin.MustParse("http://[::1]:1"), "http://[::1]", "IPv6 serialized in brackets"},
+		{origin.MustParse("https://a.github.io"), "https://a.github.io", "under a public suffix of the private section"},
+		{origin.MustParse("http://localhost:3000"), "http://localhost", "a public suffix by the implicit * rule is its own site"},
+		{origin.NewOpaque(), "null", "an opaque origin's site is itself, serialized null"},
+		{origin.Origin{}, "", "the zero Origin has none"},
+	}
+	for _, tt := range tests {
+		if got := tt.o.Site(); got != tt.want {
+			t.Errorf("%v.Site() = %q; want %q (%s)", tt.o, got, tt.want, tt.why)
+		}
 	}
 }
 
