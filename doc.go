@@ -8,7 +8,12 @@
 //   - origin: origins, same origin and same site;
 //   - safelist: the method and header classifications;
 //   - preflightcache: the CORS-preflight cache;
-//   - fetch: the http.RoundTripper that puts them together.
+//   - redirect: the pure part of HTTP-redirect fetch;
+//   - cookiestore: a browser's cookie store (RFC 6265bis), SameSite and
+//     partitions kept;
+//   - fetch: the http.RoundTripper that puts them together;
+//   - conformance: scenarios recorded from real browsers, and the runner
+//     that replays them against a client.
 //
 // # Specification snapshot
 //

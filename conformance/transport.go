@@ -5,13 +5,11 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"net/http/cookiejar"
 	"slices"
 	"strings"
 	"sync"
 
-	"golang.org/x/net/publicsuffix"
-
+	"github.com/corsfetch/corsfetch/cookiestore"
 	"github.com/corsfetch/corsfetch/fetch"
 	"github.com/corsfetch/corsfetch/origin"
 )
@@ -44,15 +42,11 @@ func TransportClients(base http.RoundTripper) NewClient {
 		if err != nil {
 			return errClient{err}
 		}
-		jar, err := cookiejar.New(&cookiejar.Options{PublicSuffixList: publicsuffix.List})
-		if err != nil {
-			return errClient{err}
-		}
 		ua, lang := recordedAgent(engine)
 		return &transportClient{engine: engine, t: &fetch.Transport{
 			Origin:         o,
 			Base:           base,
-			Jar:            jar,
+			Jar:            cookiestore.New(nil),
 			Browser:        Profile(engine),
 			UserAgent:      ua,
 			AcceptLanguage: lang,

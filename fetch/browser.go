@@ -251,6 +251,16 @@ type Browser struct {
 	// ThirdPartyCookiesAllow.
 	ThirdPartyCookies ThirdPartyCookies
 
+	// SameSiteCountsRedirects makes a request cross-site for SameSite
+	// cookies when a URL of its redirect chain is not same site with the
+	// page, though its own URL is: SameSite=Lax and Strict cookies of the
+	// page's site are then not sent, as in Firefox
+	// (cred-redirect-cross-site-back-*; setting them is not affected,
+	// cred-redirect-cross-site-back-set). Chromium and WebKit judge by the
+	// request URL alone. It needs a Transport.Jar that is a
+	// *cookiestore.Store, which keeps SameSite.
+	SameSiteCountsRedirects bool
+
 	// SameSiteNoneRequiresSecure rejects a cookie with SameSite=None that is
 	// not Secure, as RFC 6265bis, Chromium and Firefox do
 	// (cred-unsecure-samesite-none). WebKit accepts it.
@@ -479,6 +489,7 @@ var Firefox = Browser{
 	ThirdPartyCookies:           ThirdPartyCookiesPartition,
 	SameSiteNoneRequiresSecure:  true,
 	UnsetSameSiteIsNone:         true,
+	SameSiteCountsRedirects:     true,
 	Redirect:                    redirect.Policy{IdenticalLocations: true, KeepInnerTabs: true},
 }
 

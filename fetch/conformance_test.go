@@ -13,13 +13,7 @@ import (
 // scenario the Transport could pass.
 var notSimulated = map[string]map[string]string{
 	"chromium": goClient,
-	"firefox": merge(goClient, map[string]string{
-		"cred-redirect-cross-site-back-a-b-a":   firefoxSameSiteChain,
-		"cred-redirect-cross-site-back-b-to-a":  firefoxSameSiteChain,
-		"cred-redirect-cross-site-back-b-to-p":  firefoxSameSiteChain,
-		"cred-redirect-cross-site-back-no-cors": firefoxSameSiteChain,
-		"cred-redirect-cross-site-back-p-b-p":   firefoxSameSiteChain,
-	}),
+	"firefox":  goClient,
 	"webkit": merge(goClient, map[string]string{
 		"redirect-manual-empty-location":          webkitOpaqueRedirectBody,
 		"redirect-manual-no-location-301":         webkitOpaqueRedirectBody,
@@ -40,8 +34,6 @@ const (
 	refusedHead = "net/http refuses a response head with a control byte other than tab in a field value, " +
 		"or a byte above 0x7F in a field name (net/textproto: malformed MIME header line): the fetch " +
 		"fails with ReasonNetwork where the engine delivers the response"
-	firefoxSameSiteChain = "Firefox withholds SameSite=Lax and Strict cookies from a request whose " +
-		"redirect chain left the page's site; an http.CookieJar does not say which of its cookies are SameSite"
 	webkitOpaqueRedirectBody = "WebKit hands the page the body of a 3xx without a Location in an " +
 		"opaque-redirect response; the Transport keeps its contract that an opaque-redirect response " +
 		"has an empty body (fetch package doc, Profiles)"

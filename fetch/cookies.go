@@ -7,10 +7,21 @@ import (
 	"strings"
 
 	"golang.org/x/net/publicsuffix"
+
+	"github.com/corsfetch/corsfetch/cookiestore"
+	"github.com/corsfetch/corsfetch/origin"
 )
 
+// Cookies take one of two paths. When Transport.Jar is a *cookiestore.Store,
+// every cookie comes back with its attributes: SameSite is applied as the
+// profile says, and Partitioned cookies live in the store under the page's
+// site, shared with every Transport of that site using the store. Any other
+// http.CookieJar gives names and values only: SameSite cannot be applied on
+// sending, and partitioned cookies live in a jar of the Transport's own.
+
 // newPartitionJar returns the jar of third-party cookies partitioned by the
-// page's site. One Transport has one page, so it needs one partition.
+// page's site, for a Jar that is not a *cookiestore.Store. One Transport has
+// one page, so it needs one partition.
 func newPartitionJar() (http.CookieJar, error) {
 	return cookiejar.New(&cookiejar.Options{PublicSuffixList: publicsuffix.List})
 }
@@ -20,15 +31,42 @@ func newPartitionJar() (http.CookieJar, error) {
 // with the page, the top-level page. The redirect chain does not matter:
 // after a redirect from another site back to the page's site, every engine
 // sends the page site's cookies and stores the ones the response sets
-// (cred-redirect-cross-site-back-*; Firefox withholds its SameSite=Lax and
-// Strict ones, which is not simulated).
+// (cred-redirect-cross-site-back-*); what it changes in Firefox is the
+// SameSite context (sameSiteContext).
 func (f *fetchState) thirdParty() bool {
 	return !f.t.Origin.SameSite(f.currentOrigin())
 }
 
+// sameSiteContext reports whether the request to the current URL is
+// same-site for SameSite cookies: first party, and under
+// Browser.SameSiteCountsRedirects no URL of its redirect chain on another
+// site.
+//
+// [same-site request]: https://httpwg.org/http-extensions/draft-ietf-httpbis-rfc6265bis.html#name-same-site-and-cross-site-requests
+func (f *fetchState) sameSiteContext() bool {
+	if f.thirdParty() {
+		return false
+	}
+	if f.p.SameSiteCountsRedirects {
+		for _, o := range f.origins {
+			if !f.t.Origin.SameSite(o) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// cookieRequest returns the cookiestore.Request of a request to u.
+func (t *Transport) cookieRequest(u *url.URL) cookiestore.Request {
+	secure := u.Scheme == "https" || !t.prof.SecureCookiesNeedHTTPS && origin.IsURLPotentiallyTrustworthy(u)
+	return cookiestore.Request{URL: u, Secure: secure, Partition: t.pageSite}
+}
+
 // jars returns the jars a request to u reads cookies from and the jar its
-// responses store unpartitioned cookies in (nil: not stored).
-func (t *Transport) jars(f *fetchState, u *url.URL) (read []http.CookieJar, store http.CookieJar) {
+// responses store unpartitioned cookies in (nil: not stored), for a Jar that
+// is not a *cookiestore.Store.
+func (t *Transport) jars(f *fetchState) (read []http.CookieJar, store http.CookieJar) {
 	if t.Jar == nil {
 		return nil, nil
 	}
@@ -42,25 +80,38 @@ func (t *Transport) jars(f *fetchState, u *url.URL) (read []http.CookieJar, stor
 	return read, store
 }
 
-// addCookies sets the Cookie header of a request to u from the jars.
+// addCookies sets the Cookie header of a request to u.
 //
 // [append a request Cookie header]: https://fetch.spec.whatwg.org/#append-a-request-cookie-header
 func (t *Transport) addCookies(h http.Header, f *fetchState, u *url.URL) {
-	read, _ := t.jars(f, u)
 	var b strings.Builder
-	seen := map[string]bool{}
-	for _, j := range read {
-		for _, c := range j.Cookies(u) {
-			if seen[c.Name] {
+	add := func(c *http.Cookie) {
+		if b.Len() > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(c.Name)
+		b.WriteByte('=')
+		b.WriteString(c.Value)
+	}
+	if t.store != nil {
+		third, sameSite := f.thirdParty(), f.sameSiteContext()
+		for _, c := range t.store.Get(t.cookieRequest(u)) {
+			if !c.Partitioned && third && t.prof.ThirdPartyCookies != ThirdPartyCookiesAllow ||
+				!sameSite && !t.crossSiteCookie(c) {
 				continue
 			}
-			seen[c.Name] = true
-			if b.Len() > 0 {
-				b.WriteString("; ")
+			add(c)
+		}
+	} else {
+		read, _ := t.jars(f)
+		seen := map[string]bool{}
+		for _, j := range read {
+			for _, c := range j.Cookies(u) {
+				if !seen[c.Name] {
+					seen[c.Name] = true
+					add(c)
+				}
 			}
-			b.WriteString(c.Name)
-			b.WriteByte('=')
-			b.WriteString(c.Value)
 		}
 	}
 	if b.Len() > 0 {
@@ -76,46 +127,56 @@ func (t *Transport) storeCookies(h http.Header, f *fetchState, u *url.URL) {
 	if t.Jar == nil || len(h["Set-Cookie"]) == 0 {
 		return
 	}
+	third := f.thirdParty()
+	var main, part []*http.Cookie
 	// Each field on its own: http.Response.Cookies stops at 3000 fields
 	// (GODEBUG httpcookiemaxnum), where browsers keep the newest cookies.
-	cookies := make([]*http.Cookie, 0, len(h["Set-Cookie"]))
 	for _, line := range h["Set-Cookie"] {
-		if c, err := http.ParseSetCookie(line); err == nil {
-			cookies = append(cookies, c)
-		}
-	}
-	third := f.thirdParty()
-	_, store := t.jars(f, u)
-	var main, part []*http.Cookie
-	for _, c := range cookies {
-		if c.SameSite == http.SameSiteNoneMode && !c.Secure && t.prof.SameSiteNoneRequiresSecure {
-			continue
-		}
-		if c.Partitioned && !c.Secure {
-			continue
-		}
-		if c.Secure && t.prof.SecureCookiesNeedHTTPS && u.Scheme != "https" {
-			continue
-		}
-		if third && !t.crossSiteCookie(c) {
-			// A cross-site response cannot set a SameSite cookie (RFC
-			// 6265bis, storage model), and no engine sends one in a
-			// cross-site fetch (div-b-cookie-lax).
+		c, err := http.ParseSetCookie(line)
+		if err != nil || !t.storable(c, u, third) {
 			continue
 		}
 		switch {
-		case t.partJar != nil && (c.Partitioned || third && t.prof.ThirdPartyCookies == ThirdPartyCookiesPartition):
+		case c.Partitioned || third && t.prof.ThirdPartyCookies == ThirdPartyCookiesPartition:
 			part = append(part, c)
-		case store != nil:
+		case !third || t.prof.ThirdPartyCookies == ThirdPartyCookiesAllow:
 			main = append(main, c)
 		}
 	}
+	if t.store != nil {
+		for _, c := range part {
+			c.Partitioned = true // in the page site's partition
+		}
+		t.store.Set(t.cookieRequest(u), append(main, part...))
+		return
+	}
+	if t.partJar == nil {
+		// Third-party cookies allowed: no jar of their own.
+		main, part = append(main, part...), nil
+	}
 	if len(main) > 0 {
-		store.SetCookies(u, main)
+		t.Jar.SetCookies(u, main)
 	}
 	if len(part) > 0 {
 		t.partJar.SetCookies(u, part)
 	}
+}
+
+// storable reports whether the profile stores c, set by a response to u
+// (third: in a cross-site request).
+func (t *Transport) storable(c *http.Cookie, u *url.URL, third bool) bool {
+	switch {
+	case c.SameSite == http.SameSiteNoneMode && !c.Secure && t.prof.SameSiteNoneRequiresSecure,
+		c.Partitioned && !c.Secure,
+		c.Secure && t.prof.SecureCookiesNeedHTTPS && u.Scheme != "https":
+		return false
+	case third && !t.crossSiteCookie(c):
+		// A cross-site response cannot set a SameSite cookie (RFC
+		// 6265bis, storage model), and no engine sends one in a
+		// cross-site fetch (div-b-cookie-lax).
+		return false
+	}
+	return true
 }
 
 // crossSiteCookie reports whether c may be used in a cross-site request:

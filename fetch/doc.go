@@ -129,8 +129,8 @@
 //	cookie without SameSite, cross-site       not sent          sent              not sent          not sent          div-b-cookie-default
 //	SameSite=None without Secure              rejected          rejected          accepted          rejected          cred-unsecure-samesite-none
 //	Secure cookie over http://127.0.0.1       stored            stored            rejected          stored            cred-same-origin-default
-//	SameSite Lax and Strict cookies after a   sent              withheld (not     sent              sent              cred-redirect-cross-site-back-*
-//	redirect from another site                                  simulated)
+//	SameSite Lax and Strict cookies after a   sent              withheld          sent              sent              cred-redirect-cross-site-back-*
+//	redirect from another site
 //
 // All three engines, and so every profile, send the page site's cookies to
 // a URL of that site reached through a redirect from another site, and drop
@@ -150,11 +150,6 @@
 //     name, which every engine reads: the fetch fails with ReasonNetwork
 //     (expose-value-control-*). Neither can be undone from the parsed
 //     response; the fetch still fails closed.
-//   - Firefox's SameSite rule for redirect chains: after a redirect from
-//     another site, Firefox withholds SameSite=Lax and Strict cookies from
-//     the page's own site (cred-redirect-cross-site-back-*). An
-//     http.CookieJar does not report a cookie's SameSite, so the Firefox
-//     profile sends them.
 //   - WebKit's opaque-redirect response to a 3xx without a Location carries
 //     the body (redirect-manual-no-location-*); the Safari profile keeps the
 //     contract that an opaque-redirect response has an empty body.
@@ -170,10 +165,12 @@
 //     Local Network Access, HTTP authentication prompts and the
 //     authentication cache, TLS client certificates, client hints
 //     (Sec-CH-UA*), Priority, Sec-Fetch-Storage-Access, the keepalive quota.
-//   - SameSite on reading cookies under ThirdPartyCookiesAllow: an
-//     http.CookieJar does not report a cookie's SameSite, so a Lax or Strict
-//     cookie stored in a same-site context is also sent cross-site. (Under
-//     the Chrome and Safari profiles cross-site requests never read Jar.)
+//   - SameSite when cookies are sent, with a Transport.Jar that is not a
+//     *cookiestore.Store: an http.CookieJar does not report a cookie's
+//     SameSite, so a Lax or Strict cookie is sent in a cross-site request
+//     under ThirdPartyCookiesAllow, and after a redirect from another site
+//     under the Firefox profile (SameSiteCountsRedirects). With a
+//     cookiestore.Store both are applied.
 //   - Content decoding: Go's http.Transport asks for gzip and decodes it
 //     itself, removing Content-Encoding and Content-Length from the
 //     response, where a browser keeps them visible.

@@ -7,10 +7,13 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/corsfetch/corsfetch/cookiestore"
 	"github.com/corsfetch/corsfetch/fetch"
+	"github.com/corsfetch/corsfetch/origin"
 )
 
 // TestStatusProxyAuthRequired checks what a 407 from the server itself
@@ -263,5 +266,113 @@ func TestConnectionCloseShown(t *testing.T) {
 	}
 	if got := resp.Header.Get("Connection"); got != "close" {
 		t.Errorf("Connection %q; want close, as the server sent it", got)
+	}
+}
+
+// TestSameSiteAfterCrossSiteRedirect checks the Firefox profile's SameSite
+// rule for redirect chains with a cookiestore.Store as Jar: after B redirects
+// to the page's site, the SameSite=Lax and Strict cookies stay behind and the
+// None and unset ones go, where the Chrome profile sends all four
+// (cred-redirect-cross-site-back-b-to-p). With another http.CookieJar the
+// rule cannot be applied and every cookie goes (fetch package doc, Not
+// simulated).
+func TestSameSiteAfterCrossSiteRedirect(t *testing.T) {
+	tests := []struct {
+		browser fetch.Browser
+		store   bool
+		want    string
+	}{
+		{fetch.Firefox, true, "cn=v; cu=v"},
+		{fetch.Chrome, true, "cl=v; cn=v; cs=v; cu=v"},
+		{fetch.Firefox, false, "cl=v; cn=v; cs=v; cu=v"},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("%s store=%v", tt.browser.Name, tt.store), func(t *testing.T) {
+			var pURL string
+			p := newServer(t, "127.0.0.1", echoOrigin("Access-Control-Allow-Credentials", "true"))
+			pURL = p.URL
+			b := newServer(t, "127.0.0.2", func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Access-Control-Allow-Origin", r.Header.Get("Origin"))
+				w.Header().Set("Access-Control-Allow-Credentials", "true")
+				w.Header().Set("Location", pURL+"/r2")
+				w.WriteHeader(http.StatusFound)
+			})
+			var jar http.CookieJar = cookiestore.New(nil)
+			if !tt.store {
+				jar, _ = cookiejar.New(nil)
+			}
+			u, _ := url.Parse(p.URL + "/")
+			jar.SetCookies(u, []*http.Cookie{
+				{Name: "cn", Value: "v", Path: "/", SameSite: http.SameSiteNoneMode, Secure: true},
+				{Name: "cl", Value: "v", Path: "/", SameSite: http.SameSiteLaxMode},
+				{Name: "cs", Value: "v", Path: "/", SameSite: http.SameSiteStrictMode},
+				{Name: "cu", Value: "v", Path: "/"},
+			})
+			tr := &fetch.Transport{Origin: page, Browser: tt.browser, Jar: jar}
+			if _, err := do(t, tr, "GET", b.URL+"/r1", nil, fetch.Options{Credentials: fetch.CredentialsInclude}); err != nil {
+				t.Fatal(err)
+			}
+			got := strings.Split(p.requests()[0].Header.Get("Cookie"), "; ")
+			slices.Sort(got)
+			if strings.Join(got, "; ") != tt.want {
+				t.Errorf("%s: Cookie at P after B %q; want %q", tt.browser.Name, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestSpecSameSiteCrossSite checks that with a cookiestore.Store the Spec
+// profile, which allows third-party cookies, still keeps SameSite cookies
+// from a cross-site request, and sends the SameSite=None one
+// (RFC 6265bis section 5.8.3, "same-site" requests).
+func TestSpecSameSiteCrossSite(t *testing.T) {
+	b := newServer(t, "127.0.0.2", echoOrigin("Access-Control-Allow-Credentials", "true"))
+	store := cookiestore.New(nil)
+	u, _ := url.Parse(b.URL + "/")
+	store.SetCookies(u, []*http.Cookie{
+		{Name: "none", Value: "1", Path: "/", SameSite: http.SameSiteNoneMode, Secure: true},
+		{Name: "lax", Value: "1", Path: "/", SameSite: http.SameSiteLaxMode},
+		{Name: "unset", Value: "1", Path: "/"},
+	})
+	tr := &fetch.Transport{Origin: page, Browser: fetch.Spec, Jar: store}
+	if _, err := do(t, tr, "GET", b.URL+"/r", nil, fetch.Options{Credentials: fetch.CredentialsInclude}); err != nil {
+		t.Fatal(err)
+	}
+	if got := b.requests()[0].Header.Get("Cookie"); got != "none=1" {
+		t.Errorf("Cookie %q in a cross-site request; want only the SameSite=None cookie", got)
+	}
+}
+
+// TestPartitionSharedByPages checks that two pages of one site sharing a
+// cookiestore.Store share their Partitioned cookies, as browsers key the
+// partition by the top-level site (CHIPS), while a page of another site does
+// not see them (cred-b-partitioned).
+func TestPartitionSharedByPages(t *testing.T) {
+	b := newServer(t, "127.0.0.2", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Access-Control-Allow-Origin", r.Header.Get("Origin"))
+		w.Header().Set("Access-Control-Allow-Credentials", "true")
+		if r.URL.Path == "/set" {
+			w.Header().Add("Set-Cookie", "chip=1; Path=/; Secure; SameSite=None; Partitioned")
+		}
+	})
+	store := cookiestore.New(nil)
+	include := fetch.Options{Credentials: fetch.CredentialsInclude}
+	one := &fetch.Transport{Origin: origin.MustParse("http://127.0.0.1:8000"), Jar: store}
+	two := &fetch.Transport{Origin: origin.MustParse("http://127.0.0.1:9000"), Jar: store}
+	other := &fetch.Transport{Origin: origin.MustParse("http://127.0.0.3:8000"), Jar: store}
+	for _, step := range []struct {
+		tr   *fetch.Transport
+		path string
+	}{{one, "/set"}, {two, "/get"}, {other, "/get"}} {
+		if _, err := do(t, step.tr, "GET", b.URL+step.path, nil, include); err != nil {
+			t.Fatal(err)
+		}
+	}
+	reqs := b.requests()
+	if got := reqs[1].Header.Get("Cookie"); got != "chip=1" {
+		t.Errorf("second page of the site: Cookie %q; want the partitioned cookie the first page's request got", got)
+	}
+	if got := reqs[2].Header.Get("Cookie"); got != "" {
+		t.Errorf("page of another site: Cookie %q; want none (another partition)", got)
 	}
 }

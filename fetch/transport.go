@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/corsfetch/corsfetch/cookiestore"
 	"github.com/corsfetch/corsfetch/internal/headerlist"
 	"github.com/corsfetch/corsfetch/origin"
 	"github.com/corsfetch/corsfetch/preflightcache"
@@ -43,10 +44,21 @@ type Transport struct {
 
 	// Jar holds the browser's cookies; nil means none (no cookie is sent
 	// or stored). It is read and written only when the request's
-	// credentials mode and URL allow it, never for a preflight. Cookies
-	// set in cross-site requests are kept apart from Jar, in a jar
-	// partitioned by the page's site, when the profile partitions or
-	// blocks third-party cookies (see ThirdPartyCookies).
+	// credentials mode and URL allow it, never for a preflight.
+	//
+	// A *cookiestore.Store is the jar a browser has: it keeps each
+	// cookie's SameSite, Secure and Partitioned attributes, so that the
+	// profile's SameSite rules apply when cookies are sent, and keeps
+	// Partitioned (and, where the profile partitions them, third-party)
+	// cookies under the page's site, where every Transport of that site
+	// sharing the store finds them. Any other http.CookieJar reports names
+	// and values only: SameSite is then applied when cookies are set but
+	// not when they are sent, and partitioned cookies live in a jar of the
+	// Transport's own.
+	//
+	// http.Client.Jar plays no part: the Transport sends and stores
+	// cookies itself and never shows Set-Cookie to the client, as a
+	// browser never shows it to page script.
 	Jar http.CookieJar
 
 	// Cache is the CORS-preflight cache; nil means a private cache created
@@ -110,6 +122,8 @@ type Transport struct {
 	once      sync.Once
 	prof      Browser
 	cache     *preflightcache.Cache
+	store     *cookiestore.Store // Jar, when it is one
+	pageSite  string             // the page's site, the partition key of its cookies
 	partJar   http.CookieJar
 	partErr   error
 	flights   flights
@@ -154,7 +168,9 @@ func (t *Transport) init() {
 	if t.cache == nil {
 		t.cache = preflightcache.New(t.prof.cacheOptions())
 	}
-	if t.Jar != nil && t.prof.ThirdPartyCookies != ThirdPartyCookiesAllow {
+	t.pageSite = t.Origin.Site()
+	t.store, _ = t.Jar.(*cookiestore.Store)
+	if t.Jar != nil && t.store == nil && t.prof.ThirdPartyCookies != ThirdPartyCookiesAllow {
 		t.partJar, t.partErr = newPartitionJar()
 	}
 }
