@@ -17,7 +17,7 @@ import (
 // Profile returns the fetch profile that behaves like engine: fetch.Chrome
 // for "chromium", fetch.Firefox for "firefox", fetch.Safari for "webkit",
 // and fetch.Spec otherwise.
-func Profile(engine string) fetch.Browser {
+func Profile(engine string) fetch.Profile {
 	switch engine {
 	case "chromium":
 		return fetch.Chrome

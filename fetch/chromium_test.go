@@ -178,11 +178,11 @@ func TestRangeNumbersWithin(t *testing.T) {
 	}
 	for _, tt := range tests {
 		v := []string{tt.v}
-		if got := rangeNumbersWithin(v, Chrome.RangeNumberMax); got != tt.chrome {
+		if got := rangeNumbersWithin(v, Chrome.Request.Range.NumberMax); got != tt.chrome {
 			t.Errorf("rangeNumbersWithin(%q, Chrome) = %v; want %v (%s: %s)", tt.v, got, tt.chrome, tt.scenario, tt.reason)
 		}
-		for _, b := range []Browser{Firefox, Safari} {
-			if got := rangeNumbersWithin(v, b.RangeNumberMax); got != tt.firefox {
+		for _, b := range []Profile{Firefox, Safari} {
+			if got := rangeNumbersWithin(v, b.Request.Range.NumberMax); got != tt.firefox {
 				t.Errorf("rangeNumbersWithin(%q, %s) = %v; want %v (%s: %s)", tt.v, b.Name, got, tt.firefox, tt.scenario, tt.reason)
 			}
 		}

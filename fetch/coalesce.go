@@ -38,7 +38,7 @@ func (f *fetchState) flightKey(u *url.URL, unsafeNames []string) string {
 	b.WriteByte(0)
 	b.WriteString(strconv.FormatBool(f.include()))
 	b.WriteString(strconv.FormatBool(f.bypassesCache()))
-	if f.bypassesCache() || f.p.PreflightCacheHeaders.Has(f.opts.Cache) {
+	if f.bypassesCache() || f.p.Preflight.CacheHeaders.Has(f.opts.Cache) {
 		// The preflight carries the cache mode's own header fields.
 		b.WriteString(f.opts.Cache.String())
 	}

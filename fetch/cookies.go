@@ -39,7 +39,7 @@ func (f *fetchState) thirdParty() bool {
 
 // sameSiteContext reports whether the request to the current URL is
 // same-site for SameSite cookies: first party, and under
-// Browser.SameSiteCountsRedirects no URL of its redirect chain on another
+// Profile.SameSiteCountsRedirects no URL of its redirect chain on another
 // site.
 //
 // [same-site request]: https://httpwg.org/http-extensions/draft-ietf-httpbis-rfc6265bis.html#name-same-site-and-cross-site-requests
@@ -47,7 +47,7 @@ func (f *fetchState) sameSiteContext() bool {
 	if f.thirdParty() {
 		return false
 	}
-	if f.p.SameSiteCountsRedirects {
+	if f.p.Cookies.SameSiteCountsRedirects {
 		for _, o := range f.origins {
 			if !f.t.Origin.SameSite(o) {
 				return false
@@ -59,7 +59,7 @@ func (f *fetchState) sameSiteContext() bool {
 
 // cookieRequest returns the cookiestore.Request of a request to u.
 func (t *Transport) cookieRequest(u *url.URL) cookiestore.Request {
-	secure := u.Scheme == "https" || !t.prof.SecureCookiesNeedHTTPS && origin.IsURLPotentiallyTrustworthy(u)
+	secure := u.Scheme == "https" || !t.prof.Cookies.SecureNeedsHTTPS && origin.IsURLPotentiallyTrustworthy(u)
 	return cookiestore.Request{URL: u, Secure: secure, Partition: t.pageSite}
 }
 
@@ -70,7 +70,7 @@ func (t *Transport) jars(f *fetchState) (read []http.CookieJar, store http.Cooki
 	if t.Jar == nil {
 		return nil, nil
 	}
-	if !f.thirdParty() || t.prof.ThirdPartyCookies == ThirdPartyCookiesAllow {
+	if !f.thirdParty() || t.prof.Cookies.ThirdParty == ThirdPartyAllowed {
 		read = append(read, t.Jar)
 		store = t.Jar
 	}
@@ -96,7 +96,7 @@ func (t *Transport) addCookies(h http.Header, f *fetchState, u *url.URL) {
 	if t.store != nil {
 		third, sameSite := f.thirdParty(), f.sameSiteContext()
 		for _, c := range t.store.Get(t.cookieRequest(u)) {
-			if !c.Partitioned && third && t.prof.ThirdPartyCookies != ThirdPartyCookiesAllow ||
+			if !c.Partitioned && third && t.prof.Cookies.ThirdParty != ThirdPartyAllowed ||
 				!sameSite && !t.crossSiteCookie(c) {
 				continue
 			}
@@ -137,9 +137,9 @@ func (t *Transport) storeCookies(h http.Header, f *fetchState, u *url.URL) {
 			continue
 		}
 		switch {
-		case c.Partitioned || third && t.prof.ThirdPartyCookies == ThirdPartyCookiesPartition:
+		case c.Partitioned || third && t.prof.Cookies.ThirdParty == ThirdPartyPartitioned:
 			part = append(part, c)
-		case !third || t.prof.ThirdPartyCookies == ThirdPartyCookiesAllow:
+		case !third || t.prof.Cookies.ThirdParty == ThirdPartyAllowed:
 			main = append(main, c)
 		}
 	}
@@ -166,9 +166,9 @@ func (t *Transport) storeCookies(h http.Header, f *fetchState, u *url.URL) {
 // (third: in a cross-site request).
 func (t *Transport) storable(c *http.Cookie, u *url.URL, third bool) bool {
 	switch {
-	case c.SameSite == http.SameSiteNoneMode && !c.Secure && t.prof.SameSiteNoneRequiresSecure,
+	case c.SameSite == http.SameSiteNoneMode && !c.Secure && t.prof.Cookies.SameSiteNoneRequiresSecure,
 		c.Partitioned && !c.Secure,
-		c.Secure && t.prof.SecureCookiesNeedHTTPS && u.Scheme != "https":
+		c.Secure && t.prof.Cookies.SecureNeedsHTTPS && u.Scheme != "https":
 		return false
 	case third && !t.crossSiteCookie(c):
 		// A cross-site response cannot set a SameSite cookie (RFC
@@ -187,7 +187,7 @@ func (t *Transport) crossSiteCookie(c *http.Cookie) bool {
 		return true
 	case 0, http.SameSiteDefaultMode:
 		// No SameSite attribute, or one with an unknown value.
-		return t.prof.UnsetSameSiteIsNone
+		return t.prof.Cookies.UnsetSameSiteIsNone
 	}
 	return false
 }

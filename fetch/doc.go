@@ -67,9 +67,10 @@
 //
 // # Profiles
 //
-// Engines differ from each other and from the Fetch Standard. [Browser]
-// holds each difference as a field; [Chrome] (the zero value), [Firefox],
-// [Safari] and [Spec] set them. Each engine profile is held to a recording
+// Engines differ from each other and from the Fetch Standard. A [Profile]
+// holds each difference as a field, grouped by the stage of the fetch it
+// governs; [Chrome] (what the zero Profile means), [Firefox], [Safari] and
+// [Spec] set them, and Transport.Browser holds the one a Transport uses. Each engine profile is held to a recording
 // of the whole conformance corpus in that engine (conformance/testdata:
 // Chromium 156, Firefox ESR 153, WebKitGTK 2.50): TestChromiumRecording,
 // TestFirefoxRecording and TestWebKitRecording replay them through a
@@ -168,7 +169,7 @@
 //   - SameSite when cookies are sent, with a Transport.Jar that is not a
 //     *cookiestore.Store: an http.CookieJar does not report a cookie's
 //     SameSite, so a Lax or Strict cookie is sent in a cross-site request
-//     under ThirdPartyCookiesAllow, and after a redirect from another site
+//     under ThirdPartyAllowed, and after a redirect from another site
 //     under the Firefox profile (SameSiteCountsRedirects). With a
 //     cookiestore.Store both are applied.
 //   - Content decoding: Go's http.Transport asks for gzip and decodes it

@@ -16,26 +16,31 @@ type Reason string
 // Reasons found before anything is sent, for which fetch() throws a
 // TypeError.
 const (
-	// ReasonInvalidMethod: the method is not an HTTP token.
-	// [method]: https://fetch.spec.whatwg.org/#concept-method
+	// ReasonInvalidMethod: the method is not an HTTP token
+	// (#concept-method). Value holds the method.
 	ReasonInvalidMethod Reason = "InvalidMethod"
-	// ReasonForbiddenMethod: CONNECT, TRACE or TRACK.
+	// ReasonForbiddenMethod: CONNECT, TRACE or TRACK. Value holds the
+	// method.
 	ReasonForbiddenMethod Reason = "ForbiddenMethod"
 	// ReasonInvalidHeader: a header name that is not a token or a value with
-	// 0x00, CR or LF. Value holds the name.
+	// 0x00, CR or LF. Value holds the name (as given when it is not a
+	// token, canonical otherwise).
 	ReasonInvalidHeader Reason = "InvalidHeader"
 	// ReasonNoCORSMethod: a no-cors request with a method other than GET,
-	// HEAD or POST.
+	// HEAD or POST. Value holds the method.
 	ReasonNoCORSMethod Reason = "NoCORSMethod"
-	// ReasonInvalidOrigin: Transport.Origin is the zero Origin.
+	// ReasonInvalidOrigin: Transport.Origin is the zero Origin. Value is
+	// empty.
 	ReasonInvalidOrigin Reason = "InvalidOrigin"
 	// ReasonInvalidURL: the request has no URL, a relative one, or one
-	// with a user name or password (fetch() rejects those).
+	// with a user name or password (fetch() rejects those). Value holds
+	// the URL (its password redacted), or is empty when there is none.
 	ReasonInvalidURL Reason = "InvalidURL"
-	// ReasonBodyNotAllowed: a GET or HEAD request with a body.
+	// ReasonBodyNotAllowed: a GET or HEAD request with a body. Value holds
+	// the method.
 	ReasonBodyNotAllowed Reason = "BodyNotAllowed"
 	// ReasonOnlyIfCached: cache mode only-if-cached in a mode other than
-	// same-origin.
+	// same-origin. Value is empty.
 	ReasonOnlyIfCached Reason = "OnlyIfCached"
 )
 
@@ -43,21 +48,27 @@ const (
 const (
 	// ReasonDisallowedByMode: a same-origin request to another origin, or a
 	// no-cors request to another origin with a redirect mode other than
-	// follow.
+	// follow. Value is empty.
 	ReasonDisallowedByMode Reason = "DisallowedByMode"
 	// ReasonMixedContent: an https page fetching a URL that is not
 	// potentially trustworthy (plain http to a host other than loopback).
+	// Value holds the URL, its password redacted.
 	ReasonMixedContent Reason = "MixedContent"
 	// ReasonCorsDisabledScheme: a cross-origin cors request to a URL whose
-	// scheme is not http or https.
+	// scheme is not http or https. Value holds the scheme.
 	ReasonCorsDisabledScheme Reason = "CorsDisabledScheme"
 	// ReasonUnsupportedScheme: any other request to a URL whose scheme is
-	// not http or https (data: and blob: URLs are not simulated).
+	// not http or https (data: and blob: URLs are not simulated). Value
+	// holds the scheme.
 	ReasonUnsupportedScheme Reason = "UnsupportedScheme"
 )
 
 // Reasons from the CORS check of a response. With Error.Preflight set they
-// were found on the CORS-preflight response.
+// were found on the CORS-preflight response. Value holds the
+// Access-Control-Allow-Origin value (its fields joined by ", ") for the
+// Allow-Origin reasons, the Access-Control-Allow-Credentials value for
+// ReasonInvalidAllowCredentials, and is empty for
+// ReasonMissingAllowOriginHeader.
 //
 // [CORS check]: https://fetch.spec.whatwg.org/#concept-cors-check
 const (
@@ -84,19 +95,22 @@ const (
 // [CORS-preflight fetch]: https://fetch.spec.whatwg.org/#cors-preflight-fetch-0
 const (
 	// ReasonPreflightInvalidStatus: the preflight response's status is not
-	// in 200-299.
+	// in 200-299. Value holds the status line's code and reason ("404 Not
+	// Found"); Status holds the code.
 	ReasonPreflightInvalidStatus Reason = "PreflightInvalidStatus"
 	// ReasonPreflightDisallowedRedirect: the preflight was answered with a
-	// redirect, which preflights never follow.
+	// redirect, which preflights never follow. Value is empty.
 	ReasonPreflightDisallowedRedirect Reason = "PreflightDisallowedRedirect"
-	// ReasonInvalidAllowMethods: Access-Control-Allow-Methods does not parse.
+	// ReasonInvalidAllowMethods: Access-Control-Allow-Methods does not
+	// parse. Value holds its value.
 	ReasonInvalidAllowMethods Reason = "InvalidAllowMethodsPreflightResponse"
-	// ReasonInvalidAllowHeaders: Access-Control-Allow-Headers does not parse.
+	// ReasonInvalidAllowHeaders: Access-Control-Allow-Headers does not
+	// parse. Value holds its value.
 	ReasonInvalidAllowHeaders Reason = "InvalidAllowHeadersPreflightResponse"
 	// ReasonMethodDisallowed: the method is not allowed. Value holds it.
 	ReasonMethodDisallowed Reason = "MethodDisallowedByPreflightResponse"
 	// ReasonHeaderDisallowed: a request header is not allowed. Value holds
-	// its name.
+	// its name, lower case.
 	ReasonHeaderDisallowed Reason = "HeaderDisallowedByPreflightResponse"
 )
 
@@ -105,25 +119,30 @@ const (
 // [HTTP-redirect fetch]: https://fetch.spec.whatwg.org/#http-redirect-fetch
 const (
 	// ReasonRedirectContainsCredentials: a CORS request redirected to a URL
-	// with a user name or password.
+	// with a user name or password. Value holds that URL, with them.
 	ReasonRedirectContainsCredentials Reason = "RedirectContainsCredentials"
-	// ReasonTooManyRedirects: more than 20 redirects.
+	// ReasonTooManyRedirects: more than 20 redirects. Value is empty.
 	ReasonTooManyRedirects Reason = "TooManyRedirects"
-	// ReasonRedirectModeError: a redirect with redirect mode "error".
+	// ReasonRedirectModeError: a redirect with redirect mode "error". Value
+	// is empty.
 	ReasonRedirectModeError Reason = "RedirectModeError"
 	// ReasonInvalidRedirectLocation: a Location that does not parse, or
-	// more than one.
+	// more than one. Value holds the Location fields' value (joined by
+	// ", "), or the URL it resolved to when that failed, its password
+	// redacted.
 	ReasonInvalidRedirectLocation Reason = "InvalidRedirectLocation"
 	// ReasonRedirectSchemeNotHTTP: a redirect to a scheme other than http or
-	// https.
+	// https. Value holds the location URL, its password redacted.
 	ReasonRedirectSchemeNotHTTP Reason = "RedirectSchemeNotHTTP"
 	// ReasonBodyNotReplayable: a redirect that keeps the body, for a request
-	// whose body cannot be read again (no GetBody).
+	// whose body cannot be read again (no GetBody). Value is empty.
 	ReasonBodyNotReplayable Reason = "BodyNotReplayable"
 )
 
 // ReasonNetwork: the network itself failed (connection refused, reset,
-// timeout, canceled context). Err holds the cause.
+// timeout, canceled context), or the browser's network stack refuses the
+// response (a 407 or a head too large, as the profile says). Err holds the
+// cause; Value is empty.
 const ReasonNetwork Reason = "Network"
 
 // Error is a fetch that a browser would fail: fetch() rejects with a
@@ -132,39 +151,47 @@ const ReasonNetwork Reason = "Network"
 type Error struct {
 	Reason    Reason
 	Preflight bool   // found on the CORS-preflight response
-	Value     string // the value at fault: a header value, method, header name or Location
+	Value     string // the value at fault; each Reason says what it holds
 	URL       string // the URL being fetched when the fetch failed
 	// InitialURL is the first URL of the fetch when it was redirected
 	// before failing, and "" otherwise.
 	InitialURL string
 	// Origin is the page's origin, serialized.
 	Origin string
-	// Browser is the Name of the profile that failed the fetch ("Chrome",
-	// "Firefox", "Safari", "Spec"); Error() words the message as that
-	// engine's console does.
-	Browser string
+	// Profile is the Name of the profile that failed the fetch ("Chrome",
+	// "Firefox", "Safari", "Spec", or a custom one's).
+	Profile string
+	// Console is the engine whose console wording Error() uses: the
+	// profile's Console.
+	Console Console
 	// Status is the HTTP status of the response that failed the CORS
-	// check or the preflight, and 0 when there was none.
+	// check or the preflight, or that the network stack refused, and 0
+	// when there was none.
 	Status int
-	// Err is the underlying error for ReasonNetwork, and nil otherwise.
+	// Err is the underlying error for ReasonNetwork (and for
+	// ReasonInvalidRedirectLocation, the parse failure), and nil otherwise.
 	Err error
 }
 
 // Unwrap returns e.Err.
 func (e *Error) Unwrap() error { return e.Err }
 
-// Error returns the line the console of the engine named by e.Browser
-// prints for the failure. The text is not stable; Reason is.
+// Error returns the line the console of e.Console prints for the failure.
+// The text is not stable; Reason is.
 //
-// Each engine's templates are transcribed from its own source:
+// Each engine's wording is transcribed from its own source, one table per
+// engine keyed by Reason:
 //
-//   - "Firefox": the CORS* strings of Gecko's
+//   - ConsoleChromium (chromiumConsole): "Access to fetch at 'URL' from
+//     origin 'O' has been blocked by CORS policy: ..." with the bodies of
+//     Blink's cors_error_string.cc for CORS errors.
+//   - ConsoleFirefox (firefoxConsole): the CORS* strings of Gecko's
 //     dom/locales/en-US/chrome/security/security.properties, chosen per
 //     failure as netwerk/protocol/http/nsCORSListenerProxy.cpp chooses
 //     them, with " Status code: N." where that file passes the status
 //     (CORSMissingAllowOrigin2 and CORSPreflightDidNotSucceed3). Gecko
 //     names neither the preflight nor the redirect in these lines.
-//   - "Safari": the error descriptions of WebKit's
+//   - ConsoleWebKit (webkitConsole): the error descriptions of WebKit's
 //     Source/WebCore/loader/CrossOriginAccessControl.cpp,
 //     CrossOriginPreflightResultCache.cpp, CrossOriginPreflightChecker.cpp and
 //     DocumentThreadableLoader.cpp and of
@@ -172,34 +199,112 @@ func (e *Error) Unwrap() error { return e.Err }
 //     line ThreadableLoader::logError adds: "Fetch API cannot load URL due
 //     to access control checks." The two console lines are joined by a
 //     space.
-//   - anything else ("Chrome", "Spec", "custom", ""): Chromium's console
-//     line, "Access to fetch at 'URL' from origin 'O' has been blocked by
-//     CORS policy: ..." with the bodies of Blink's cors_error_string.cc.
 //
 // Failures an engine has no console text for, and failures that are not
-// CORS errors (invalid method, network error and the like), are worded
-// as Chromium words them, or as "Failed to fetch 'URL': ..." with a
-// description of the cause. A status of 0 (no response) is left out
-// where an engine would print it.
+// CORS errors (invalid method, network error and the like), are worded as
+// Chromium words them, or as "Failed to fetch 'URL': ..." with a
+// description of the cause. A status of 0 (no response) is left out where
+// an engine would print it.
 func (e *Error) Error() string {
-	switch e.Browser {
-	case "Firefox":
-		if s, ok := firefoxMessage(e); ok {
-			return s
+	switch e.Console {
+	case ConsoleFirefox:
+		if line, ok := firefoxConsole[e.Reason]; ok {
+			return firefoxLine(e, line)
 		}
-	case "Safari":
-		if s, ok := safariMessage(e); ok {
-			return s
+	case ConsoleWebKit:
+		if line, ok := webkitConsole[e.Reason]; ok {
+			return webkitLine(e, line)
 		}
 	}
-	return chromeMessage(e)
+	return chromiumLine(e)
 }
 
-// chromeMessage returns the line Chromium prints for e: its console message
+// chromiumEntry is Chromium's text for a Reason: the body of its CORS
+// console message, or (cors false) a description of a failure that is not a
+// CORS error.
+type chromiumEntry struct {
+	cors bool
+	text func(e *Error) string
+}
+
+// chromiumConsole is Chromium's wording of every Reason (Blink's
+// cors_error_string.cc for the CORS errors).
+var chromiumConsole = map[Reason]chromiumEntry{
+	ReasonDisallowedByMode:   {true, fixed("Cross origin requests are not allowed by request mode.")},
+	ReasonCorsDisabledScheme: {true, fixed("Cross origin requests are only supported for protocol schemes: http, https.")},
+	ReasonMissingAllowOriginHeader: {true, fixed(
+		"No 'Access-Control-Allow-Origin' header is present on the requested resource.")},
+	ReasonMultipleAllowOriginValues: {true, func(e *Error) string {
+		return "The 'Access-Control-Allow-Origin' header contains multiple values '" + e.Value + "', but only one is allowed." + chromiumFix
+	}},
+	ReasonInvalidAllowOriginValue: {true, func(e *Error) string {
+		return "The 'Access-Control-Allow-Origin' header contains the invalid value '" + e.Value + "'." + chromiumFix
+	}},
+	ReasonAllowOriginMismatch: {true, func(e *Error) string {
+		return "The 'Access-Control-Allow-Origin' header has a value '" + e.Value + "' that is not equal to the supplied origin." + chromiumFix
+	}},
+	ReasonWildcardOriginNotAllowed: {true, fixed("The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' when the request's credentials mode is 'include'.")},
+	ReasonInvalidAllowCredentials: {true, func(e *Error) string {
+		return "The value of the 'Access-Control-Allow-Credentials' header in the response is '" + e.Value + "' which must be 'true' when the request's credentials mode is 'include'."
+	}},
+	ReasonPreflightInvalidStatus:      {true, fixed("It does not have HTTP ok status.")},
+	ReasonPreflightDisallowedRedirect: {true, fixed("Redirect is not allowed for a preflight request.")},
+	ReasonInvalidAllowMethods:         {true, fixed("Cannot parse Access-Control-Allow-Methods response header field in preflight response.")},
+	ReasonInvalidAllowHeaders:         {true, fixed("Cannot parse Access-Control-Allow-Headers response header field in preflight response.")},
+	ReasonMethodDisallowed: {true, func(e *Error) string {
+		return "Method " + e.Value + " is not allowed by Access-Control-Allow-Methods in preflight response."
+	}},
+	ReasonHeaderDisallowed: {true, func(e *Error) string {
+		return "Request header field " + e.Value + " is not allowed by Access-Control-Allow-Headers in preflight response."
+	}},
+	ReasonRedirectContainsCredentials: {true, func(e *Error) string {
+		return "Redirect location '" + e.Value + "' contains a username and password, which is disallowed for cross-origin requests."
+	}},
+
+	ReasonInvalidMethod:   {false, func(e *Error) string { return "'" + e.Value + "' is not a valid HTTP method." }},
+	ReasonForbiddenMethod: {false, func(e *Error) string { return "'" + e.Value + "' HTTP method is unsupported." }},
+	ReasonInvalidHeader:   {false, func(e *Error) string { return "invalid header field '" + e.Value + "'." }},
+	ReasonNoCORSMethod:    {false, func(e *Error) string { return "'" + e.Value + "' is unsupported in no-cors mode." }},
+	ReasonInvalidOrigin:   {false, fixed("fetch.Transport.Origin is not set: the page's origin is required.")},
+	ReasonInvalidURL: {false, func(e *Error) string {
+		if e.Value != "" {
+			return "Request cannot be constructed from a URL that includes credentials or is not absolute: '" + e.Value + "'."
+		}
+		return "the request has no URL."
+	}},
+	ReasonBodyNotAllowed: {false, func(e *Error) string { return "Request with " + e.Value + " method cannot have body." }},
+	ReasonOnlyIfCached:   {false, fixed("'only-if-cached' can be set only with 'same-origin' mode.")},
+	ReasonMixedContent: {false, func(e *Error) string {
+		return "Mixed Content: the page at origin '" + e.Origin + "' was loaded over HTTPS, but requested an insecure resource. This request has been blocked; the content must be served over HTTPS."
+	}},
+	ReasonUnsupportedScheme:       {false, func(e *Error) string { return "URL scheme \"" + e.Value + "\" is not supported." }},
+	ReasonTooManyRedirects:        {false, fixed("net::ERR_TOO_MANY_REDIRECTS (more than 20 redirects).")},
+	ReasonRedirectModeError:       {false, fixed("redirect mode is \"error\" and the response redirected.")},
+	ReasonInvalidRedirectLocation: {false, func(e *Error) string { return "invalid redirect Location '" + e.Value + "'." }},
+	ReasonRedirectSchemeNotHTTP: {false, func(e *Error) string {
+		return "redirect to '" + e.Value + "', which is not an HTTP(S) URL."
+	}},
+	ReasonBodyNotReplayable: {false, fixed("the redirect keeps the request body, but it cannot be sent again (the request has no GetBody).")},
+	ReasonNetwork: {false, func(e *Error) string {
+		if e.Err != nil {
+			return "network error: " + e.Err.Error()
+		}
+		return "network error."
+	}},
+}
+
+// chromiumFix is the advice Chromium appends to some Allow-Origin messages.
+const chromiumFix = " Have the server send the header with a valid value."
+
+// fixed returns a text that does not depend on the error.
+func fixed(s string) func(*Error) string { return func(*Error) string { return s } }
+
+// chromiumLine returns the line Chromium prints for e: its console message
 // for CORS errors, and a description of the cause for the others.
-func chromeMessage(e *Error) string {
+func chromiumLine(e *Error) string {
+	entry, known := chromiumConsole[e.Reason]
 	var b strings.Builder
-	if body, ok := corsMessage(e); ok {
+	if entry.cors {
 		b.WriteString("Access to fetch at '")
 		b.WriteString(e.URL)
 		b.WriteString("' ")
@@ -214,7 +319,7 @@ func chromeMessage(e *Error) string {
 		if e.Preflight {
 			b.WriteString("Response to preflight request doesn't pass access control check: ")
 		}
-		b.WriteString(body)
+		b.WriteString(entry.text(e))
 		return b.String()
 	}
 	b.WriteString("Failed to fetch '")
@@ -229,73 +334,83 @@ func chromeMessage(e *Error) string {
 	if e.Preflight {
 		b.WriteString("the CORS preflight failed: ")
 	}
-	b.WriteString(otherMessage(e))
+	if known {
+		b.WriteString(entry.text(e))
+	} else {
+		b.WriteString(string(e.Reason))
+	}
 	return b.String()
 }
 
-// firefoxMessage returns Gecko's console line for the CORS errors it has
-// one for. Every line is the template
+// firefoxEntry is Gecko's text for a Reason: the "Reason" part of the
+// template
 //
 //	Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at %1$S. (Reason: ...).
 //
-// of security.properties, %1$S being the channel's URL; the string names
-// are given per case. Gecko logs nothing of its own for
-// ReasonDisallowedByMode and ReasonRedirectContainsCredentials (the
-// latter fails with NS_ERROR_DOM_BAD_URI in
-// nsCORSListenerProxy::UpdateChannel without a log), so they fall back to
-// Chromium's wording.
-func firefoxMessage(e *Error) (string, bool) {
-	const (
-		acao = "CORS header \u2018Access-Control-Allow-Origin\u2019"
-		acam = "CORS header \u2018Access-Control-Allow-Methods\u2019"
-		acah = "CORS header \u2018Access-Control-Allow-Headers\u2019"
-	)
-	var reason string
+// of security.properties, %1$S being the channel's URL, quoted for one
+// string; with status, the line ends with " Status code: N.".
+type firefoxEntry struct {
+	reason   func(e *Error) string
+	status   bool // the string takes the status
+	quoteURL bool // %1$S is quoted
+}
+
+// firefoxConsole is Gecko's wording of the CORS errors it logs, the string
+// names given per Reason. Gecko logs nothing of its own for
+// ReasonDisallowedByMode and ReasonRedirectContainsCredentials (the latter
+// fails with NS_ERROR_DOM_BAD_URI in nsCORSListenerProxy::UpdateChannel
+// without a log), so they are worded as Chromium words them.
+var firefoxConsole = map[Reason]firefoxEntry{
+	ReasonCorsDisabledScheme:       {reason: fixed("CORS request not http")},                // CORSRequestNotHttp
+	ReasonMissingAllowOriginHeader: {reason: fixed(firefoxACAO + " missing"), status: true}, // CORSMissingAllowOrigin2
+	// CORSMultipleAllowOriginNotAllowed, which Gecko logs for several
+	// fields; one field holding a list fails its comparison instead
+	// (CORSAllowOriginNotMatchingOrigin), which Value cannot tell apart.
+	ReasonMultipleAllowOriginValues: {reason: fixed("Multiple " + firefoxACAO + " not allowed")},
+	// CORSAllowOriginNotMatchingOrigin, %2$S being the header's value.
+	// Gecko does not parse the value, so an invalid one is a mismatch.
+	ReasonInvalidAllowOriginValue: {reason: firefoxMismatch},
+	ReasonAllowOriginMismatch:     {reason: firefoxMismatch},
+	// CORSNotSupportingCredentials, the one template that quotes %1$S.
+	ReasonWildcardOriginNotAllowed:    {reason: fixed("Credential is not supported if the " + firefoxACAO + " is \u2018*\u2019"), quoteURL: true},
+	ReasonInvalidAllowCredentials:     {reason: fixed("expected \u2018true\u2019 in CORS header \u2018Access-Control-Allow-Credentials\u2019")}, // CORSMissingAllowCredentials
+	ReasonPreflightInvalidStatus:      {reason: fixed("CORS preflight response did not succeed"), status: true},                                 // CORSPreflightDidNotSucceed3
+	ReasonPreflightDisallowedRedirect: {reason: fixed("CORS request external redirect not allowed")},                                            // CORSExternalRedirectNotAllowed
+	ReasonInvalidAllowMethods: {reason: func(e *Error) string { // CORSInvalidAllowMethod
+		return "invalid token \u2018" + firstInvalidToken(e.Value) + "\u2019 in " + firefoxACAM
+	}},
+	ReasonInvalidAllowHeaders: {reason: func(e *Error) string { // CORSInvalidAllowHeader
+		return "invalid token \u2018" + firstInvalidToken(e.Value) + "\u2019 in " + firefoxACAH
+	}},
+	ReasonMethodDisallowed: {reason: fixed("Did not find method in " + firefoxACAM)}, // CORSMethodNotFound
+	ReasonHeaderDisallowed: {reason: func(e *Error) string { // CORSMissingAllowHeaderFromPreflight2
+		return "header \u2018" + e.Value + "\u2019 is not allowed according to header \u2018Access-Control-Allow-Headers\u2019 from CORS preflight response"
+	}},
+}
+
+// Header names as Gecko's strings quote them.
+const (
+	firefoxACAO = "CORS header \u2018Access-Control-Allow-Origin\u2019"
+	firefoxACAM = "CORS header \u2018Access-Control-Allow-Methods\u2019"
+	firefoxACAH = "CORS header \u2018Access-Control-Allow-Headers\u2019"
+)
+
+// firefoxMismatch is CORSAllowOriginNotMatchingOrigin's reason.
+func firefoxMismatch(e *Error) string {
+	return firefoxACAO + " does not match \u2018" + e.Value + "\u2019"
+}
+
+// firefoxLine returns Gecko's console line for e.
+func firefoxLine(e *Error, entry firefoxEntry) string {
 	at := e.URL
-	withStatus := false
-	switch e.Reason {
-	case ReasonCorsDisabledScheme:
-		reason = "CORS request not http" // CORSRequestNotHttp
-	case ReasonMissingAllowOriginHeader:
-		reason = acao + " missing" // CORSMissingAllowOrigin2
-		withStatus = true
-	case ReasonMultipleAllowOriginValues:
-		// CORSMultipleAllowOriginNotAllowed, which Gecko logs for several
-		// fields; one field holding a list fails its comparison instead
-		// (CORSAllowOriginNotMatchingOrigin), which Value cannot tell apart.
-		reason = "Multiple " + acao + " not allowed"
-	case ReasonInvalidAllowOriginValue, ReasonAllowOriginMismatch:
-		// CORSAllowOriginNotMatchingOrigin, %2$S being the header's value.
-		// Gecko does not parse the value, so an invalid one is a mismatch.
-		reason = acao + " does not match \u2018" + e.Value + "\u2019"
-	case ReasonWildcardOriginNotAllowed:
-		// CORSNotSupportingCredentials, the one template that quotes %1$S.
+	if entry.quoteURL {
 		at = "\u2018" + e.URL + "\u2019"
-		reason = "Credential is not supported if the " + acao + " is \u2018*\u2019"
-	case ReasonInvalidAllowCredentials:
-		reason = "expected \u2018true\u2019 in CORS header \u2018Access-Control-Allow-Credentials\u2019" // CORSMissingAllowCredentials
-	case ReasonPreflightInvalidStatus:
-		reason = "CORS preflight response did not succeed" // CORSPreflightDidNotSucceed3
-		withStatus = true
-	case ReasonPreflightDisallowedRedirect:
-		reason = "CORS request external redirect not allowed" // CORSExternalRedirectNotAllowed
-	case ReasonInvalidAllowMethods:
-		reason = "invalid token \u2018" + firstInvalidToken(e.Value) + "\u2019 in " + acam // CORSInvalidAllowMethod
-	case ReasonInvalidAllowHeaders:
-		reason = "invalid token \u2018" + firstInvalidToken(e.Value) + "\u2019 in " + acah // CORSInvalidAllowHeader
-	case ReasonMethodDisallowed:
-		reason = "Did not find method in " + acam // CORSMethodNotFound
-	case ReasonHeaderDisallowed:
-		// CORSMissingAllowHeaderFromPreflight2
-		reason = "header \u2018" + e.Value + "\u2019 is not allowed according to header \u2018Access-Control-Allow-Headers\u2019 from CORS preflight response"
-	default:
-		return "", false
 	}
-	s := "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at " + at + ". (Reason: " + reason + ")."
-	if withStatus && e.Status != 0 {
+	s := "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at " + at + ". (Reason: " + entry.reason(e) + ")."
+	if entry.status && e.Status != 0 {
 		s += " Status code: " + strconv.Itoa(e.Status) + "."
 	}
-	return s, true
+	return s
 }
 
 // firstInvalidToken returns the first item of the comma-separated list v
@@ -312,74 +427,94 @@ func firstInvalidToken(v string) string {
 	return v
 }
 
-// safariMessage returns WebKit's console lines for the CORS errors it has
-// them for: the error description, then the line
-// ThreadableLoader::logError adds for it. The other failures keep the
-// "Failed to fetch" wording, though WebKit's NetworkLoadChecker and
-// DocumentThreadableLoader describe some of them as access-control errors
-// too (too many redirects, redirect mode "error", a redirect to a scheme
-// other than HTTP(S)).
-func safariMessage(e *Error) (string, bool) {
-	status := ""
-	if e.Status != 0 {
-		status = " Status code: " + strconv.Itoa(e.Status)
+// webkitEntry is WebKit's error description for a Reason; an
+// access-control error is logged on its own line, followed by
+// ThreadableLoader::logError's.
+type webkitEntry struct {
+	description   func(e *Error) string
+	accessControl bool
+}
+
+// webkitConsole is WebKit's wording of the CORS errors it has descriptions
+// for. The other failures keep Chromium's wording, though WebKit's
+// NetworkLoadChecker and DocumentThreadableLoader describe some of them as
+// access-control errors too (too many redirects, redirect mode "error", a
+// redirect to a scheme other than HTTP(S)).
+var webkitConsole = map[Reason]webkitEntry{
+	// DocumentThreadableLoader, for a same-origin request to another
+	// origin; WebKit has no text of its own for the no-cors case, so it
+	// gets this one too. Not an access-control error: logError (the
+	// version that appends the description) prints "Fetch API cannot load
+	// URL. " followed by it.
+	ReasonDisallowedByMode:   {fixed("Cross origin requests are not allowed when using same-origin fetch mode."), false},
+	ReasonCorsDisabledScheme: {fixed("Cross origin requests are only supported for HTTP."), true}, // DocumentThreadableLoader
+	// passesAccessControlCheck (CrossOriginAccessControl.cpp) tells only a
+	// value with a comma (several fields are joined with ", ") from any
+	// other value that is not the origin, absent included.
+	ReasonMissingAllowOriginHeader:  {webkitAllowOrigin, true},
+	ReasonMultipleAllowOriginValues: {webkitAllowOrigin, true},
+	ReasonInvalidAllowOriginValue:   {webkitAllowOrigin, true},
+	ReasonAllowOriginMismatch:       {webkitAllowOrigin, true},
+	ReasonWildcardOriginNotAllowed:  {fixed("Cannot use wildcard in Access-Control-Allow-Origin when credentials flag is true."), true}, // passesAccessControlCheck
+	ReasonInvalidAllowCredentials:   {fixed(`Credentials flag is true, but Access-Control-Allow-Credentials is not "true".`), true},     // passesAccessControlCheck
+	// validatePreflightResponse (CrossOriginAccessControl.cpp); a redirected
+	// preflight reaches it through CrossOriginPreflightChecker::
+	// redirectReceived with the 3xx.
+	ReasonPreflightInvalidStatus:      {webkitPreflightStatus, true},
+	ReasonPreflightDisallowedRedirect: {webkitPreflightStatus, true},
+	ReasonInvalidAllowMethods: {func(e *Error) string { // CrossOriginPreflightResultCacheItem::create
+		return "Header Access-Control-Allow-Methods has an invalid value: " + e.Value
+	}, true},
+	ReasonInvalidAllowHeaders: {func(e *Error) string { // CrossOriginPreflightResultCacheItem::create
+		return "Header Access-Control-Allow-Headers has an invalid value: " + e.Value
+	}, true},
+	ReasonMethodDisallowed: {func(e *Error) string { // validateMethodAndHeaders
+		return "Method " + e.Value + " is not allowed by Access-Control-Allow-Methods."
+	}, true},
+	ReasonHeaderDisallowed: {func(e *Error) string { // validateMethodAndHeaders
+		return "Request header field " + e.Value + " is not allowed by Access-Control-Allow-Headers."
+	}, true},
+	ReasonRedirectContainsCredentials: {func(e *Error) string { // NetworkLoadChecker::checkRedirection
+		return "Cross-origin redirection to " + e.URL + " denied by Cross-Origin Resource Sharing policy: redirection URL " + e.Value + " has credentials"
+	}, true},
+}
+
+// webkitStatus is the " Status code: N" WebKit appends, or "".
+func webkitStatus(e *Error) string {
+	if e.Status == 0 {
+		return ""
 	}
-	accessControl := true
-	var d string
-	switch e.Reason {
-	case ReasonDisallowedByMode:
-		// DocumentThreadableLoader, for a same-origin request to another
-		// origin; WebKit has no text of its own for the no-cors case, so
-		// it gets this one too. Not an access-control error, so the
-		// description is not logged on its own line; ThreadableLoader's
-		// logError (the version that appends the description) prints
-		// "Fetch API cannot load URL. " followed by it.
-		d = "Cross origin requests are not allowed when using same-origin fetch mode."
-		accessControl = false
-	case ReasonCorsDisabledScheme:
-		d = "Cross origin requests are only supported for HTTP." // DocumentThreadableLoader
-	case ReasonMissingAllowOriginHeader, ReasonMultipleAllowOriginValues,
-		ReasonInvalidAllowOriginValue, ReasonAllowOriginMismatch:
-		// passesAccessControlCheck (CrossOriginAccessControl.cpp) tells
-		// only a value with a comma (several fields are joined with ", ")
-		// from any other value that is not the origin, absent included.
-		if strings.Contains(e.Value, ",") {
-			d = "Access-Control-Allow-Origin cannot contain more than one origin."
-		} else {
-			d = "Origin " + e.Origin + " is not allowed by Access-Control-Allow-Origin." + status
-		}
-	case ReasonWildcardOriginNotAllowed:
-		d = "Cannot use wildcard in Access-Control-Allow-Origin when credentials flag is true." // passesAccessControlCheck
-	case ReasonInvalidAllowCredentials:
-		d = `Credentials flag is true, but Access-Control-Allow-Credentials is not "true".` // passesAccessControlCheck
-	case ReasonPreflightInvalidStatus, ReasonPreflightDisallowedRedirect:
-		// validatePreflightResponse (CrossOriginAccessControl.cpp); a
-		// redirected preflight reaches it through
-		// CrossOriginPreflightChecker::redirectReceived with the 3xx.
-		d = "Preflight response is not successful." + status
-	case ReasonInvalidAllowMethods:
-		d = "Header Access-Control-Allow-Methods has an invalid value: " + e.Value // CrossOriginPreflightResultCacheItem::create
-	case ReasonInvalidAllowHeaders:
-		d = "Header Access-Control-Allow-Headers has an invalid value: " + e.Value // CrossOriginPreflightResultCacheItem::create
-	case ReasonMethodDisallowed:
-		d = "Method " + e.Value + " is not allowed by Access-Control-Allow-Methods." // validateMethodAndHeaders
-	case ReasonHeaderDisallowed:
-		d = "Request header field " + e.Value + " is not allowed by Access-Control-Allow-Headers." // validateMethodAndHeaders
-	case ReasonRedirectContainsCredentials:
-		d = "Cross-origin redirection to " + e.URL + " denied by Cross-Origin Resource Sharing policy: redirection URL " + e.Value + " has credentials" // NetworkLoadChecker::checkRedirection
-	default:
-		return "", false
+	return " Status code: " + strconv.Itoa(e.Status)
+}
+
+// webkitAllowOrigin is passesAccessControlCheck's description of an
+// Access-Control-Allow-Origin that fails.
+func webkitAllowOrigin(e *Error) string {
+	if strings.Contains(e.Value, ",") {
+		return "Access-Control-Allow-Origin cannot contain more than one origin."
 	}
+	return "Origin " + e.Origin + " is not allowed by Access-Control-Allow-Origin." + webkitStatus(e)
+}
+
+// webkitPreflightStatus is validatePreflightResponse's description of a
+// preflight response that is not ok.
+func webkitPreflightStatus(e *Error) string {
+	return "Preflight response is not successful." + webkitStatus(e)
+}
+
+// webkitLine returns WebKit's console lines for e.
+func webkitLine(e *Error, entry webkitEntry) string {
+	d := entry.description(e)
 	if e.Preflight && e.Status != 0 && (e.Status < 200 || e.Status > 299) && isCORSCheckReason(e.Reason) {
 		// WebKit checks the preflight's status before its CORS check
 		// (validatePreflightResponse), so a preflight that fails both is
 		// reported by its status.
-		d = "Preflight response is not successful." + status
+		d = webkitPreflightStatus(e)
 	}
-	if !accessControl {
-		return "Fetch API cannot load " + e.URL + ". " + d, true
+	if !entry.accessControl {
+		return "Fetch API cannot load " + e.URL + ". " + d
 	}
-	return d + " Fetch API cannot load " + e.URL + " due to access control checks.", true
+	return d + " Fetch API cannot load " + e.URL + " due to access control checks."
 }
 
 // isCORSCheckReason reports whether r is a failure of the CORS check.
@@ -391,89 +526,4 @@ func isCORSCheckReason(r Reason) bool {
 		return true
 	}
 	return false
-}
-
-// corsMessage returns the body of Chromium's console message for the CORS
-// errors it has one for (Blink's cors_error_string.cc).
-func corsMessage(e *Error) (string, bool) {
-	const fix = " Have the server send the header with a valid value."
-	switch e.Reason {
-	case ReasonDisallowedByMode:
-		return "Cross origin requests are not allowed by request mode.", true
-	case ReasonCorsDisabledScheme:
-		return "Cross origin requests are only supported for protocol schemes: http, https.", true
-	case ReasonMissingAllowOriginHeader:
-		return "No 'Access-Control-Allow-Origin' header is present on the requested resource.", true
-	case ReasonMultipleAllowOriginValues:
-		return "The 'Access-Control-Allow-Origin' header contains multiple values '" + e.Value + "', but only one is allowed." + fix, true
-	case ReasonInvalidAllowOriginValue:
-		return "The 'Access-Control-Allow-Origin' header contains the invalid value '" + e.Value + "'." + fix, true
-	case ReasonAllowOriginMismatch:
-		return "The 'Access-Control-Allow-Origin' header has a value '" + e.Value + "' that is not equal to the supplied origin." + fix, true
-	case ReasonWildcardOriginNotAllowed:
-		return "The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' when the request's credentials mode is 'include'.", true
-	case ReasonInvalidAllowCredentials:
-		return "The value of the 'Access-Control-Allow-Credentials' header in the response is '" + e.Value + "' which must be 'true' when the request's credentials mode is 'include'.", true
-	case ReasonPreflightInvalidStatus:
-		return "It does not have HTTP ok status.", true
-	case ReasonPreflightDisallowedRedirect:
-		return "Redirect is not allowed for a preflight request.", true
-	case ReasonInvalidAllowMethods:
-		return "Cannot parse Access-Control-Allow-Methods response header field in preflight response.", true
-	case ReasonInvalidAllowHeaders:
-		return "Cannot parse Access-Control-Allow-Headers response header field in preflight response.", true
-	case ReasonMethodDisallowed:
-		return "Method " + e.Value + " is not allowed by Access-Control-Allow-Methods in preflight response.", true
-	case ReasonHeaderDisallowed:
-		return "Request header field " + e.Value + " is not allowed by Access-Control-Allow-Headers in preflight response.", true
-	case ReasonRedirectContainsCredentials:
-		return "Redirect location '" + e.Value + "' contains a username and password, which is disallowed for cross-origin requests.", true
-	}
-	return "", false
-}
-
-// otherMessage describes failures Chromium reports as a TypeError or a
-// net:: error rather than a CORS console message.
-func otherMessage(e *Error) string {
-	switch e.Reason {
-	case ReasonInvalidMethod:
-		return "'" + e.Value + "' is not a valid HTTP method."
-	case ReasonForbiddenMethod:
-		return "'" + e.Value + "' HTTP method is unsupported."
-	case ReasonInvalidHeader:
-		return "invalid header field '" + e.Value + "'."
-	case ReasonNoCORSMethod:
-		return "'" + e.Value + "' is unsupported in no-cors mode."
-	case ReasonInvalidOrigin:
-		return "fetch.Transport.Origin is not set: the page's origin is required."
-	case ReasonInvalidURL:
-		if e.Value != "" {
-			return "Request cannot be constructed from a URL that includes credentials or is not absolute: '" + e.Value + "'."
-		}
-		return "the request has no URL."
-	case ReasonBodyNotAllowed:
-		return "Request with " + e.Value + " method cannot have body."
-	case ReasonOnlyIfCached:
-		return "'only-if-cached' can be set only with 'same-origin' mode."
-	case ReasonMixedContent:
-		return "Mixed Content: the page at origin '" + e.Origin + "' was loaded over HTTPS, but requested an insecure resource. This request has been blocked; the content must be served over HTTPS."
-	case ReasonUnsupportedScheme:
-		return "URL scheme \"" + e.Value + "\" is not supported."
-	case ReasonTooManyRedirects:
-		return "net::ERR_TOO_MANY_REDIRECTS (more than 20 redirects)."
-	case ReasonRedirectModeError:
-		return "redirect mode is \"error\" and the response redirected."
-	case ReasonInvalidRedirectLocation:
-		return "invalid redirect Location '" + e.Value + "'."
-	case ReasonRedirectSchemeNotHTTP:
-		return "redirect to '" + e.Value + "', which is not an HTTP(S) URL."
-	case ReasonBodyNotReplayable:
-		return "the redirect keeps the request body, but it cannot be sent again (the request has no GetBody)."
-	case ReasonNetwork:
-		if e.Err != nil {
-			return "network error: " + e.Err.Error()
-		}
-		return "network error."
-	}
-	return string(e.Reason)
 }

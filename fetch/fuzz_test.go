@@ -22,7 +22,7 @@ import (
 var (
 	fuzzPage      = origin.MustParse("http://a.test")
 	fuzzURLs      = []string{"http://a.test/r", "http://p.a.test/r", "http://b.test/r", "http://a.test/r#frag"}
-	fuzzProfiles  = []fetch.Browser{fetch.Chrome, fetch.Firefox, fetch.Safari, fetch.Spec}
+	fuzzProfiles  = []fetch.Profile{fetch.Chrome, fetch.Firefox, fetch.Safari, fetch.Spec}
 	fuzzMethods   = []string{"GET", "HEAD", "POST", "PUT", "DELETE", "patch", "OPTIONS"}
 	errFuzzSocket = errors.New("fuzz: connection reset by the fuzzed server")
 )
@@ -197,7 +197,7 @@ func (s *fuzzServer) RoundTrip(req *http.Request) (*http.Response, error) {
 
 // fuzzRequest is the page's fetch() call.
 type fuzzRequest struct {
-	browser   fetch.Browser
+	browser   fetch.Profile
 	method    string
 	url       string
 	opts      fetch.Options
@@ -435,7 +435,7 @@ func fuzzedFetchOnce(t *testing.T, tr *fetch.Transport, srv *fuzzServer, fr fuzz
 
 	var wantHeader http.Header
 	wantBody, wantStatus := last.resp.body, last.resp.status
-	if wantStatus == http.StatusResetContent && !fr.browser.ResetContentBody {
+	if wantStatus == http.StatusResetContent && !fr.browser.Response.ResetContentBody {
 		wantBody = "" // #null-body-status (check-status-205)
 	}
 	switch typ {
@@ -605,9 +605,9 @@ func basicOracle(h http.Header) http.Header {
 }
 
 // proxyAuthRefused reports whether a response in log has status 407 and
-// the profile fails every 407 (Browser.ProxyAuthFails).
-func proxyAuthRefused(b fetch.Browser, log []fuzzExchange) bool {
-	if !b.ProxyAuthFails {
+// the profile fails every 407 (Profile.Response.ProxyAuthFails).
+func proxyAuthRefused(b fetch.Profile, log []fuzzExchange) bool {
+	if !b.Response.ProxyAuthFails {
 		return false
 	}
 	for _, x := range log {

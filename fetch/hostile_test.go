@@ -95,7 +95,7 @@ type hostileCase struct {
 	// browser is the profile; nil is Chrome without its 256 KiB bound on
 	// the response head (MaxResponseHeadBytes), so that huge fields reach
 	// the filtering and checks these cases are about.
-	browser    *fetch.Browser
+	browser    *fetch.Profile
 	timeout    time.Duration // the request's deadline; 0 is none
 	want       []fetch.Reason
 	preflight  bool // the failure is found on the preflight
@@ -115,7 +115,7 @@ func runHostile(t *testing.T, tt hostileCase) {
 	srv := newServer(t, host, tt.handler(env))
 	base := &http.Transport{MaxResponseHeaderBytes: tt.maxHeaderBytes}
 	unbounded := fetch.Chrome
-	unbounded.MaxResponseHeadBytes = 0
+	unbounded.Response.MaxHeadBytes = 0
 	if tt.browser == nil {
 		tt.browser = &unbounded
 	}
@@ -560,7 +560,7 @@ func TestHostileMaxAge(t *testing.T) {
 	const huge = "99999999999999999999"
 	tests := []struct {
 		name, anchor, reason string
-		browser              fetch.Browser
+		browser              fetch.Profile
 		maxAge               string
 		wait                 time.Duration
 		wantPreflights       int

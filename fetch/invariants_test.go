@@ -141,7 +141,7 @@ func (w *world) fetchChain(t *testing.T, tr *fetch.Transport, method string, rou
 func TestPreflightNeverCarriesCredentials(t *testing.T) {
 	tests := []struct {
 		name, reason string
-		browser      fetch.Browser
+		browser      fetch.Profile
 		creds        fetch.Credentials
 		route        []string
 		wantActual   []string // Cookie, Authorization of each actual request, "" for none
@@ -260,7 +260,7 @@ func TestCredentialsMode(t *testing.T) {
 func TestAuthorizationDroppedAcrossOrigins(t *testing.T) {
 	keep := fetch.Chrome
 	keep.Name = "Chrome keeping Authorization"
-	keep.Redirect.DangerouslyKeepAuthorization = true
+	keep.Redirect.Location.DangerouslyKeepAuthorization = true
 	tests := []struct {
 		name, reason string
 		route        []string
@@ -275,7 +275,7 @@ func TestAuthorizationDroppedAcrossOrigins(t *testing.T) {
 		{"a to a to b to a", "kept while same origin, then gone for good", []string{"a", "a", "b", "a"}, []bool{true, true, false, false}, true},
 	}
 	for _, tt := range tests {
-		for _, b := range []fetch.Browser{fetch.Chrome, fetch.Firefox, fetch.Safari, fetch.Spec, keep} {
+		for _, b := range []fetch.Profile{fetch.Chrome, fetch.Firefox, fetch.Safari, fetch.Spec, keep} {
 			if b.Name == keep.Name && !tt.keep {
 				continue
 			}
@@ -448,7 +448,7 @@ func TestTaintedOriginNeverReverts(t *testing.T) {
 			"PUT", []string{"b", "c", "b"}, []string{"b OPTIONS A", "b A", "c OPTIONS null", "c null", "b OPTIONS null", "b null"}},
 	}
 	for _, tt := range tests {
-		for _, b := range []fetch.Browser{fetch.Chrome, fetch.Firefox, fetch.Safari, fetch.Spec} {
+		for _, b := range []fetch.Profile{fetch.Chrome, fetch.Firefox, fetch.Safari, fetch.Spec} {
 			t.Run(tt.name+"/"+b.Name, func(t *testing.T) { checkTaint(t, b, tt.method, tt.route, tt.want, tt.reason) })
 		}
 	}
@@ -456,11 +456,11 @@ func TestTaintedOriginNeverReverts(t *testing.T) {
 
 // checkTaint runs TestTaintedOriginNeverReverts's case under profile b.
 // Firefox sends the untainted origin on preflights only
-// (Browser.PreflightOriginUntainted; div-redirect-preflight-null-only): its
+// (Profile.Preflight.OriginUntainted; div-redirect-preflight-null-only): its
 // actual requests still never revert.
-func checkTaint(t *testing.T, b fetch.Browser, method string, route, want []string, reason string) {
+func checkTaint(t *testing.T, b fetch.Profile, method string, route, want []string, reason string) {
 	untaintedPreflights := func(labels []string) []string {
-		if !b.PreflightOriginUntainted {
+		if !b.Preflight.OriginUntainted {
 			return labels
 		}
 		out := slices.Clone(labels)

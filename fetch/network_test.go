@@ -23,7 +23,7 @@ import (
 // status (check-status-407-*, preflight-status-407).
 func TestStatusProxyAuthRequired(t *testing.T) {
 	tests := []struct {
-		browser   fetch.Browser
+		browser   fetch.Profile
 		method    string
 		opts      fetch.Options
 		same      bool // the page is the server's origin
@@ -59,7 +59,7 @@ func TestStatusProxyAuthRequired(t *testing.T) {
 			if err != nil && err.Preflight != tt.preflight {
 				t.Errorf("error %v on the preflight: %v, want %v", err, err.Preflight, tt.preflight)
 			}
-			if tt.browser.ProxyAuthFails && err != nil && !strings.Contains(err.Error(), "ERR_UNEXPECTED_PROXY_AUTH") {
+			if tt.browser.Response.ProxyAuthFails && err != nil && !strings.Contains(err.Error(), "ERR_UNEXPECTED_PROXY_AUTH") {
 				t.Errorf("error %q does not name Chromium's net error", err)
 			}
 			if n := len(srv.requests()); n != 1 {
@@ -77,7 +77,7 @@ func TestStatusProxyAuthRequired(t *testing.T) {
 func TestResponseHeadSize(t *testing.T) {
 	const overhead = len("HTTP/1.1 200 OK\r\n") + len("Content-Length: 2\r\n") + len("X-Long: \r\n") + len("\r\n")
 	tests := []struct {
-		browser  fetch.Browser
+		browser  fetch.Profile
 		head     int
 		wantErr  bool
 		scenario string
@@ -116,7 +116,7 @@ func TestResponseHeadSize(t *testing.T) {
 // TestResetContentBody checks that a 205's body is dropped, 205 being a null
 // body status, except in the Safari profile (check-status-205).
 func TestResetContentBody(t *testing.T) {
-	for _, b := range []fetch.Browser{fetch.Chrome, fetch.Firefox, fetch.Safari, fetch.Spec} {
+	for _, b := range []fetch.Profile{fetch.Chrome, fetch.Firefox, fetch.Safari, fetch.Spec} {
 		srv := newServer(t, "127.0.0.2", answer(http.StatusResetContent, "body of a 205", "Access-Control-Allow-Origin", "*"))
 		resp, err := do(t, &fetch.Transport{Origin: page, Browser: b}, "GET", srv.URL+"/r", nil, fetch.Options{})
 		if err != nil {
@@ -124,7 +124,7 @@ func TestResetContentBody(t *testing.T) {
 		}
 		body, _ := io.ReadAll(resp.Body)
 		want := ""
-		if b.ResetContentBody {
+		if b.Response.ResetContentBody {
 			want = "body of a 205"
 		}
 		if string(body) != want {
@@ -156,7 +156,7 @@ func TestFieldNameNotAToken(t *testing.T) {
 // list (cross-site) in WebKit (redirect-302-custom-header-b-to-a).
 func TestPreflightSiteAfterRedirect(t *testing.T) {
 	for _, tt := range []struct {
-		browser fetch.Browser
+		browser fetch.Profile
 		want    string
 	}{{fetch.Chrome, "same-origin"}, {fetch.Firefox, "same-origin"}, {fetch.Safari, "cross-site"}, {fetch.Spec, "same-origin"}} {
 		a := newServer(t, "127.0.0.1", withPreflight(echoOrigin("Access-Control-Allow-Headers", "x-w3c"), echoOrigin()))
@@ -184,7 +184,7 @@ func TestPreflightSiteAfterRedirect(t *testing.T) {
 // stores the ones it is sent, in every profile: third-party blocking is
 // decided by the request URL's site alone (cred-redirect-cross-site-back-*).
 func TestCookiesAfterCrossSiteRedirect(t *testing.T) {
-	for _, b := range []fetch.Browser{fetch.Chrome, fetch.Firefox, fetch.Safari, fetch.Spec} {
+	for _, b := range []fetch.Profile{fetch.Chrome, fetch.Firefox, fetch.Safari, fetch.Spec} {
 		t.Run(b.Name, func(t *testing.T) {
 			var pURL string
 			p := newServer(t, "127.0.0.1", func(w http.ResponseWriter, r *http.Request) {
@@ -278,7 +278,7 @@ func TestConnectionCloseShown(t *testing.T) {
 // simulated).
 func TestSameSiteAfterCrossSiteRedirect(t *testing.T) {
 	tests := []struct {
-		browser fetch.Browser
+		browser fetch.Profile
 		store   bool
 		want    string
 	}{

@@ -2,7 +2,10 @@ package fetch
 
 import (
 	"context"
+	"fmt"
 	"net/http"
+	"slices"
+	"strings"
 )
 
 // Mode is a request's mode, as the mode member of fetch()'s RequestInit.
@@ -22,18 +25,19 @@ const (
 	ModeSameOrigin
 )
 
+// modeNames are the names fetch() uses, indexed by Mode.
+var modeNames = []string{"cors", "no-cors", "same-origin"}
+
 // String returns the name fetch() uses: "cors", "no-cors" or "same-origin".
-func (m Mode) String() string {
-	switch m {
-	case ModeCORS:
-		return "cors"
-	case ModeNoCORS:
-		return "no-cors"
-	case ModeSameOrigin:
-		return "same-origin"
-	}
-	return "Mode(invalid)"
-}
+func (m Mode) String() string { return nameOf("Mode", modeNames, m) }
+
+// MarshalText returns the name fetch() uses, or an error for an invalid
+// Mode.
+func (m Mode) MarshalText() ([]byte, error) { return marshalName("Mode", modeNames, m) }
+
+// UnmarshalText sets m to the mode fetch() names text: "cors", "no-cors"
+// or "same-origin".
+func (m *Mode) UnmarshalText(text []byte) error { return unmarshalName("mode", modeNames, text, m) }
 
 // Credentials is a request's credentials mode: whether cookies (and HTTP
 // authentication) are sent and stored.
@@ -52,17 +56,22 @@ const (
 	CredentialsInclude
 )
 
+// credentialsNames are the names fetch() uses, indexed by Credentials.
+var credentialsNames = []string{"same-origin", "omit", "include"}
+
 // String returns the name fetch() uses: "same-origin", "omit" or "include".
-func (c Credentials) String() string {
-	switch c {
-	case CredentialsSameOrigin:
-		return "same-origin"
-	case CredentialsOmit:
-		return "omit"
-	case CredentialsInclude:
-		return "include"
-	}
-	return "Credentials(invalid)"
+func (c Credentials) String() string { return nameOf("Credentials", credentialsNames, c) }
+
+// MarshalText returns the name fetch() uses, or an error for an invalid
+// Credentials.
+func (c Credentials) MarshalText() ([]byte, error) {
+	return marshalName("Credentials", credentialsNames, c)
+}
+
+// UnmarshalText sets c to the credentials mode fetch() names text:
+// "same-origin", "omit" or "include".
+func (c *Credentials) UnmarshalText(text []byte) error {
+	return unmarshalName("credentials mode", credentialsNames, text, c)
 }
 
 // Redirect is a request's redirect mode.
@@ -80,22 +89,26 @@ const (
 	RedirectManual
 )
 
+// redirectNames are the names fetch() uses, indexed by Redirect.
+var redirectNames = []string{"follow", "error", "manual"}
+
 // String returns the name fetch() uses: "follow", "error" or "manual".
-func (r Redirect) String() string {
-	switch r {
-	case RedirectFollow:
-		return "follow"
-	case RedirectError:
-		return "error"
-	case RedirectManual:
-		return "manual"
-	}
-	return "Redirect(invalid)"
+func (r Redirect) String() string { return nameOf("Redirect", redirectNames, r) }
+
+// MarshalText returns the name fetch() uses, or an error for an invalid
+// Redirect.
+func (r Redirect) MarshalText() ([]byte, error) { return marshalName("Redirect", redirectNames, r) }
+
+// UnmarshalText sets r to the redirect mode fetch() names text: "follow",
+// "error" or "manual".
+func (r *Redirect) UnmarshalText(text []byte) error {
+	return unmarshalName("redirect mode", redirectNames, text, r)
 }
 
-// CacheMode is a request's cache mode. corsfetch keeps no HTTP cache, so the
-// modes matter through what they change on the wire (the Cache-Control and
-// Pragma request headers) and, in some engines, through the preflight cache.
+// CacheMode is a request's cache mode: what it changes on the wire (the
+// Cache-Control and Pragma request headers), in the HTTP cache when the
+// Transport keeps one (Transport.HTTPCache), and, in some engines, in the
+// use of the preflight cache.
 //
 // [cache mode]: https://fetch.spec.whatwg.org/#concept-request-cache-mode
 type CacheMode uint8
@@ -109,23 +122,20 @@ const (
 	CacheOnlyIfCached                  // "only-if-cached"
 )
 
+// cacheModeNames are the names fetch() uses, indexed by CacheMode.
+var cacheModeNames = []string{"default", "no-store", "reload", "no-cache", "force-cache", "only-if-cached"}
+
 // String returns the name fetch() uses, such as "no-store".
-func (c CacheMode) String() string {
-	switch c {
-	case CacheDefault:
-		return "default"
-	case CacheNoStore:
-		return "no-store"
-	case CacheReload:
-		return "reload"
-	case CacheNoCache:
-		return "no-cache"
-	case CacheForceCache:
-		return "force-cache"
-	case CacheOnlyIfCached:
-		return "only-if-cached"
-	}
-	return "CacheMode(invalid)"
+func (c CacheMode) String() string { return nameOf("CacheMode", cacheModeNames, c) }
+
+// MarshalText returns the name fetch() uses, or an error for an invalid
+// CacheMode.
+func (c CacheMode) MarshalText() ([]byte, error) { return marshalName("CacheMode", cacheModeNames, c) }
+
+// UnmarshalText sets c to the cache mode fetch() names text: "default",
+// "no-store", "reload", "no-cache", "force-cache" or "only-if-cached".
+func (c *CacheMode) UnmarshalText(text []byte) error {
+	return unmarshalName("cache mode", cacheModeNames, text, c)
 }
 
 // Options are the per-request settings of fetch()'s RequestInit that
@@ -151,4 +161,40 @@ func WithOptions(req *http.Request, o Options) *http.Request {
 func OptionsOf(req *http.Request) Options {
 	o, _ := req.Context().Value(optionsKey{}).(Options)
 	return o
+}
+
+// nameOf returns names[v], or "Type(invalid)" when v has none.
+func nameOf[T ~uint8](typ string, names []string, v T) string {
+	if int(v) < len(names) {
+		return names[v]
+	}
+	return typ + "(invalid)"
+}
+
+// marshalName returns names[v] as text, or an error when v has none.
+func marshalName[T ~uint8](typ string, names []string, v T) ([]byte, error) {
+	if int(v) < len(names) {
+		return []byte(names[v]), nil
+	}
+	return nil, fmt.Errorf("fetch: invalid %s %d", typ, uint8(v))
+}
+
+// unmarshalName sets *v to the index of text in names, exactly as fetch()
+// spells it, or returns an error naming what was expected.
+func unmarshalName[T ~uint8](what string, names []string, text []byte, v *T) error {
+	i := slices.Index(names, string(text))
+	if i < 0 {
+		return fmt.Errorf("fetch: %s %q: want %s", what, text, strings.Join(quoted(names), ", "))
+	}
+	*v = T(i)
+	return nil
+}
+
+// quoted returns each name in double quotes.
+func quoted(names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = fmt.Sprintf("%q", n)
+	}
+	return out
 }

@@ -51,7 +51,7 @@ func (f *fetchState) preflightIfNeeded(u *url.URL, names, listed []string, force
 // against: the serialized request origin, or the page's origin where the
 // profile never taints preflights.
 func (f *fetchState) preflightOrigin() string {
-	if f.p.PreflightOriginUntainted {
+	if f.p.Preflight.OriginUntainted {
 		return f.page
 	}
 	return f.serializedOrigin()
@@ -69,11 +69,11 @@ func (f *fetchState) preflight(u *url.URL, key preflightcache.Key, names, listed
 		h["Access-Control-Request-Headers"] = []string{strings.Join(listed, ",")}
 	}
 	h["Origin"] = f.originValue(f.preflightOrigin())
-	if ua := f.header["User-Agent"]; f.p.PreflightCopiesUserAgent && len(ua) > 0 {
+	if ua := f.header["User-Agent"]; f.p.Preflight.CopiesUserAgent && len(ua) > 0 {
 		h["User-Agent"] = ua
 	}
 	f.addCommon(h, u, true)
-	if f.bypassesCache() || f.p.PreflightCacheHeaders.Has(f.opts.Cache) {
+	if f.bypassesCache() || f.p.Preflight.CacheHeaders.Has(f.opts.Cache) {
 		f.addCacheModeHeaders(h)
 	}
 	tmp := http.Request{
@@ -114,7 +114,7 @@ func (f *fetchState) validatePreflight(raw *http.Response, key preflightcache.Ke
 		}
 		return f.fail(ReasonPreflightInvalidStatus, raw.Status)
 	}
-	if f.p.PreflightStatusFirst {
+	if f.p.Preflight.Order == OrderStatusFirst {
 		if err := statusErr(); err != nil {
 			return err
 		}
@@ -152,7 +152,7 @@ func (f *fetchState) validatePreflight(raw *http.Response, key preflightcache.Ke
 			return
 		}
 		stored = true
-		maxAge, cache := f.p.maxAge(raw.Header["Access-Control-Max-Age"])
+		maxAge, cache := f.p.Preflight.maxAge(raw.Header["Access-Control-Max-Age"], f.p.PreflightCache)
 		if !cache {
 			return
 		}
@@ -163,14 +163,14 @@ func (f *fetchState) validatePreflight(raw *http.Response, key preflightcache.Ke
 				Value: getValue(raw.Header, "Access-Control-Max-Age")})
 		}
 	}
-	if f.p.StoreBeforeHeaderCheck {
+	if f.p.Preflight.Order == OrderStatusFirst {
 		store()
 	}
 	starHeaders := !include && allowed.Contains("*")
 	// Authorization (a CORS non-wildcard request-header name) must be
 	// listed by name, unless the profile lets `*` cover it.
 	if _, ok := f.header["Authorization"]; ok && !allowed.ContainsFold("authorization") &&
-		!(f.p.WildcardCoversAuthorization && starHeaders) {
+		!(f.p.Preflight.WildcardCoversAuthorization && starHeaders) {
 		return f.fail(ReasonHeaderDisallowed, "authorization")
 	}
 	for _, n := range names {

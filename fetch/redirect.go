@@ -23,7 +23,7 @@ func (f *fetchState) redirect(raw *http.Response, typ ResponseType) (resp *http.
 	cur := f.current()
 	switch f.opts.Redirect {
 	case RedirectError:
-		if f.p.ErrorModeNeedsLocation && !hasLocation(raw.Header) {
+		if f.p.Redirect.ErrorModeNeedsLocation && !hasLocation(raw.Header) {
 			// Not a redirect for the engine: the 3xx is the response.
 			return nil, true, nil
 		}
@@ -36,7 +36,7 @@ func (f *fetchState) redirect(raw *http.Response, typ ResponseType) (resp *http.
 		}
 		return filtered(f.req, raw, TypeOpaqueRedirect, false, f.urls, f.netHTTP), false, nil
 	}
-	loc, lerr := redirect.Location(raw.StatusCode, raw.Header, cur, f.p.Redirect)
+	loc, lerr := redirect.Location(raw.StatusCode, raw.Header, cur, f.p.Redirect.Location)
 	if lerr != nil {
 		discard(raw.Body, f.netHTTP)
 		return nil, false, f.fail(ReasonInvalidRedirectLocation, getValue(raw.Header, "Location"))
@@ -53,7 +53,7 @@ func (f *fetchState) redirect(raw *http.Response, typ ResponseType) (resp *http.
 		CORSMode:     f.opts.Mode == ModeCORS,
 		CORSTainting: f.tainting == taintCORS,
 		Count:        f.count,
-	}, raw.StatusCode, loc, f.p.Redirect)
+	}, raw.StatusCode, loc, f.p.Redirect.Location)
 	discard(raw.Body, f.netHTTP)
 	if nerr != nil {
 		f.push(loc)
@@ -108,20 +108,20 @@ func hasLocation(h http.Header) bool {
 
 // manualLocationCheck returns the error of an engine that looks at the
 // Location of a redirect in redirect mode manual (see
-// Browser.ManualModeParsesLocation and Browser.ManualModeRefusesFTP), or
+// Profile.Redirect.Manual), or
 // nil when the opaque-redirect response is returned.
 func (f *fetchState) manualLocationCheck(raw *http.Response, cur *url.URL) *Error {
 	p := f.p
-	if !p.ManualModeParsesLocation && !p.ManualModeRefusesFTP || !hasLocation(raw.Header) {
+	if p.Redirect.Manual == ManualIgnoresLocation || !hasLocation(raw.Header) {
 		return nil
 	}
-	loc, err := redirect.Location(raw.StatusCode, raw.Header, cur, p.Redirect)
+	loc, err := redirect.Location(raw.StatusCode, raw.Header, cur, p.Redirect.Location)
 	switch {
-	case err != nil && p.ManualModeParsesLocation:
+	case err != nil && p.Redirect.Manual == ManualParsesLocation:
 		e := f.fail(ReasonInvalidRedirectLocation, getValue(raw.Header, "Location"))
 		e.Err = err
 		return e
-	case err == nil && loc != nil && p.ManualModeRefusesFTP && loc.Scheme == "ftp":
+	case err == nil && loc != nil && p.Redirect.Manual == ManualRefusesFTP && loc.Scheme == "ftp":
 		return f.fail(ReasonRedirectSchemeNotHTTP, loc.Redacted())
 	}
 	return nil

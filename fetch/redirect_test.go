@@ -180,7 +180,7 @@ func TestRedirectModeAndLocation(t *testing.T) {
 	fail := func(r fetch.Reason) string { return "error " + string(r) }
 	tests := []struct {
 		name     string
-		browser  fetch.Browser
+		browser  fetch.Profile
 		mode     fetch.Redirect
 		location []string // Location fields; nil: none
 		want     string
@@ -245,7 +245,7 @@ func TestRedirectModeAndLocation(t *testing.T) {
 // (redirect-origin-no-cors-post-303-b-to-c).
 func TestOriginAfterMethodChange(t *testing.T) {
 	tests := []struct {
-		browser    fetch.Browser
+		browser    fetch.Profile
 		status     int
 		crossHop   bool
 		wantOrigin bool

@@ -67,7 +67,7 @@ type Transport struct {
 	Cache *preflightcache.Cache
 
 	// Browser is the behaviour profile; the zero value is Chrome.
-	Browser Browser
+	Browser Profile
 
 	// UserAgent, when not empty, is the User-Agent of every request,
 	// preflights included, unless the page set one the profile lets it
@@ -120,7 +120,7 @@ type Transport struct {
 	Now func() time.Time
 
 	once      sync.Once
-	prof      Browser
+	prof      Profile
 	cache     *preflightcache.Cache
 	store     *cookiestore.Store // Jar, when it is one
 	pageSite  string             // the page's site, the partition key of its cookies
@@ -166,11 +166,11 @@ func (t *Transport) init() {
 	}
 	t.cache = t.Cache
 	if t.cache == nil {
-		t.cache = preflightcache.New(t.prof.cacheOptions())
+		t.cache = preflightcache.New(t.prof.PreflightCache)
 	}
 	t.pageSite = t.Origin.Site()
 	t.store, _ = t.Jar.(*cookiestore.Store)
-	if t.Jar != nil && t.store == nil && t.prof.ThirdPartyCookies != ThirdPartyCookiesAllow {
+	if t.Jar != nil && t.store == nil && t.prof.Cookies.ThirdParty != ThirdPartyAllowed {
 		t.partJar, t.partErr = newPartitionJar()
 	}
 }
@@ -204,7 +204,7 @@ const (
 // after the Request constructor, and what main fetch has learned.
 type fetchState struct {
 	t    *Transport
-	p    *Browser
+	p    *Profile
 	req  *http.Request
 	ctx  context.Context
 	opts Options
@@ -241,9 +241,9 @@ type fetchState struct {
 	// path, whose failures clear the cache.
 	preflighted bool
 	// originSent: the last request sent carried an Origin header (for
-	// Browser.OriginKeptAfterMethodChange).
+	// Profile.OriginKeptAfterMethodChange).
 	originSent bool
-	// With Browser.PreflightOnEveryHop: whether the request as the page
+	// Unless Preflight.AfterRedirect is PreflightPerHop: whether the request as the page
 	// made it needs a preflight, and the header names it would list.
 	initialNeedsPreflight bool
 	initialListed         []string
@@ -308,7 +308,7 @@ func (f *fetchState) currentOrigin() origin.Origin { return f.origins[len(f.orig
 
 // fail returns an *Error for the current URL.
 func (f *fetchState) fail(r Reason, value string) *Error {
-	e := &Error{Reason: r, Value: value, Origin: f.page, Browser: f.p.Name}
+	e := &Error{Reason: r, Value: value, Origin: f.page, Profile: f.p.Name, Console: f.p.Console}
 	if u := f.current(); u != nil {
 		e.URL = u.String()
 	}
@@ -402,10 +402,10 @@ func (f *fetchState) setup() *Error {
 	// cache mode does not use the HTTP cache; each engine has its own
 	// mode for it (ConditionalCacheMode).
 	f.conditional = hasConditionalHeader(h)
-	if f.opts.Cache == CacheDefault && f.p.ConditionalCacheMode != CacheDefault && f.conditional {
-		f.opts.Cache = f.p.ConditionalCacheMode
+	if f.opts.Cache == CacheDefault && f.p.Request.ConditionalCacheMode != CacheDefault && f.conditional {
+		f.opts.Cache = f.p.Request.ConditionalCacheMode
 	}
-	if f.p.PreflightOnEveryHop {
+	if f.p.Preflight.AfterRedirect != PreflightPerHop {
 		names, listed := f.unsafeNames(h)
 		f.initialNeedsPreflight = !safelist.IsMethod(f.method) || len(names) > 0
 		f.initialListed = listed
@@ -508,7 +508,7 @@ func (f *fetchState) guard(h http.Header, name string) {
 	switch {
 	case len(kept) == 0:
 		delete(h, name)
-	case f.p.CombineRepeatedHeaders && len(kept) > 1:
+	case f.p.Request.CombineRepeated && len(kept) > 1:
 		h[name] = []string{get(kept)}
 	default:
 		h[name] = kept
@@ -521,7 +521,7 @@ func (f *fetchState) dropReason(name, v string, kept []string) string {
 	if safelist.IsForbiddenRequestHeader(name, v) {
 		return "forbidden request-header (#forbidden-request-header)"
 	}
-	if f.p.DropUserAgent && name == "User-Agent" {
+	if f.p.Request.UserAgentForbidden && name == "User-Agent" {
 		return f.p.Name + " does not let pages set User-Agent"
 	}
 	if f.opts.Mode == ModeNoCORS {
@@ -606,10 +606,10 @@ func (f *fetchState) mainFetch() (*http.Response, ResponseType, *Error) {
 	f.tainting = taintCORS
 	names, listed := f.unsafeNames(f.header)
 	needed := !safelist.IsMethod(f.method) || len(names) > 0
-	forced := !needed && f.p.PreflightOnEveryHop && f.initialNeedsPreflight
+	forced := !needed && f.p.Preflight.AfterRedirect != PreflightPerHop && f.initialNeedsPreflight
 	if needed || forced {
 		f.preflighted = true
-		if f.p.PreflightListsOriginalHeaders && len(f.urls) > 1 {
+		if f.p.Preflight.AfterRedirect == PreflightEveryHopOriginalNames && len(f.urls) > 1 {
 			listed = f.initialListed
 		}
 		if err := f.preflightIfNeeded(cur, names, listed, forced); err != nil {
@@ -639,13 +639,13 @@ func (f *fetchState) mainFetch() (*http.Response, ResponseType, *Error) {
 // [CORS-unsafe request-header names]: https://fetch.spec.whatwg.org/#cors-unsafe-request-header-names
 func (f *fetchState) unsafeNames(h http.Header) (names, listed []string) {
 	p := f.p
-	if !p.NoSafelistedTotal && !p.NonASCIIValuesUnsafe && !p.ListRepeatedHeaderNames {
+	if p.Request.SafelistedTotal && p.Request.NonASCIISafelisted && !p.Preflight.ListRepeatedNames {
 		names = safelist.UnsafeRequestHeaderNames(h)
 		// A name Chromium adds is never safelisted by the standard, so it
 		// is among names whenever it is present.
-		if (!p.ExtraSafelistedHeaders || !slices.ContainsFunc(names, isChromiumSafelistedName)) &&
-			(!p.RangeUnitAnyCase || !slices.Contains(names, "range")) &&
-			(p.RangeNumberMax == 0 || rangeNumbersWithin(h["Range"], p.RangeNumberMax)) {
+		if (!p.Request.ChromiumSafelist || !slices.ContainsFunc(names, isChromiumSafelistedName)) &&
+			(!p.Request.Range.UnitAnyCase || !slices.Contains(names, "range")) &&
+			(p.Request.Range.NumberMax == 0 || rangeNumbersWithin(h["Range"], p.Request.Range.NumberMax)) {
 			return names, names
 		}
 	}
@@ -653,10 +653,10 @@ func (f *fetchState) unsafeNames(h http.Header) (names, listed []string) {
 	var all []string
 	for name, values := range h {
 		for _, v := range values {
-			safe := safelist.IsRequestHeader(name, v) && !(p.NonASCIIValuesUnsafe && hasNonASCII(v)) ||
-				p.ExtraSafelistedHeaders && chromiumSafelisted(name, v) ||
-				p.RangeUnitAnyCase && name == "Range" && webkitRangeSafelisted(v)
-			if safe && name == "Range" && p.RangeNumberMax != 0 && !rangeValueWithin(v, p.RangeNumberMax) {
+			safe := safelist.IsRequestHeader(name, v) && (p.Request.NonASCIISafelisted || !hasNonASCII(v)) ||
+				p.Request.ChromiumSafelist && chromiumSafelisted(name, v) ||
+				p.Request.Range.UnitAnyCase && name == "Range" && webkitRangeSafelisted(v)
+			if safe && name == "Range" && p.Request.Range.NumberMax != 0 && !rangeValueWithin(v, p.Request.Range.NumberMax) {
 				safe = false
 			}
 			if safe {
@@ -669,7 +669,7 @@ func (f *fetchState) unsafeNames(h http.Header) (names, listed []string) {
 			all = append(all, strings.ToLower(name))
 		}
 	}
-	if !p.NoSafelistedTotal && total > safelist.MaxSafelistedTotal {
+	if p.Request.SafelistedTotal && total > safelist.MaxSafelistedTotal {
 		listed = all
 	}
 	if len(listed) == 0 {
@@ -677,7 +677,7 @@ func (f *fetchState) unsafeNames(h http.Header) (names, listed []string) {
 	}
 	slices.Sort(listed)
 	names = slices.Compact(slices.Clone(listed))
-	if !p.ListRepeatedHeaderNames {
+	if !p.Preflight.ListRepeatedNames {
 		listed = names
 	}
 	return names, listed
@@ -699,7 +699,7 @@ func hasNonASCII(s string) bool {
 //
 // [clear cache entries]: https://fetch.spec.whatwg.org/#concept-cache-clear
 func (f *fetchState) clearCache(u *url.URL, preflight bool) {
-	switch f.p.CacheClearing {
+	switch f.p.Preflight.Clearing {
 	case ClearNever:
 		return
 	case ClearOnPreflightFailure:
@@ -722,7 +722,7 @@ func (f *fetchState) cacheKey(u *url.URL) preflightcache.Key {
 // bypassesCache reports whether the request's cache mode makes the profile
 // skip the preflight cache and mark its preflight uncacheable on the wire.
 func (f *fetchState) bypassesCache() bool {
-	return f.p.PreflightBypass.Has(f.opts.Cache)
+	return f.p.Preflight.Bypass.Has(f.opts.Cache)
 }
 
 // send sends the request for the current hop (HTTP-network-or-cache fetch
@@ -752,7 +752,7 @@ func (f *fetchState) send(u *url.URL) (*http.Response, *Error) {
 			}
 		}
 	}
-	if f.opts.Cache == CacheOnlyIfCached && !f.p.OnlyIfCachedUsesNetwork {
+	if f.opts.Cache == CacheOnlyIfCached && !f.p.Request.OnlyIfCachedUsesNetwork {
 		// Only same-origin mode gets here, and the HTTP cache had no
 		// answer: the browser's cache miss.
 		e := f.fail(ReasonNetwork, "")
@@ -764,7 +764,7 @@ func (f *fetchState) send(u *url.URL) (*http.Response, *Error) {
 		h["Origin"] = f.originValue(f.requestOriginHeader(u))
 	}
 	f.addCommon(h, u, false)
-	if f.p.NoFetchMetadataAfterCrossOriginRedirect && f.opts.Mode == ModeCORS && f.crossedOrigins() {
+	if f.p.Request.FetchMetadata == MetadataOmittedAfterCrossOriginRedirect && f.opts.Mode == ModeCORS && f.crossedOrigins() {
 		delete(h, "Sec-Fetch-Dest")
 		delete(h, "Sec-Fetch-Mode")
 		delete(h, "Sec-Fetch-Site")
@@ -772,7 +772,7 @@ func (f *fetchState) send(u *url.URL) (*http.Response, *Error) {
 	f.addCacheModeHeaders(h)
 	// Chromium's HTTP cache layer rewrites the range, so only where it
 	// handles the request: a GET that may use the cache (div-range-wire-*).
-	if f.p.NormalizeRange && f.method == http.MethodGet && f.opts.Cache != CacheNoStore && !f.conditional {
+	if f.p.Request.Range.Canonicalize && f.method == http.MethodGet && f.opts.Cache != CacheNoStore && !f.conditional {
 		normalizeRange(h)
 	}
 	credentials := f.include() || (f.opts.Credentials == CredentialsSameOrigin && f.tainting == taintBasic)
@@ -804,7 +804,7 @@ func (f *fetchState) send(u *url.URL) (*http.Response, *Error) {
 	if rerr != nil {
 		return nil, rerr
 	}
-	if raw.StatusCode == http.StatusResetContent && !f.p.ResetContentBody {
+	if raw.StatusCode == http.StatusResetContent && !f.p.Response.ResetContentBody {
 		// A null body status (#null-body-status): whatever the server
 		// sent after the head is not the response's body.
 		discard(raw.Body, f.netHTTP)
@@ -826,10 +826,10 @@ func (f *fetchState) send(u *url.URL) (*http.Response, *Error) {
 
 // keepsOrigin reports whether the request keeps the Origin header of the
 // previous request in the URL list, although its method no longer calls for
-// one: under Browser.OriginKeptAfterMethodChange, after a same-origin hop.
+// one: under Profile.OriginKeptAfterMethodChange, after a same-origin hop.
 func (f *fetchState) keepsOrigin() bool {
 	n := len(f.origins)
-	return f.p.OriginKeptAfterMethodChange && f.originSent && n > 1 && f.origins[n-1].SameOrigin(f.origins[n-2])
+	return f.p.Redirect.OriginKeptAfterMethodChange && f.originSent && n > 1 && f.origins[n-1].SameOrigin(f.origins[n-2])
 }
 
 // originValue returns the header value v, shared with other requests when
@@ -918,16 +918,16 @@ func (f *fetchState) crossedOrigins() bool {
 // fetchSite computes Sec-Fetch-Site from the URL list. A preflight is a
 // request of its own whose URL list is the current URL alone, as Chromium,
 // Firefox and the standard compute it (redirect-302-custom-header-b-to-a:
-// same-origin at A after B); under Browser.PreflightSiteFromURLList it uses
+// same-origin at A after B); under Profile.PreflightSiteFromURLList it uses
 // the fetch's URL list, as WebKit does.
 //
 // [Sec-Fetch-Site]: https://w3c.github.io/webappsec-fetch-metadata/#sec-fetch-site-header
 func (f *fetchState) fetchSite(preflight bool) string {
 	origins := f.origins
 	switch {
-	case preflight && !f.p.PreflightSiteFromURLList:
+	case preflight && !f.p.Preflight.SiteFromURLList:
 		origins = origins[len(origins)-1:]
-	case !preflight && f.p.FetchSiteCrossAfterRedirect && len(origins) > 1:
+	case !preflight && f.p.Request.FetchMetadata == MetadataCrossSiteAfterRedirect && len(origins) > 1:
 		for _, o := range origins {
 			if !o.SameOrigin(f.t.Origin) {
 				return "cross-site"
@@ -1047,7 +1047,7 @@ func (f *fetchState) roundTrip(out *http.Request, preflight bool) (*http.Respons
 	if f.tr.on() {
 		f.tr.emit(Event{Kind: EventResponse, Preflight: preflight, URL: f.current(), Status: raw.StatusCode, Header: raw.Header})
 	}
-	if limit := f.p.MaxResponseHeadBytes; limit > 0 && headSize(raw, limit) > limit {
+	if limit := f.p.Response.MaxHeadBytes; limit > 0 && headSize(raw, limit) > limit {
 		discard(raw.Body, f.netHTTP)
 		e := f.fail(ReasonNetwork, "")
 		e.Preflight = preflight
@@ -1055,7 +1055,7 @@ func (f *fetchState) roundTrip(out *http.Request, preflight bool) (*http.Respons
 		e.Err = errHeadersTooBig
 		return nil, e
 	}
-	if raw.StatusCode == http.StatusProxyAuthRequired && f.p.ProxyAuthFails {
+	if raw.StatusCode == http.StatusProxyAuthRequired && f.p.Response.ProxyAuthFails {
 		discard(raw.Body, f.netHTTP)
 		e := f.fail(ReasonNetwork, "")
 		e.Preflight = preflight
@@ -1067,7 +1067,7 @@ func (f *fetchState) roundTrip(out *http.Request, preflight bool) (*http.Respons
 }
 
 // errHeadersTooBig is the cause of the network error a response head over
-// Browser.MaxResponseHeadBytes is.
+// Profile.MaxResponseHeadBytes is.
 var errHeadersTooBig = errors.New("net::ERR_RESPONSE_HEADERS_TOO_BIG: the response head is larger than the browser reads")
 
 // headSize returns the size in bytes of the HTTP/1.1 head resp arrived with,
@@ -1091,7 +1091,7 @@ func headSize(resp *http.Response, limit int) int {
 }
 
 // errUnexpectedProxyAuth is the cause of the network error a 407 response
-// is under Browser.ProxyAuthFails.
+// is under Profile.ProxyAuthFails.
 var errUnexpectedProxyAuth = errors.New("net::ERR_UNEXPECTED_PROXY_AUTH: status 407 from a server reached without a proxy")
 
 var errOnlyIfCached = errors.New(`cache mode "only-if-cached" and the response is not in the HTTP cache`)

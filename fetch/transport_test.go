@@ -184,7 +184,7 @@ func TestPreflightOnTheWire(t *testing.T) {
 func TestPreflightValidation(t *testing.T) {
 	tests := []struct {
 		name, anchor, reason string
-		browser              fetch.Browser
+		browser              fetch.Profile
 		pre                  http.HandlerFunc
 		fields               []string
 		creds                fetch.Credentials

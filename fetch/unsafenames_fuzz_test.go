@@ -28,11 +28,11 @@ func FuzzUnsafeNamesPaths(f *testing.F) {
 			k := http.CanonicalHeaderKey(kv[0])
 			h[k] = append(h[k], kv[1])
 		}
-		for _, b := range []Browser{Chrome, Firefox, Safari, Spec} {
+		for _, b := range []Profile{Chrome, Firefox, Safari, Spec} {
 			p := b.resolve()
 			fast, _ := (&fetchState{p: &p}).unsafeNames(h)
 			q := p
-			q.ListRepeatedHeaderNames = true // forces the field-by-field path
+			q.Preflight.ListRepeatedNames = true // forces the field-by-field path
 			slow, _ := (&fetchState{p: &q}).unsafeNames(h)
 			if !slices.Equal(fast, slow) {
 				t.Fatalf("%s: unsafeNames(%q) = %q on one path, %q on the other", p.Name, h, fast, slow)

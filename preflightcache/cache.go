@@ -397,9 +397,7 @@ func (c *Cache) Store(k Key, methods, headerNames []string, maxAge time.Duration
 	if c.opts.MaxURLLength > 0 && len(k.URL) > c.opts.MaxURLLength {
 		return
 	}
-	if c.opts.MaxAgeLimit > 0 && maxAge > c.opts.MaxAgeLimit {
-		maxAge = c.opts.MaxAgeLimit
-	}
+	maxAge = c.opts.ClampMaxAge(maxAge)
 	exp := now
 	create := maxAge > 0
 	if create {

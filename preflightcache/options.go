@@ -60,23 +60,20 @@ const (
 // Options configures a [Cache]. The zero value is the Fetch Standard's
 // [CORS-preflight cache] with the default bounds. Bounds never make the
 // cache non-conforming: the standard lets a user agent remove entries
-// before they expire.
+// before they expire. The standard leaves the max-age limit to the user
+// agent and lets `*` never cover the [CORS non-wildcard request-header name]
+// `Authorization`.
 //
-// The engines' values, from which a browser profile is built:
+// The engines' values are held by package fetch's browser profiles (the
+// PreflightCache field of fetch.Chrome, fetch.Firefox and fetch.Safari),
+// each checked against a recording of its engine; the field documentation
+// below names the scenarios that show them.
 //
-//	            MaxAgeLimit  MaxKeys    MaxURLLength  Wildcard                WildcardCoversAuthorization  SeparateCredentials  ReplaceOnStore
-//	Chromium    2h           1024       1023          WildcardUncredentialed  true                         false                true
-//	Firefox     24h          100        0             WildcardLiteral         true                         true                 false
-//	WebKit      10m          unbounded  0             WildcardUncredentialed  true                         false                true
-//
-// The standard leaves the max-age limit to the user agent and lets `*`
-// never cover the [CORS non-wildcard request-header name] `Authorization`.
+// Options is comparable; use keyed literals, so that fields can be added.
 //
 // [CORS-preflight cache]: https://fetch.spec.whatwg.org/#concept-cache
 // [CORS non-wildcard request-header name]: https://fetch.spec.whatwg.org/#cors-non-wildcard-request-header-name
 type Options struct {
-	_ [0]func() // forces keyed literals, so fields can be added
-
 	// MaxAgeLimit is the user agent's "imposed limit" on max-age: Store
 	// clamps longer durations to it. Zero or negative means no limit
 	// beyond the 2^31 seconds ParseMaxAge already applies.
@@ -116,10 +113,12 @@ type Options struct {
 	Wildcard Wildcard
 
 	// WildcardCoversAuthorization lets a cached `*` header name cover
-	// `Authorization`. The standard says it never does; all three engines
-	// let it, for web compatibility (whatwg/fetch#1919; Firefox's pref
-	// network.cors_preflight.authorization_covered_by_wildcard defaults
-	// to true). It only matters where Wildcard honours `*` at all.
+	// `Authorization`. The standard says it never does. WebKit's cache
+	// lets it; Chromium's does not, though a fresh `*` covers
+	// Authorization in all three engines, for web compatibility
+	// (whatwg/fetch#1919): a second request with Authorization after a
+	// cached `*` is preflighted again (cache-star-header-then-authorization).
+	// It only matters where Wildcard honours `*` at all.
 	WildcardCoversAuthorization bool
 
 	// SeparateCredentials makes an entry stored with credentials serve
@@ -134,4 +133,14 @@ type Options struct {
 	// one result per key and replace it: their value is true. In the
 	// standard (and Firefox) a preflight only adds or refreshes entries.
 	ReplaceOnStore bool
+}
+
+// ClampMaxAge returns d clamped to o.MaxAgeLimit, the user agent's "imposed
+// limit" on max-age (#cors-preflight-fetch-0); d itself when there is none.
+// Store clamps with it.
+func (o Options) ClampMaxAge(d time.Duration) time.Duration {
+	if o.MaxAgeLimit > 0 && d > o.MaxAgeLimit {
+		return o.MaxAgeLimit
+	}
+	return d
 }

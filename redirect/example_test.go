@@ -19,7 +19,7 @@ func Example() {
 		Origin: page, URLs: []*url.URL{first}, Method: "POST", HasBody: true,
 		CORSMode: true, CORSTainting: true,
 	}
-	chromium := redirect.Policy{IdenticalLocations: true, EmptyLocationIsNone: true}
+	chromium := redirect.Policy{Fields: redirect.FieldsIdentical, Empty: redirect.EmptyNoRedirect}
 
 	// B answers 303 with a relative Location to C.
 	h := http.Header{"Location": {"//127.0.0.3:8002/done"}}

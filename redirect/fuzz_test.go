@@ -48,7 +48,7 @@ func FuzzLocation(f *testing.F) {
 			return
 		case u == nil:
 			if !(chromiumPolicy && raw == "") {
-				t.Fatalf("Location(%q) = nil, nil; only an empty Location under EmptyLocationIsNone is none", raw)
+				t.Fatalf("Location(%q) = nil, nil; only an empty Location under EmptyNoRedirect is none", raw)
 			}
 			return
 		}

@@ -54,18 +54,15 @@ var (
 // zero value is the Fetch Standard. Package fetch sets the fields from its
 // browser profile.
 type Policy struct {
-	// IdenticalLocations makes several Location fields with byte-identical
-	// values count as one. The standard extracts Location as a header that
-	// allows a single field, so any second field is failure
-	// (#extract-header-list-values).
-	//
-	// Chromium: true. Two identical Location fields are followed
-	// (scenario redirect-two-fields); two different ones fail
-	// (redirect-two-fields-different). Firefox: true; netwerk's
-	// test_duplicate_headers.js (bugs 597706, 655389) accepts repeated
-	// identical Location fields and fails differing ones with
-	// NS_ERROR_CORRUPTED_CONTENT, an empty one among them included.
-	IdenticalLocations bool
+	// Fields says what several Location fields mean. The standard extracts
+	// Location as a header that allows a single field, so any second field
+	// is failure (#extract-header-list-values): FieldsFail, the zero value.
+	Fields LocationFields
+
+	// Empty says what a Location field with an empty value means. In the
+	// standard the empty string parses, against the response URL, to that
+	// same URL, which is then followed: EmptyParsed, the zero value.
+	Empty EmptyLocation
 
 	// KeepInnerTabs keeps an ASCII tab inside a Location value, where the
 	// URL parser removes every tab and newline; the tab is then
@@ -76,15 +73,6 @@ type Policy struct {
 	// (div-redirect-location-tab).
 	KeepInnerTabs bool
 
-	// EmptyLocationIsNone treats a Location field whose value is empty as no
-	// Location at all, so the redirect response is the response. In the
-	// standard the empty string parses, against the response URL, to that
-	// same URL, which is then followed.
-	//
-	// Chromium: true. A 302 with an empty Location is handed to script as
-	// the response (scenario redirect-empty).
-	EmptyLocationIsNone bool
-
 	// DangerouslyKeepAuthorization keeps an author-set Authorization header
 	// on a cross-origin hop. The standard removes it
 	// (#concept-http-redirect-fetch step 13, whatwg/fetch PR #1544).
@@ -93,28 +81,8 @@ type Policy struct {
 	// (redirect-authorization-same-origin-hop) but not C after B to C
 	// (redirect-authorization-cross-origin-hop) nor B after A to B
 	// (redirect-authorization-a-to-b). Firefox: false since Firefox 111;
-	// WebKit: false (fetch-cors-facts.md section 11 row 13). Only older
-	// engines kept it.
+	// WebKit: false. Only older engines kept it.
 	DangerouslyKeepAuthorization bool
-
-	// JoinLocations reads several Location fields as one value, their
-	// values joined with ", ", and parses that. It takes precedence over
-	// IdenticalLocations.
-	//
-	// WebKitGTK 2.50: true. With two Location fields it requests the joined
-	// value resolved as a URL, whose path then holds ", " and the second
-	// URL (scenarios redirect-two-fields, redirect-two-fields-different in
-	// conformance/testdata/webkit.json).
-	JoinLocations bool
-
-	// EmptyLocationFails makes a Location field whose value is empty a
-	// network error. It takes precedence over EmptyLocationIsNone.
-	//
-	// WebKitGTK 2.50: true; the fetch fails without a second request
-	// (redirect-empty in webkit.json). Firefox follows the standard: the
-	// empty location resolves to the same URL, which redirects again
-	// until the 21st redirect fails (redirect-empty in firefox.json).
-	EmptyLocationFails bool
 
 	// Latin1Location reads the bytes of a Location value as Latin-1 (each
 	// byte one code point) after replacing each byte that is not part of
@@ -133,15 +101,59 @@ type Policy struct {
 	Latin1Location bool
 }
 
+// LocationFields is what a profile makes of several Location fields.
+type LocationFields uint8
+
+const (
+	// FieldsFail is the standard: a second Location field is failure.
+	FieldsFail LocationFields = iota
+
+	// FieldsIdentical counts several fields with byte-identical values as
+	// one; differing values are failure. Chromium: two identical fields are
+	// followed (redirect-two-fields), two different ones fail
+	// (redirect-two-fields-different). Firefox: the same; netwerk's
+	// test_duplicate_headers.js (bugs 597706, 655389) accepts repeated
+	// identical Location fields and fails differing ones, an empty one
+	// among them included.
+	FieldsIdentical
+
+	// FieldsJoined reads the fields as one value, joined with ", ", and
+	// parses that. WebKitGTK 2.50: it requests the joined value resolved as
+	// a URL, whose path then holds ", " and the second URL
+	// (redirect-two-fields, redirect-two-fields-different in
+	// conformance/testdata/webkit.json).
+	FieldsJoined
+)
+
+// EmptyLocation is what a profile makes of a Location field whose value is
+// empty.
+type EmptyLocation uint8
+
+const (
+	// EmptyParsed is the standard: the empty string parses to the response
+	// URL, which is followed again. Firefox: 20 redirects, then the fetch
+	// fails (redirect-empty in firefox.json).
+	EmptyParsed EmptyLocation = iota
+
+	// EmptyNoRedirect reads it as no Location at all, so the redirect
+	// response is the response. Chromium: the 302 is handed to script
+	// (redirect-empty).
+	EmptyNoRedirect
+
+	// EmptyFails makes it a network error. WebKitGTK 2.50: the fetch fails
+	// without a second request (redirect-empty in webkit.json).
+	EmptyFails
+)
+
 // Location returns the response's location URL for a response with the given
 // status and header, whose URL is base:
 //
 //   - nil and no error when status is not a redirect status, when there is no
-//     Location field, or (with [Policy.EmptyLocationIsNone]) when its value is
-//     empty: the response is then the response;
+//     Location field, or (with [EmptyNoRedirect]) when its value is empty:
+//     the response is then the response;
 //   - an error wrapping [ErrInvalidLocation] when the Location fields fail
-//     extraction (several fields, unless [Policy.IdenticalLocations] and they
-//     are identical) or the value does not parse as a URL against base;
+//     extraction (several fields, unless [Policy.Fields] accepts them) or the
+//     value does not parse as a URL against base;
 //   - otherwise the parsed URL. When it has no fragment it takes base's
 //     fragment, so base must be the request's current URL with its fragment
 //     (the response URL is that URL).
@@ -164,10 +176,10 @@ func Location(status int, h http.Header, base *url.URL, p Policy) (*url.URL, err
 	switch {
 	case len(vals) == 0:
 		return nil, nil
-	case len(vals) > 1 && p.JoinLocations:
+	case len(vals) > 1 && p.Fields == FieldsJoined:
 		vals = []string{strings.Join(vals, ", ")}
 	case len(vals) > 1:
-		if !p.IdenticalLocations {
+		if p.Fields != FieldsIdentical {
 			return nil, fmt.Errorf("%w: %d Location fields", ErrInvalidLocation, len(vals))
 		}
 		for _, v := range vals[1:] {
@@ -178,9 +190,9 @@ func Location(status int, h http.Header, base *url.URL, p Policy) (*url.URL, err
 	}
 	raw := vals[0]
 	switch {
-	case raw == "" && p.EmptyLocationFails:
+	case raw == "" && p.Empty == EmptyFails:
 		return nil, fmt.Errorf("%w: empty Location", ErrInvalidLocation)
-	case raw == "" && p.EmptyLocationIsNone:
+	case raw == "" && p.Empty == EmptyNoRedirect:
 		return nil, nil
 	}
 	if p.Latin1Location {

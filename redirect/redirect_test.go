@@ -20,7 +20,7 @@ const (
 
 // chromium is Chromium 156's policy as the recording shows it (see the
 // Policy field docs for the scenarios).
-var chromium = redirect.Policy{IdenticalLocations: true, EmptyLocationIsNone: true}
+var chromium = redirect.Policy{Fields: redirect.FieldsIdentical, Empty: redirect.EmptyNoRedirect}
 
 func mustURL(t testing.TB, s string) *url.URL {
 	t.Helper()
@@ -98,9 +98,9 @@ func TestLocation(t *testing.T) {
 		{"identical then empty, Chromium", "#extract-header-list-values step 2", "an empty field differs from the others (Firefox test_duplicate_headers.js test 8)",
 			302, []string{hostB + "/r2", ""}, hostB + "/r1", chromium, "", redirect.ErrInvalidLocation},
 		{"two fields joined, WebKit", "#extract-header-list-values step 2", "WebKitGTK requests the joined value as a URL (redirect-two-fields, webkit.json)",
-			302, []string{hostB + "/r2", hostB + "/r2"}, hostB + "/r1", redirect.Policy{JoinLocations: true}, hostB + "/r2,%20" + hostB + "/r2", nil},
+			302, []string{hostB + "/r2", hostB + "/r2"}, hostB + "/r1", redirect.Policy{Fields: redirect.FieldsJoined}, hostB + "/r2,%20" + hostB + "/r2", nil},
 		{"empty, WebKit", "#concept-response-location-url step 3", "WebKitGTK fails an empty Location at once (redirect-empty, webkit.json)",
-			302, []string{""}, hostB + "/r1", redirect.Policy{EmptyLocationFails: true, EmptyLocationIsNone: true}, "", redirect.ErrInvalidLocation},
+			302, []string{""}, hostB + "/r1", redirect.Policy{Empty: redirect.EmptyFails}, "", redirect.ErrInvalidLocation},
 		{"empty, spec", "#concept-response-location-url step 3", "the empty string parses to the response URL, fragment inherited",
 			302, []string{""}, hostB + "/r1#f", redirect.Policy{}, hostB + "/r1#f", nil},
 		{"empty, Chromium", "#concept-response-location-url", "Chromium returns a 302 with an empty Location (redirect-empty)",

@@ -215,7 +215,7 @@ func firstNonEmpty(s ...string) string {
 
 // warnings returns the risky or fragile setups the exchanges of r show,
 // whether the fetch was allowed or not. The reflection check adds its own.
-func warnings(r *Report, b fetch.Browser) []Warning {
+func warnings(r *Report, b fetch.Profile) []Warning {
 	out := []Warning{}
 	seen := map[string]bool{}
 	add := func(code, msg string) {
@@ -240,13 +240,13 @@ func warnings(r *Report, b fetch.Browser) []Warning {
 				"a shared cache (CDN, proxy) or the browser's cache can hand this response to a page of another origin, which is then blocked. Add %s.",
 				responseName(x), code("Vary: Origin"), code("Vary: Origin")))
 		}
-		if x.Preflight && b.MaxAgeLimit > 0 {
+		if x.Preflight && b.PreflightCache.MaxAgeLimit > 0 {
 			v := strings.TrimSpace(x.Response.Headers.Get("Access-Control-Max-Age"))
-			if n, err := strconv.ParseInt(v, 10, 64); err == nil && n > int64(b.MaxAgeLimit/time.Second) {
+			if n, err := strconv.ParseInt(v, 10, 64); err == nil && n > int64(b.PreflightCache.MaxAgeLimit/time.Second) {
 				add(warnMaxAgeAboveCap, fmt.Sprintf("%s: %s is above %s's limit, so %s keeps the preflight result for %d s only "+
 					"(limits: Chrome %d s, Firefox %d s, Safari %d s). A change to the CORS policy can take that long to reach browsers.",
-					responseName(x), code("Access-Control-Max-Age: "+v), b.Name, b.Name, int64(b.MaxAgeLimit/time.Second),
-					int64(fetch.Chrome.MaxAgeLimit/time.Second), int64(fetch.Firefox.MaxAgeLimit/time.Second), int64(fetch.Safari.MaxAgeLimit/time.Second)))
+					responseName(x), code("Access-Control-Max-Age: "+v), b.Name, b.Name, int64(b.PreflightCache.MaxAgeLimit/time.Second),
+					int64(fetch.Chrome.PreflightCache.MaxAgeLimit/time.Second), int64(fetch.Firefox.PreflightCache.MaxAgeLimit/time.Second), int64(fetch.Safari.PreflightCache.MaxAgeLimit/time.Second)))
 			}
 		}
 	}
@@ -286,7 +286,7 @@ var boringHidden = map[string]bool{
 
 // notes returns observations that explain the outcome without being a fix
 // or a warning.
-func notes(r *Report, b fetch.Browser) []string {
+func notes(r *Report, b fetch.Profile) []string {
 	out := []string{}
 	u, _ := url.Parse(r.Request.URL)
 	cross := u != nil && !origin.FromURL(u).SameOrigin(origin.MustParse(r.Origin))
@@ -312,9 +312,9 @@ func notes(r *Report, b fetch.Browser) []string {
 			why := "the credentials mode is not 'include'"
 			switch {
 			case r.Request.Credentials != fetch.CredentialsInclude.String() && cross:
-			case !origin.FromURL(u).SameSite(origin.MustParse(r.Origin)) && b.ThirdPartyCookies == fetch.ThirdPartyCookiesBlock:
+			case !origin.FromURL(u).SameSite(origin.MustParse(r.Origin)) && b.Cookies.ThirdParty == fetch.ThirdPartyBlocked:
 				why = "the request is cross-site and " + b.Name + " blocks third-party cookies (only Partitioned cookies set in this site's context are sent)"
-			case !origin.FromURL(u).SameSite(origin.MustParse(r.Origin)) && b.ThirdPartyCookies == fetch.ThirdPartyCookiesPartition:
+			case !origin.FromURL(u).SameSite(origin.MustParse(r.Origin)) && b.Cookies.ThirdParty == fetch.ThirdPartyPartitioned:
 				why = "the request is cross-site and " + b.Name + " keeps third-party cookies partitioned by the page's site, apart from the browser's own"
 			default:
 				why = "their domain, path or Secure attribute does not match the URL"

@@ -308,7 +308,7 @@ func runDemo(ctx context.Context, args []string, e *env) int {
 }
 
 // demo probes every case against the servers at sites.
-func demo(ctx context.Context, sites demoSites, b fetch.Browser, verbose bool, e *env) int {
+func demo(ctx context.Context, sites demoSites, b fetch.Profile, verbose bool, e *env) int {
 	w := e.stdout
 	st := style{on: e.colour}
 	fmt.Fprintf(w, "%s\n", st.bold("corsprobe demo"))
@@ -347,7 +347,7 @@ func demo(ctx context.Context, sites demoSites, b fetch.Browser, verbose bool, e
 }
 
 // demoSummary writes the summary table and returns the exit status.
-func demoSummary(w io.Writer, st style, b fetch.Browser, results []demoResult) int {
+func demoSummary(w io.Writer, st style, b fetch.Profile, results []demoResult) int {
 	fmt.Fprintf(w, "\n%s\n", st.bold("=== Summary ("+b.Name+")"))
 	width := 0
 	for _, r := range results {

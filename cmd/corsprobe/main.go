@@ -98,7 +98,7 @@ func writeJSON(w io.Writer, r *Report) error {
 // config is a parsed command line.
 type config struct {
 	page    origin.Origin
-	browser fetch.Browser
+	browser fetch.Profile
 	jar     http.CookieJar
 	req     probeRequest
 	json    bool
@@ -274,7 +274,7 @@ func readData(d string, stdin io.Reader) ([]byte, error) {
 	return b, nil
 }
 
-func browserProfile(name string) (fetch.Browser, error) {
+func browserProfile(name string) (fetch.Profile, error) {
 	switch strings.ToLower(name) {
 	case "chrome", "chromium":
 		return fetch.Chrome, nil
@@ -285,7 +285,7 @@ func browserProfile(name string) (fetch.Browser, error) {
 	case "spec":
 		return fetch.Spec, nil
 	}
-	return fetch.Browser{}, fmt.Errorf("-browser %q: want chrome, firefox, safari or spec", name)
+	return fetch.Profile{}, fmt.Errorf("-browser %q: want chrome, firefox, safari or spec", name)
 }
 
 func parseMode(s string) (fetch.Mode, error) {

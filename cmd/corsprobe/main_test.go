@@ -248,7 +248,7 @@ func TestDemoGolden(t *testing.T) {
 	golden(t, "demo.golden", out)
 }
 
-func browserOrFatal(t *testing.T, name string) fetch.Browser {
+func browserOrFatal(t *testing.T, name string) fetch.Profile {
 	t.Helper()
 	b, err := browserProfile(name)
 	if err != nil {

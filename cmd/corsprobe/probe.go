@@ -32,7 +32,7 @@ type probeRequest struct {
 // preflight cache, shared by all calls.
 type prober struct {
 	page    origin.Origin
-	browser fetch.Browser
+	browser fetch.Profile
 	base    http.RoundTripper
 	t       *fetch.Transport
 	// reflection enables the second probe from a made-up origin.
@@ -45,7 +45,7 @@ const userAgent = "corsprobe (github.com/corsfetch/corsfetch)"
 
 // newProber returns a prober for the page at page with the profile b;
 // base sends the requests (nil: a new http.Transport).
-func newProber(page origin.Origin, b fetch.Browser, jar http.CookieJar, base http.RoundTripper) *prober {
+func newProber(page origin.Origin, b fetch.Profile, jar http.CookieJar, base http.RoundTripper) *prober {
 	if base == nil {
 		base = http.DefaultTransport.(*http.Transport).Clone()
 	}

@@ -12,7 +12,7 @@ import (
 func TestMaxAge(t *testing.T) {
 	tests := []struct {
 		name   string
-		b      Browser
+		b      Profile
 		values []string
 		want   time.Duration
 		cached bool
@@ -39,20 +39,23 @@ func TestMaxAge(t *testing.T) {
 	}
 	for _, tt := range tests {
 		b := tt.b.resolve()
-		got, cached := b.maxAge(tt.values)
+		got, cached := b.Preflight.maxAge(tt.values, b.PreflightCache)
 		if got != tt.want || cached != tt.cached {
 			t.Errorf("%s %s: maxAge(%q) = %v, %v; want %v, %v (%s)", b.Name, tt.name, tt.values, got, cached, tt.want, tt.cached, tt.source)
 		}
 	}
 }
 
-// TestZeroBrowserIsChrome checks the contract that the zero Browser
-// behaves as Chrome.
-func TestZeroBrowserIsChrome(t *testing.T) {
-	if got := (Browser{}).resolve(); got != Chrome {
-		t.Errorf("zero Browser resolves to %+v, want Chrome", got)
+// TestZeroProfileIsChrome checks the contract that the zero Profile
+// behaves as Chrome, and that any other one is taken as written.
+func TestZeroProfileIsChrome(t *testing.T) {
+	if got := (Profile{}).resolve(); got != Chrome {
+		t.Errorf("zero Profile resolves to %+v, want Chrome", got)
 	}
-	if got := Spec.resolve(); got.Name != "Spec" || got.CombineRepeatedHeaders {
+	if got := (Profile{Request: RequestRules{CombineRepeated: true}}).resolve(); got.Name != "custom" || got.Redirect.Manual != ManualIgnoresLocation {
+		t.Errorf("a partly set Profile resolves to %+v, want it as written, named custom", got)
+	}
+	if got := Spec.resolve(); got.Name != "Spec" || got.Request.CombineRepeated {
 		t.Errorf("Spec resolves to %+v", got)
 	}
 }
