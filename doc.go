@@ -12,8 +12,11 @@
 //   - cookiestore: a browser's cookie store (RFC 6265bis), SameSite and
 //     partitions kept;
 //   - fetch: the http.RoundTripper that puts them together;
-//   - conformance: scenarios recorded from real browsers, and the runner
-//     that replays them against a client.
+//   - conformance: the scenario format, the loopback scenario server and the
+//     runner that replays a recording against a client; conformance/corpus
+//     holds the scenarios and their recordings from real browsers,
+//     conformance/recorder records them, conformance/conformancetest replays
+//     them from a test.
 //
 // # Specification snapshot
 //

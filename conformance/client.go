@@ -2,7 +2,11 @@ package conformance
 
 import (
 	"context"
+	"encoding"
+	"errors"
 	"strings"
+
+	"github.com/corsfetch/corsfetch/fetch"
 )
 
 // Call is one fetch() call, resolved for a run: the URL is concrete and every
@@ -19,15 +23,10 @@ type Call struct {
 	Header []Field
 	// Body is init.body, a string; nil when there is none.
 	Body *string
-	// Mode is "cors", "no-cors" or "same-origin".
-	Mode string
-	// Credentials is "same-origin", "omit" or "include".
-	Credentials string
-	// Redirect is "follow", "error" or "manual".
-	Redirect string
-	// Cache is "default", "no-store", "reload", "no-cache", "force-cache" or
-	// "only-if-cached".
-	Cache string
+	// Options are init.mode, init.credentials, init.redirect and init.cache,
+	// with fetch()'s default for each member the scenario does not give
+	// (the zero fetch.Options); their String methods give fetch()'s names.
+	Options fetch.Options
 }
 
 // FetchHeader returns c.Header plus, when c has a body and no Content-Type,
@@ -83,20 +82,27 @@ type Client interface {
 // NewClient returns a fresh client for one scenario: a page at origin page
 // (serialized, e.g. "http://127.0.0.1:41234") in a browser with an empty
 // preflight cache, an empty cookie jar and an empty HTTP cache, matching how
-// scenarios are isolated in a recording. engine names the recording being
-// replayed ("chromium"), so an adapter can choose its browser profile.
+// scenarios are isolated in a recording.
+//
+// engine names the browser whose recording the run is checked against
+// ("chromium", "firefox" or "webkit"), and it is the only thing a client
+// learns from the recording: an adapter needs it to behave like that browser
+// (to choose a fetch.Profile, say), as a page needs a browser to run in.
+// Everything else a client does comes from the calls of the scenario.
 type NewClient func(page string, engine string) Client
 
-// resolve returns the concrete call for spec in the scenario with prefix.
-func (c CallSpec) resolve(o Origins, prefix string) Call {
+// Resolve returns the concrete call of c in the scenario with the given id
+// on a server with origins o: the URL and header values expanded, the
+// method "GET" when c gives none, and fetch()'s defaults for the init
+// members c leaves out. It returns an error, with the call resolved all the
+// same but for the options, when a member names no value of fetch()'s (as
+// fetch() rejects it with a TypeError); a validated scenario has none.
+func (c CallSpec) Resolve(o Origins, id string) (Call, error) {
+	prefix := Prefix(id)
 	call := Call{
-		URL:         expandURL(c.URL, o, prefix),
-		Method:      c.Method,
-		Body:        c.Body,
-		Mode:        orDefault(c.Mode, Modes),
-		Credentials: orDefault(c.Credentials, Credentials),
-		Redirect:    orDefault(c.Redirect, Redirects),
-		Cache:       orDefault(c.Cache, CacheModes),
+		URL:    expandURL(c.URL, o, prefix),
+		Method: c.Method,
+		Body:   c.Body,
 	}
 	if call.Method == "" {
 		call.Method = "GET"
@@ -105,12 +111,33 @@ func (c CallSpec) resolve(o Origins, prefix string) Call {
 		v, _ := expandValue(f.Value, o, prefix, nil)
 		call.Header = append(call.Header, Field{Name: f.Name, Value: v})
 	}
-	return call
+	opts, err := c.options()
+	if err == nil {
+		call.Options = opts
+	}
+	return call, err
 }
 
-func orDefault(v string, allowed []string) string {
-	if v == "" {
-		return allowed[0]
+// options parses the init members of c with package fetch's names; a member
+// left out keeps fetch()'s default (the zero value).
+func (c CallSpec) options() (fetch.Options, error) {
+	var o fetch.Options
+	var errs []error
+	for _, m := range []struct {
+		given string
+		into  encoding.TextUnmarshaler
+	}{
+		{given: c.Mode, into: &o.Mode},
+		{given: c.Credentials, into: &o.Credentials},
+		{given: c.Redirect, into: &o.Redirect},
+		{given: c.Cache, into: &o.Cache},
+	} {
+		if m.given == "" {
+			continue
+		}
+		if err := m.into.UnmarshalText([]byte(m.given)); err != nil {
+			errs = append(errs, err)
+		}
 	}
-	return v
+	return o, errors.Join(errs...)
 }

@@ -12,7 +12,7 @@ import (
 func compareScenario() Scenario {
 	return Scenario{
 		ID: "cmp", Area: "test", Desc: "d", Reason: "r",
-		Calls:  []CallSpec{{URL: "{B}/r", Method: "PUT", Headers: []Field{{"X-Custom", "1"}}}},
+		Calls:  []CallSpec{{URL: "{B}/r", Method: "PUT", Headers: []Field{{Name: "X-Custom", Value: "1"}}}},
 		Routes: []Route{{At: "{B}/r"}},
 	}
 }
@@ -37,6 +37,7 @@ func recorded(s *Scenario) RecordedScenario {
 }
 
 func TestCompareScenario(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		desc, spec, reason string
 		edit               func(*RecordedScenario)
@@ -70,6 +71,7 @@ func TestCompareScenario(t *testing.T) {
 	want := recorded(&s)
 	for _, tt := range tests {
 		t.Run(tt.desc, func(t *testing.T) {
+			t.Parallel()
 			got := recorded(&s)
 			tt.edit(&got)
 			var where []string
@@ -87,6 +89,7 @@ func TestCompareScenario(t *testing.T) {
 }
 
 func TestCompareScenarioStale(t *testing.T) {
+	t.Parallel()
 	s := compareScenario()
 	rec := recorded(&s)
 	s.Desc = "edited"
@@ -100,6 +103,7 @@ func TestCompareScenarioStale(t *testing.T) {
 }
 
 func TestCompareRecordings(t *testing.T) {
+	t.Parallel()
 	s := compareScenario()
 	scenarios := []Scenario{s}
 	a := &Recording{Engine: "chromium", Version: "1", Scenarios: []RecordedScenario{recorded(&s)}}
@@ -119,6 +123,7 @@ func TestCompareRecordings(t *testing.T) {
 }
 
 func TestRecordingEncoding(t *testing.T) {
+	t.Parallel()
 	s := compareScenario()
 	rec := &Recording{Engine: "chromium", Version: "Chromium 1 <&>", Scenarios: []RecordedScenario{recorded(&s)}}
 	var b1, b2 bytes.Buffer
@@ -149,20 +154,22 @@ func TestRecordingEncoding(t *testing.T) {
 }
 
 func TestFetchHeader(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		desc, spec, reason string
 		call               Call
 		want               []Field
 	}{
 		{desc: "no body", spec: "https://fetch.spec.whatwg.org/#concept-bodyinit-extract", reason: "nothing added without a body",
-			call: Call{Header: []Field{{"X", "1"}}}, want: []Field{{"X", "1"}}},
+			call: Call{Header: []Field{{Name: "X", Value: "1"}}}, want: []Field{{Name: "X", Value: "1"}}},
 		{desc: "string body", spec: "https://fetch.spec.whatwg.org/#concept-bodyinit-extract", reason: "a string body brings its Content-Type",
-			call: Call{Body: strp("x")}, want: []Field{{"Content-Type", "text/plain;charset=UTF-8"}}},
+			call: Call{Body: strp("x")}, want: []Field{{Name: "Content-Type", Value: "text/plain;charset=UTF-8"}}},
 		{desc: "explicit type", spec: "https://fetch.spec.whatwg.org/#dom-request", reason: "an author Content-Type wins",
-			call: Call{Body: strp("x"), Header: []Field{{"content-type", "a/b"}}}, want: []Field{{"content-type", "a/b"}}},
+			call: Call{Body: strp("x"), Header: []Field{{Name: "content-type", Value: "a/b"}}}, want: []Field{{Name: "content-type", Value: "a/b"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.desc, func(t *testing.T) {
+			t.Parallel()
 			if diff := cmp.Diff(tt.want, tt.call.FetchHeader()); diff != "" {
 				t.Errorf("FetchHeader() (-want +got), %s:\n%s", tt.reason, diff)
 			}

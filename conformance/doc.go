@@ -1,28 +1,41 @@
-// Package conformance holds the browser-truth corpus of corsfetch: scenarios in
-// which a page at one loopback origin calls fetch() against routes on other
-// origins, the answers a real browser gave for each of them, and the machinery
-// that produced and replays those answers.
+// Package conformance holds a Go client to what real browsers do: it
+// defines scenarios, in which a page at one loopback origin calls fetch()
+// against routes on other origins, and recordings of what a browser did with
+// them, and it replays a recording against a Go [Client] and reports every
+// [Difference].
 //
 // The pieces are:
 //
-//   - Scenarios ([Scenario], [LoadScenarios]): data files under
-//     testdata/scenarios. Each scenario is a list of fetch() calls and the
-//     routes they reach, on four origins: the page A (127.0.0.1), P (127.0.0.1
-//     on another port: same site, cross origin), B (127.0.0.2) and C
-//     (127.0.0.3), both cross site.
+//   - Scenarios ([Scenario], [LoadScenarios]): data. Each scenario is a list
+//     of fetch() calls and the routes they reach, on four origins: the page
+//     A (127.0.0.1), P (127.0.0.1 on another port: same site, cross origin),
+//     B (127.0.0.2) and C (127.0.0.3), both cross site.
 //   - The scenario server ([Server]): serves the four origins on loopback,
 //     answers every route as its scenario says and logs every request that
 //     arrives.
-//   - The recorders ([Record], [Chromium], [Firefox], [WebKit]): run the
-//     corpus in a real browser (headless, or WebKitGTK under a private X
-//     server) through a page served by A, and join what script saw with what
-//     the server saw into a [Recording] (testdata/chromium.json, firefox.json,
-//     webkit.json).
-//   - The replay runner ([Replay], [ReplayTest]): runs the same corpus through a
-//     Go [Client] (an adapter over fetch.Transport) against the same server and
-//     reports every [Difference] from the recording.
+//   - Recordings ([Recording], [ReadRecording], [DecodeRecording]): for each
+//     scenario, what page script saw for each call and what the server saw.
+//   - The replay runner and comparator ([Replay], [CompareScenario],
+//     [CompareRecordings]): runs scenarios through a [Client] against a
+//     fresh server and compares each run with a recording.
+//   - The adapter over fetch.Transport ([TransportClients]), configured from
+//     the engine's name alone (see [NewClient] and [EngineAgent]).
 //
-// The recording is the only source of expected outcomes: nothing in this
-// package states what a browser does; it asks one. See README.md for the
-// scenario format and for how to re-record.
+// This package embeds no data, starts no browser and does not import
+// testing, so a program that replays a recording against its own client
+// links none of that. The rest of the conformance tree:
+//
+//   - package corpus: the corpus and the three stored recordings (Chromium,
+//     Firefox, WebKit), built in;
+//   - package recorder: the recorder and the browser launchers that produce
+//     the recordings;
+//   - package conformancetest: a one-line replay of the built-in corpus in a
+//     Go test;
+//   - commands cmd/record (record, or check a stored recording against a
+//     fresh one) and cmd/compare (fetch.Transport against headless Chromium,
+//     time and memory).
+//
+// A recording is the only source of expected outcomes: nothing in the
+// conformance tree states what a browser does; it asks one. See README.md
+// for the scenario format and for how to re-record.
 package conformance

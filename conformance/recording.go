@@ -3,7 +3,6 @@ package conformance
 import (
 	"bytes"
 	"crypto/sha256"
-	"embed"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -13,14 +12,16 @@ import (
 
 // Recording is what one browser engine did with the corpus: for each
 // scenario, what script saw for each call and every request the server
-// received. It is stored as testdata/<engine>.json.
+// received. The recordings of the corpus are stored as corpus/<engine>.json
+// (package corpus).
 type Recording struct {
 	// Engine names the engine: "chromium", "firefox" or "webkit".
 	Engine string `json:"engine"`
 	// Version is the browser's own version line, e.g. "Chromium 156.0.8078.79".
 	Version string `json:"version"`
-	// WarmUp is what the warm-up before the scenarios did on origins P, B
-	// and C, in that order (see [WarmUp]).
+	// WarmUp is what the recorder's warm-up did on origins P, B and C, in
+	// that order, before the scenarios ran (see [WarmUp]). It is not
+	// compared.
 	WarmUp []WarmUp `json:"warm_up,omitempty"`
 	// Scenarios are sorted by ID.
 	Scenarios []RecordedScenario `json:"scenarios"`
@@ -99,22 +100,21 @@ func ReadRecording(path string) (*Recording, error) {
 	return DecodeRecording(f)
 }
 
-//go:embed testdata/scenarios/*.json testdata/*.json
-var testdata embed.FS
-
-// Corpus returns the scenarios of the corpus built into the package
-// (testdata/scenarios), sorted by ID.
-func Corpus() ([]Scenario, error) {
-	return LoadScenarios(testdata, "testdata/scenarios")
+// WarmUp is what the recorder's warm-up did on one origin before the
+// scenarios ran: it repeats one preflighted call until the preflight cache
+// serves one, so that every scenario is recorded in the state of a browser
+// that has talked to the host before (package recorder says why).
+type WarmUp struct {
+	// Origin is the origin's name: P, B or C.
+	Origin string `json:"origin"`
+	// Calls is the number of identical preflighted calls it took until one
+	// was served from the preflight cache, that one included.
+	Calls int `json:"calls"`
+	// Preflights is the number of preflights the origin received for them.
+	Preflights int `json:"preflights"`
 }
 
-// StoredRecording returns the recording of engine built into the package
-// (testdata/<engine>.json).
-func StoredRecording(engine string) (*Recording, error) {
-	f, err := testdata.Open("testdata/" + engine + ".json")
-	if err != nil {
-		return nil, fmt.Errorf("conformance: no recording for engine %q: %w", engine, err)
-	}
-	defer f.Close()
-	return DecodeRecording(f)
+// String formats w as "B: 3 preflights in 4 calls".
+func (w WarmUp) String() string {
+	return fmt.Sprintf("%s: %d preflights in %d calls", w.Origin, w.Preflights, w.Calls)
 }

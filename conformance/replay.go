@@ -7,11 +7,10 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"testing"
 	"time"
 )
 
-// callTimeout bounds one call of a replay or recording.
+// callTimeout bounds one call of a replay.
 const callTimeout = 30 * time.Second
 
 // ReplayOptions tunes Replay.
@@ -117,7 +116,6 @@ func Replay(ctx context.Context, scenarios []Scenario, rec *Recording, newClient
 		}
 		defer srv.Close()
 	}
-	o := srv.Origins()
 	parallel := opts.Parallel
 	if parallel <= 0 {
 		parallel = 16
@@ -138,23 +136,10 @@ func Replay(ctx context.Context, scenarios []Scenario, rec *Recording, newClient
 				return
 			}
 			defer func() { <-sem }()
-			client := newClient(o["A"], rec.Engine)
-			prefix := Prefix(s.ID)
-			un, vun := urlUntemplater(o, prefix), valueUntemplater(o, prefix)
-			got := RecordedScenario{ID: s.ID, Digest: s.Digest()}
-			for _, c := range s.Calls {
-				if !sleep(ctx, time.Duration(c.DelayMS)*time.Millisecond) {
-					return
-				}
-				cctx, cancel := context.WithTimeout(ctx, callTimeout)
-				out := client.Fetch(cctx, c.resolve(o, prefix))
-				cancel()
-				out.URL = un.Replace(out.URL)
-				out.Body = vun.Replace(out.Body)
-				out.Error = vun.Replace(out.Error)
-				got.Outcomes = append(got.Outcomes, out)
+			got, ok := replayScenario(ctx, srv, s, newClient(srv.Origins()["A"], rec.Engine))
+			if !ok {
+				return
 			}
-			got.Requests = srv.Requests(s.ID)
 			results[i] = ScenarioResult{ID: s.ID, Area: s.Area, Run: got, Differences: CompareScenario(s, rec.Scenario(s.ID), &got)}
 		}()
 	}
@@ -164,6 +149,30 @@ func Replay(ctx context.Context, scenarios []Scenario, rec *Recording, newClient
 	}
 	sort.Slice(results, func(i, j int) bool { return results[i].ID < results[j].ID })
 	return &Report{Engine: rec.Engine, Version: rec.Version, Results: results}, nil
+}
+
+// replayScenario makes the calls of s in order with client, each after its
+// delay, and returns them with the requests srv logged for s, as a
+// recording stores them. ok is false when ctx ended the run.
+func replayScenario(ctx context.Context, srv *Server, s *Scenario, client Client) (got RecordedScenario, ok bool) {
+	o := srv.Origins()
+	un := newUntemplater(o, s.ID)
+	got = RecordedScenario{ID: s.ID, Digest: s.Digest()}
+	for _, c := range s.Calls {
+		if !sleep(ctx, time.Duration(c.DelayMS)*time.Millisecond) {
+			return got, false
+		}
+		call, err := c.Resolve(o, s.ID)
+		out := Outcome{TypeError: true, Error: "TypeError: " + fmt.Sprint(err)}
+		if err == nil {
+			cctx, cancel := context.WithTimeout(ctx, callTimeout)
+			out = client.Fetch(cctx, call)
+			cancel()
+		}
+		got.Outcomes = append(got.Outcomes, un.outcome(out))
+	}
+	got.Requests = srv.Requests(s.ID)
+	return got, true
 }
 
 func totalDelay(s *Scenario) int {
@@ -187,29 +196,4 @@ func sleep(ctx context.Context, d time.Duration) bool {
 	case <-ctx.Done():
 		return false
 	}
-}
-
-// ReplayTest replays the corpus built into the package against its stored
-// recording of engine with clients from newClient, reports every difference
-// with t.Error and logs the per-area summary. A fetch.Transport test calls it
-// as conformance.ReplayTest(t, "chromium", newAdapter).
-func ReplayTest(t *testing.T, engine string, newClient NewClient) {
-	t.Helper()
-	scenarios, err := Corpus()
-	if err != nil {
-		t.Fatal(err)
-	}
-	rec, err := StoredRecording(engine)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := t.Context()
-	rep, err := Replay(ctx, scenarios, rec, newClient, ReplayOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, d := range rep.Differences() {
-		t.Error(d)
-	}
-	t.Log("\n" + rep.Summary())
 }

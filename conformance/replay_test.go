@@ -1,4 +1,4 @@
-package conformance
+package conformance_test
 
 import (
 	"context"
@@ -10,6 +10,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/corsfetch/corsfetch/conformance"
+	"github.com/corsfetch/corsfetch/conformance/corpus"
 )
 
 // naiveClient is a Client with no CORS at all: a plain Go HTTP client that
@@ -18,53 +21,55 @@ import (
 // the browser wherever the browser blocks.
 type naiveClient struct{}
 
-func (naiveClient) Fetch(ctx context.Context, call Call) Outcome {
+func (naiveClient) Fetch(ctx context.Context, call conformance.Call) conformance.Outcome {
 	var body io.Reader
 	if call.Body != nil {
 		body = strings.NewReader(*call.Body)
 	}
 	req, err := http.NewRequestWithContext(ctx, call.Method, call.URL, body)
 	if err != nil {
-		return Outcome{TypeError: true, Error: err.Error()}
+		return conformance.Outcome{TypeError: true, Error: err.Error()}
 	}
 	for _, f := range call.FetchHeader() {
 		req.Header.Add(f.Name, f.Value)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return Outcome{TypeError: true, Error: err.Error()}
+		return conformance.Outcome{TypeError: true, Error: err.Error()}
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return Outcome{TypeError: true, Error: err.Error()}
+		return conformance.Outcome{TypeError: true, Error: err.Error()}
 	}
 	names := []string{}
 	for k := range resp.Header {
 		names = append(names, strings.ToLower(k))
 	}
 	sort.Strings(names)
-	return Outcome{
+	return conformance.Outcome{
 		Type: "basic", Status: resp.StatusCode, Headers: names, Body: string(b),
 		Redirected: resp.Request.URL.String() != call.URL, URL: resp.Request.URL.String(),
 	}
 }
 
-func noDelay(s *Scenario) bool { return totalDelay(s) == 0 }
+func noDelay(s *conformance.Scenario) bool { return conformance.TotalDelay(s) == 0 }
 
 // TestReplayReportsNaiveClient is the harness test that can fail: a client
 // without CORS must be reported wherever the recorded browser rejected a call
 // that the naive client completed.
 func TestReplayReportsNaiveClient(t *testing.T) {
-	scenarios, err := Corpus()
+	t.Parallel()
+	scenarios, err := corpus.Scenarios()
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec, err := StoredRecording("chromium")
+	rec, err := corpus.Recording("chromium")
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := Replay(t.Context(), scenarios, rec, func(string, string) Client { return naiveClient{} }, ReplayOptions{Filter: noDelay})
+	newClient := func(string, string) conformance.Client { return naiveClient{} }
+	rep, err := conformance.Replay(t.Context(), scenarios, rec, newClient, conformance.ReplayOptions{Filter: noDelay})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,14 +116,14 @@ func TestReplayReportsNaiveClient(t *testing.T) {
 // against false alarms.
 type oracleClient struct {
 	t        *testing.T
-	rec      *RecordedScenario
-	origins  Origins
+	rec      *conformance.RecordedScenario
+	origins  conformance.Origins
 	prefix   string
 	mu       sync.Mutex
 	nextCall int
 }
 
-func (c *oracleClient) Fetch(ctx context.Context, call Call) Outcome {
+func (c *oracleClient) Fetch(ctx context.Context, call conformance.Call) conformance.Outcome {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.nextCall == 0 {
@@ -129,13 +134,13 @@ func (c *oracleClient) Fetch(ctx context.Context, call Call) Outcome {
 	o := c.rec.Outcomes[c.nextCall]
 	c.nextCall++
 	if o.URL != "" {
-		o.URL = expandURL(o.URL, c.origins, c.prefix)
+		o.URL = conformance.ExpandURL(o.URL, c.origins, c.prefix)
 	}
-	o.Body, _ = expandValue(o.Body, c.origins, c.prefix, nil)
+	o.Body, _ = conformance.ExpandValue(o.Body, c.origins, c.prefix, nil)
 	return o
 }
 
-func (c *oracleClient) send(ctx context.Context, r LoggedRequest) {
+func (c *oracleClient) send(ctx context.Context, r conformance.LoggedRequest) {
 	p := r.Path
 	if strings.IndexFunc(p, func(c rune) bool { return c <= 0x20 }) >= 0 {
 		// The log stores the decoded path; a tab or space in it went out
@@ -144,7 +149,7 @@ func (c *oracleClient) send(ctx context.Context, r LoggedRequest) {
 	}
 	u := c.origins[r.Origin] + c.prefix + p
 	if r.Query != "" {
-		q, _ := expandValue(r.Query, c.origins, c.prefix, nil)
+		q, _ := conformance.ExpandValue(r.Query, c.origins, c.prefix, nil)
 		u += "?" + q
 	}
 	req, err := http.NewRequestWithContext(ctx, r.Method, u, strings.NewReader(r.Body))
@@ -158,7 +163,7 @@ func (c *oracleClient) send(ctx context.Context, r LoggedRequest) {
 	}
 	for k, vs := range r.Header {
 		for _, v := range vs {
-			v, _ = expandValue(v, c.origins, c.prefix, nil)
+			v, _ = conformance.ExpandValue(v, c.origins, c.prefix, nil)
 			req.Header[k] = append(req.Header[k], mustByteString(v))
 		}
 	}
@@ -177,30 +182,32 @@ func (c *oracleClient) send(ctx context.Context, r LoggedRequest) {
 // TestReplayOracleAgrees replays every recording with oracleClient: the
 // runner must find no difference.
 func TestReplayOracleAgrees(t *testing.T) {
-	scenarios, err := Corpus()
+	t.Parallel()
+	scenarios, err := corpus.Scenarios()
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, engine := range engines {
+	for _, engine := range corpus.Engines() {
 		t.Run(engine, func(t *testing.T) {
-			rec, err := StoredRecording(engine)
+			t.Parallel()
+			rec, err := corpus.Recording(engine)
 			if err != nil {
 				t.Fatal(err)
 			}
-			srv, err := NewServer(scenarios)
+			srv, err := conformance.NewServer(scenarios)
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer srv.Close()
 			// NewClient does not say which scenario it is for; the oracle
 			// finds out from the first call's URL.
-			newClient := func(page, got string) Client {
+			newClient := func(page, got string) conformance.Client {
 				if got != engine || page != srv.Origins()["A"] {
 					t.Errorf("NewClient(%q, %q); want A's origin and %s", page, got, engine)
 				}
 				return &lazyOracle{t: t, rec: rec, origins: srv.Origins()}
 			}
-			rep, err := Replay(t.Context(), scenarios, rec, newClient, ReplayOptions{Filter: noDelay, Server: srv})
+			rep, err := conformance.Replay(t.Context(), scenarios, rec, newClient, conformance.ReplayOptions{Filter: noDelay, Server: srv})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -217,12 +224,12 @@ func TestReplayOracleAgrees(t *testing.T) {
 // lazyOracle binds to its scenario on the first call.
 type lazyOracle struct {
 	t       *testing.T
-	rec     *Recording
-	origins Origins
+	rec     *conformance.Recording
+	origins conformance.Origins
 	o       *oracleClient
 }
 
-func (l *lazyOracle) Fetch(ctx context.Context, call Call) Outcome {
+func (l *lazyOracle) Fetch(ctx context.Context, call conformance.Call) conformance.Outcome {
 	if l.o == nil {
 		// The scenario id is the path segment after /s/ in any call URL.
 		_, rest, _ := strings.Cut(call.URL, "/s/")
@@ -230,9 +237,9 @@ func (l *lazyOracle) Fetch(ctx context.Context, call Call) Outcome {
 		rs := l.rec.Scenario(id)
 		if rs == nil {
 			l.t.Errorf("no recording for %q (URL %s)", id, call.URL)
-			return Outcome{TypeError: true}
+			return conformance.Outcome{TypeError: true}
 		}
-		l.o = &oracleClient{t: l.t, rec: rs, origins: l.origins, prefix: Prefix(id)}
+		l.o = &oracleClient{t: l.t, rec: rs, origins: l.origins, prefix: conformance.Prefix(id)}
 	}
 	return l.o.Fetch(ctx, call)
 }
@@ -240,9 +247,62 @@ func (l *lazyOracle) Fetch(ctx context.Context, call Call) Outcome {
 // mustByteString is toByteString for corpus values, which are all
 // ByteStrings.
 func mustByteString(s string) string {
-	v, ok := toByteString(s)
+	v, ok := conformance.ToByteString(s)
 	if !ok {
 		panic("not a ByteString: " + s)
 	}
 	return v
+}
+
+// TestEngineAgents checks the User-Agent and Accept-Language that
+// TransportClients sends for each engine against the stored recording: every
+// request of a scenario whose calls set neither carries exactly these. The
+// adapter holds them as constants rather than reading them from the
+// recording it is checked against; this test notices when a re-recording
+// with a new browser version changes them.
+func TestEngineAgents(t *testing.T) {
+	t.Parallel()
+	scenarios, err := corpus.Scenarios()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sets := map[string]map[string]bool{} // scenario id → canonical names its calls set
+	for _, s := range scenarios {
+		sets[s.ID] = map[string]bool{}
+		for _, c := range s.Calls {
+			for _, f := range c.Headers {
+				sets[s.ID][http.CanonicalHeaderKey(f.Name)] = true
+			}
+		}
+	}
+	for _, engine := range corpus.Engines() {
+		rec, err := corpus.Recording(engine)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ua, lang := conformance.EngineAgent(engine)
+		want := map[string]string{"User-Agent": ua, "Accept-Language": lang}
+		seen := map[string]int{}
+		for _, s := range rec.Scenarios {
+			for i, r := range s.Requests {
+				for name, v := range want {
+					if sets[s.ID][name] {
+						continue
+					}
+					seen[name]++
+					if got := r.Header[name]; len(got) != 1 || got[0] != v {
+						t.Errorf("%s: %s request %d: %s %q; EngineAgent gives %q (update it after a re-recording)", engine, s.ID, i+1, name, got, v)
+					}
+				}
+			}
+		}
+		for name := range want {
+			if seen[name] < 100 {
+				t.Errorf("%s: %s checked in %d requests; want the whole corpus", engine, name, seen[name])
+			}
+		}
+	}
+	if ua, lang := conformance.EngineAgent("spec"); ua != "" || lang != "" {
+		t.Errorf(`EngineAgent("spec") = %q, %q; want nothing for an engine without a recording`, ua, lang)
+	}
 }

@@ -11,7 +11,6 @@ import (
 	"net/url"
 	"path"
 	"regexp"
-	"slices"
 	"sort"
 	"strings"
 )
@@ -21,15 +20,6 @@ import (
 // port: same site, cross origin), and B and C (other loopback addresses: cross
 // site).
 var OriginNames = []string{"A", "P", "B", "C"}
-
-// Values allowed for the fetch() init members of a [CallSpec]. The first of
-// each list is fetch()'s default.
-var (
-	Modes       = []string{"cors", "no-cors", "same-origin"}
-	Credentials = []string{"same-origin", "omit", "include"}
-	Redirects   = []string{"follow", "error", "manual"}
-	CacheModes  = []string{"default", "no-store", "reload", "no-cache", "force-cache", "only-if-cached"}
-)
 
 // Field is one header field: a name and a value. A list of fields keeps
 // repeats and order. In JSON a field is a two-element array, ["Name", "value"].
@@ -80,7 +70,9 @@ type Scenario struct {
 }
 
 // CallSpec is one fetch(url, init) call as written in a scenario file. Empty
-// strings mean "not given in init", i.e. fetch()'s default.
+// strings mean "not given in init", i.e. fetch()'s default. The values of
+// Mode, Credentials, Redirect and Cache are fetch()'s names, as package
+// fetch parses and prints them (fetch.Mode and the others).
 type CallSpec struct {
 	// URL is a URL template, usually "{B}/path" (see README.md, Templates).
 	URL string `json:"url"`
@@ -171,6 +163,18 @@ func (s Scenario) Validate() error {
 	if len(s.Calls) == 0 {
 		bad("no calls")
 	}
+	errs = append(errs, s.routeErrors()...)
+	errs = append(errs, s.callErrors()...)
+	if len(errs) > 0 {
+		return fmt.Errorf("scenario %q: %w", s.ID, errors.Join(errs...))
+	}
+	return nil
+}
+
+// routeErrors returns the problems with the routes of s.
+func (s Scenario) routeErrors() []error {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 	seen := map[string]bool{}
 	for i, r := range s.Routes {
 		name, p, err := r.origin()
@@ -199,27 +203,25 @@ func (s Scenario) Validate() error {
 			}
 		}
 	}
+	return errs
+}
+
+// callErrors returns the problems with the calls of s.
+func (s Scenario) callErrors() []error {
+	var errs []error
 	o := fakeOrigins()
 	for i, c := range s.Calls {
-		if _, err := url.Parse(expandURL(c.URL, o, "/s/"+s.ID)); err != nil || c.URL == "" {
-			bad("call %d: url %q does not parse", i, c.URL)
+		if _, err := url.Parse(expandURL(c.URL, o, Prefix(s.ID))); err != nil || c.URL == "" {
+			errs = append(errs, fmt.Errorf("call %d: url %q does not parse", i, c.URL))
 		}
-		for _, f := range []struct{ name, v string }{
-			{"mode", c.Mode}, {"credentials", c.Credentials}, {"redirect", c.Redirect}, {"cache", c.Cache},
-		} {
-			allowed := map[string][]string{"mode": Modes, "credentials": Credentials, "redirect": Redirects, "cache": CacheModes}[f.name]
-			if f.v != "" && !slices.Contains(allowed, f.v) {
-				bad("call %d: %s %q not one of %q", i, f.name, f.v, allowed)
-			}
+		if _, err := c.options(); err != nil {
+			errs = append(errs, fmt.Errorf("call %d: %w", i, err))
 		}
 		if c.DelayMS < 0 || c.DelayMS > 20000 {
-			bad("call %d: delay_ms %d not in [0, 20000]", i, c.DelayMS)
+			errs = append(errs, fmt.Errorf("call %d: delay_ms %d not in [0, 20000]", i, c.DelayMS))
 		}
 	}
-	if len(errs) > 0 {
-		return fmt.Errorf("scenario %q: %w", s.ID, errors.Join(errs...))
-	}
-	return nil
+	return errs
 }
 
 // validRawField reports whether a field can be written by a raw answer:
@@ -421,4 +423,35 @@ func urlUntemplater(o Origins, prefix string) *strings.Replacer {
 	}
 	pairs = append(pairs, prefix+"/", "{S}/")
 	return strings.NewReplacer(pairs...)
+}
+
+// untemplater turns the outcomes of one scenario run back into the form a
+// recording stores.
+type untemplater struct{ url, value *strings.Replacer }
+
+func newUntemplater(o Origins, id string) untemplater {
+	return untemplater{url: urlUntemplater(o, Prefix(id)), value: valueUntemplater(o, Prefix(id))}
+}
+
+// outcome returns out with URL as a URL template ("{B}/r") and Body and
+// Error with value templates ("{B}{S}/r").
+func (u untemplater) outcome(out Outcome) Outcome {
+	out.URL = u.url.Replace(out.URL)
+	out.Body = u.value.Replace(out.Body)
+	out.Error = u.value.Replace(out.Error)
+	return out
+}
+
+// Untemplate returns outs, the outcomes of a run of the scenario with the
+// given id on a server with origins o, as a recording stores them: the
+// origins, hosts and scenario prefix of the run turned back into templates,
+// in URL as a URL template ("{B}/r") and in Body and Error as value
+// templates ("{B}{S}/r"). Replay does the same with a client's outcomes.
+func (o Origins) Untemplate(id string, outs []Outcome) []Outcome {
+	u := newUntemplater(o, id)
+	res := make([]Outcome, len(outs))
+	for i, out := range outs {
+		res[i] = u.outcome(out)
+	}
+	return res
 }

@@ -5,6 +5,9 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/corsfetch/corsfetch/fetch"
+	"github.com/google/go-cmp/cmp"
 )
 
 var testOrigins = Origins{
@@ -15,6 +18,7 @@ var testOrigins = Origins{
 }
 
 func TestExpandValue(t *testing.T) {
+	t.Parallel()
 	req := http.Header{"Origin": {"http://127.0.0.1:40001"}, "X-Allow": {"a", "b"}}
 	tests := []struct {
 		desc, spec, reason string
@@ -35,6 +39,7 @@ func TestExpandValue(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.desc, func(t *testing.T) {
+			t.Parallel()
 			got, ok := expandValue(tt.in, testOrigins, "/s/x", tt.req)
 			if got != tt.want || ok != tt.wantOK {
 				t.Errorf("expandValue(%q) = %q, %v; want %q, %v (%s)", tt.in, got, ok, tt.want, tt.wantOK, tt.reason)
@@ -44,6 +49,7 @@ func TestExpandValue(t *testing.T) {
 }
 
 func TestExpandURL(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		desc, spec, reason string
 		in, want           string
@@ -64,6 +70,7 @@ func TestExpandURL(t *testing.T) {
 }
 
 func TestUntemplate(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		desc, spec, reason string
 		url                bool
@@ -104,6 +111,7 @@ func validScenario() Scenario {
 }
 
 func TestValidate(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		desc, spec, reason string
 		edit               func(*Scenario)
@@ -118,7 +126,7 @@ func TestValidate(t *testing.T) {
 		{desc: "route with query", reason: "routes match paths only", edit: func(s *Scenario) { s.Routes[0].At = "{B}/r?x" }, wantErr: "no query"},
 		{desc: "duplicate route", reason: "one answer per path", edit: func(s *Scenario) { s.Routes = append(s.Routes, Route{At: "{B}/r"}) }, wantErr: "twice"},
 		{desc: "bad status", reason: "Go cannot send a final 1xx", edit: func(s *Scenario) { s.Routes[0].Response.Status = 101 }, wantErr: "status"},
-		{desc: "bad header name", reason: "the server must be able to send it", edit: func(s *Scenario) { s.Routes[0].Response.Headers = []Field{{"X Y", "1"}} }, wantErr: "cannot be sent"},
+		{desc: "bad header name", reason: "the server must be able to send it", edit: func(s *Scenario) { s.Routes[0].Response.Headers = []Field{{Name: "X Y", Value: "1"}} }, wantErr: "cannot be sent"},
 		{desc: "bad mode", reason: "only fetch()'s enum values", edit: func(s *Scenario) { s.Calls[0].Mode = "navigate" }, wantErr: "mode"},
 		{desc: "bad delay", reason: "delays are bounded", edit: func(s *Scenario) { s.Calls[0].DelayMS = -1 }, wantErr: "delay_ms"},
 	}
@@ -138,6 +146,7 @@ func TestValidate(t *testing.T) {
 }
 
 func TestLoadScenarios(t *testing.T) {
+	t.Parallel()
 	const one = `[{"id": "a", "area": "x", "desc": "d", "reason": "r", "calls": [{"url": "{B}/r"}], "routes": []}]`
 	tests := []struct {
 		desc, spec, reason string
@@ -180,43 +189,38 @@ func TestLoadScenarios(t *testing.T) {
 	}
 }
 
-// engines are the engines with a stored recording.
-var engines = []string{"chromium", "firefox", "webkit"}
-
-// TestCorpusMatchesRecording checks that the built-in corpus loads and that
-// the stored recording of every engine covers exactly the current version of
-// every scenario: editing a scenario without re-recording fails here.
-func TestCorpusMatchesRecording(t *testing.T) {
-	scenarios, err := Corpus()
-	if err != nil {
-		t.Fatal(err)
+func TestResolve(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		desc, spec, reason string
+		call               CallSpec
+		want               Call
+		wantErr            string
+	}{
+		{desc: "bare call", spec: "https://fetch.spec.whatwg.org/#requestinit",
+			reason: "GET and fetch()'s defaults for the members left out",
+			call:   CallSpec{URL: "{B}/r"},
+			want:   Call{URL: "http://127.0.0.2:40003/s/x/r", Method: "GET"}},
+		{desc: "given members", reason: "the method as given, header values expanded, the options parsed",
+			call: CallSpec{URL: "{B}/r", Method: "patch", Headers: []Field{{Name: "X-A", Value: "1"}, {Name: "X-A", Value: "{A}"}},
+				Body: strp(""), Mode: "no-cors", Credentials: "include", Redirect: "manual", Cache: "reload"},
+			want: Call{URL: "http://127.0.0.2:40003/s/x/r", Method: "patch",
+				Header: []Field{{Name: "X-A", Value: "1"}, {Name: "X-A", Value: "http://127.0.0.1:40001"}}, Body: strp(""),
+				Options: fetch.Options{Mode: fetch.ModeNoCORS, Credentials: fetch.CredentialsInclude, Redirect: fetch.RedirectManual, Cache: fetch.CacheReload}}},
+		{desc: "unknown mode", spec: "https://webidl.spec.whatwg.org/#es-enumeration",
+			reason: "a value fetch() does not know is an error (a TypeError in a browser); the rest is resolved",
+			call:   CallSpec{URL: "{B}/r", Mode: "navigate", Cache: "reload"},
+			want:   Call{URL: "http://127.0.0.2:40003/s/x/r", Method: "GET"}, wantErr: `mode "navigate"`},
 	}
-	if len(scenarios) < 200 {
-		t.Errorf("corpus has %d scenarios; issue 3 asks for at least 200", len(scenarios))
-	}
-	for _, engine := range engines {
-		t.Run(engine, func(t *testing.T) {
-			rec, err := StoredRecording(engine)
-			if err != nil {
-				t.Fatal(err)
+	for _, tt := range tests {
+		t.Run(tt.desc, func(t *testing.T) {
+			t.Parallel()
+			got, err := tt.call.Resolve(testOrigins, "x")
+			if (err != nil) != (tt.wantErr != "") || (err != nil && !strings.Contains(err.Error(), tt.wantErr)) {
+				t.Errorf("Resolve() error = %v; want one mentioning %q (%s)", err, tt.wantErr, tt.reason)
 			}
-			if rec.Engine != engine {
-				t.Errorf("testdata/%s.json names engine %q", engine, rec.Engine)
-			}
-			if len(rec.Scenarios) != len(scenarios) {
-				t.Errorf("recording has %d scenarios, corpus %d", len(rec.Scenarios), len(scenarios))
-			}
-			for i := range scenarios {
-				s := &scenarios[i]
-				r := rec.Scenario(s.ID)
-				switch {
-				case r == nil:
-					t.Errorf("scenario %s is not recorded; re-record (see README.md)", s.ID)
-				case r.Digest != s.Digest():
-					t.Errorf("scenario %s changed since it was recorded; re-record (see README.md)", s.ID)
-				case len(r.Outcomes) != len(s.Calls):
-					t.Errorf("scenario %s: %d outcomes for %d calls", s.ID, len(r.Outcomes), len(s.Calls))
-				}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("Resolve() (-want +got), %s:\n%s", tt.reason, diff)
 			}
 		})
 	}

@@ -47,8 +47,9 @@ type LoggedRequest struct {
 // 127.0.0.1, B on 127.0.0.2 and C on 127.0.0.3, each on a port of its own. It
 // answers every route of the scenarios it was created with under
 // /s/<scenario-id>/ on every origin and logs every request that arrives there.
-// Origins P, B and C also serve the warm-up route (see [WarmUp]), which is not
-// logged. It is safe for concurrent use.
+// Paths under /runner/ are left to the handlers given to [Server.HandleRunner]
+// (the recorder's page and warm-up) and are not logged. It is safe for
+// concurrent use.
 type Server struct {
 	origins   Origins
 	listeners []net.Listener
@@ -56,10 +57,9 @@ type Server struct {
 	scenarios map[string]*Scenario
 	routes    map[string]map[string]*Route // scenario id → "B/path" → route
 
-	mu     sync.Mutex
-	log    map[string][]LoggedRequest
-	warm   map[string]int // origin name → warm-up preflights received
-	runner http.Handler
+	mu      sync.Mutex
+	log     map[string][]LoggedRequest
+	runners map[string]http.Handler // origin name → handler of /runner/
 }
 
 var originHosts = map[string]string{"A": "127.0.0.1", "P": "127.0.0.1", "B": "127.0.0.2", "C": "127.0.0.3"}
@@ -72,7 +72,7 @@ func NewServer(scenarios []Scenario) (*Server, error) {
 		scenarios: map[string]*Scenario{},
 		routes:    map[string]map[string]*Route{},
 		log:       map[string][]LoggedRequest{},
-		warm:      map[string]int{},
+		runners:   map[string]http.Handler{},
 	}
 	for i := range scenarios {
 		sc := &scenarios[i]
@@ -120,12 +120,18 @@ func (s *Server) Origins() Origins {
 	return o
 }
 
-// SetRunner makes origin A pass every request whose path starts with
-// /runner/ to h. The recorder serves its page there.
-func (s *Server) SetRunner(h http.Handler) {
+// RunnerPrefix is the path prefix under which an origin passes requests to
+// the handler given to [Server.HandleRunner].
+const RunnerPrefix = "/runner/"
+
+// HandleRunner makes the origin named origin (A, P, B or C) pass every
+// request whose path starts with [RunnerPrefix] to h; without a handler,
+// such requests get 404. They are not logged. The recorder serves its page
+// on A and its warm-up route on P, B and C this way.
+func (s *Server) HandleRunner(origin string, h http.Handler) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.runner = h
+	s.runners[origin] = h
 }
 
 // Requests returns the requests logged for the scenario with the given id,
@@ -152,18 +158,14 @@ func (s *Server) Close() error {
 
 func (s *Server) handler(name string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if name == "A" && strings.HasPrefix(r.URL.Path, "/runner/") {
+		if strings.HasPrefix(r.URL.Path, RunnerPrefix) {
 			s.mu.Lock()
-			h := s.runner
+			h := s.runners[name]
 			s.mu.Unlock()
 			if h != nil {
 				h.ServeHTTP(w, r)
 				return
 			}
-		}
-		if name != "A" && r.URL.Path == warmPath {
-			s.serveWarm(name, w, r)
-			return
 		}
 		rest, ok := strings.CutPrefix(r.URL.Path, "/s/")
 		if !ok {

@@ -22,16 +22,16 @@ func serverScenario() Scenario {
 			{
 				At: "{B}/r",
 				Preflight: &Answer{Status: 204, Headers: []Field{
-					{"Access-Control-Allow-Origin", "{origin}"},
-					{"Access-Control-Allow-Methods", "{acrm}"},
+					{Name: "Access-Control-Allow-Origin", Value: "{origin}"},
+					{Name: "Access-Control-Allow-Methods", Value: "{acrm}"},
 				}},
 				Response: Answer{Status: 201, Headers: []Field{
-					{"X-Rep", "1"}, {"x-rep", "2"}, {"X-Rep", "3"},
-					{"Access-Control-Allow-Origin", "{origin}"},
-					{"Set-Cookie", "c=1; Path={S}"},
+					{Name: "X-Rep", Value: "1"}, {Name: "x-rep", Value: "2"}, {Name: "X-Rep", Value: "3"},
+					{Name: "Access-Control-Allow-Origin", Value: "{origin}"},
+					{Name: "Set-Cookie", Value: "c=1; Path={S}"},
 				}, Location: "{C}/next"},
 			},
-			{At: "{A}/body", Response: Answer{Body: strp("custom"), Headers: []Field{{"content-type", "text/x"}}}},
+			{At: "{A}/body", Response: Answer{Body: strp("custom"), Headers: []Field{{Name: "content-type", Value: "text/x"}}}},
 		},
 	}
 }
@@ -55,6 +55,7 @@ func roundTrip(t *testing.T, method, u string, h http.Header, body string) *http
 }
 
 func TestServer(t *testing.T) {
+	t.Parallel()
 	srv, err := NewServer([]Scenario{serverScenario()})
 	if err != nil {
 		t.Fatal(err)
@@ -158,6 +159,7 @@ func TestServer(t *testing.T) {
 }
 
 func TestServerLogDecodesBytes(t *testing.T) {
+	t.Parallel()
 	srv, err := NewServer([]Scenario{serverScenario()})
 	if err != nil {
 		t.Fatal(err)
@@ -182,52 +184,11 @@ func TestServerLogDecodesBytes(t *testing.T) {
 }
 
 func TestNewServerRejectsDuplicates(t *testing.T) {
+	t.Parallel()
 	s := serverScenario()
 	if srv, err := NewServer([]Scenario{s, s}); err == nil {
 		srv.Close()
 		t.Errorf("NewServer accepted the same scenario twice")
-	}
-}
-
-func TestServerWarmRoute(t *testing.T) {
-	srv, err := NewServer([]Scenario{serverScenario()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	o := srv.Origins()
-	preflight := http.Header{"Origin": {o["A"]}, "Access-Control-Request-Method": {"PUT"}, "Access-Control-Request-Headers": {"x-corsfetch-warm"}}
-	put := http.Header{"Origin": {o["A"]}, "X-Corsfetch-Warm": {"1"}}
-	steps := []struct {
-		desc        string
-		method, url string
-		header      http.Header
-		status      int
-		body        string
-		acao, acma  string
-		reason      string
-	}{
-		{"put before any preflight", "PUT", o["B"] + warmPath, put, 200, `{"preflights":0}`, o["A"], "", "the count starts at zero"},
-		{"preflight", "OPTIONS", o["B"] + warmPath, preflight, 200, "", o["A"], warmMaxAge, "the preflight allows the page for warmMaxAge seconds"},
-		{"put after it", "PUT", o["B"] + warmPath, put, 200, `{"preflights":1}`, o["A"], "", "the PUT tells the page how many preflights arrived"},
-		{"other origin", "PUT", o["C"] + warmPath, put, 200, `{"preflights":0}`, o["A"], "", "each origin counts its own"},
-		{"plain OPTIONS", "OPTIONS", o["B"] + warmPath, http.Header{"Origin": {o["A"]}}, 405, "", o["A"], "", "only a preflight is counted"},
-		{"count unchanged", "PUT", o["B"] + warmPath, put, 200, `{"preflights":1}`, o["A"], "", "a plain OPTIONS is no preflight"},
-		{"not on A", "PUT", o["A"] + warmPath, put, 404, "", "", "", "the page's own origin needs no warm-up"},
-	}
-	for _, s := range steps {
-		resp := roundTrip(t, s.method, s.url, s.header, "")
-		b, _ := io.ReadAll(resp.Body)
-		if resp.StatusCode != s.status || (s.status == 200 && string(b) != s.body) ||
-			resp.Header.Get("Access-Control-Allow-Origin") != s.acao || resp.Header.Get("Access-Control-Max-Age") != s.acma {
-			t.Errorf("%s: %d %q ACAO %q Max-Age %q; want %d %q ACAO %q Max-Age %q (%s)", s.desc, resp.StatusCode, b,
-				resp.Header.Get("Access-Control-Allow-Origin"), resp.Header.Get("Access-Control-Max-Age"), s.status, s.body, s.acao, s.acma, s.reason)
-		}
-	}
-	for _, id := range []string{"srv", ""} {
-		if got := srv.Requests(id); len(got) != 0 {
-			t.Errorf("Requests(%q) = %d requests; the warm-up route is not logged", id, len(got))
-		}
 	}
 }
 
@@ -236,14 +197,15 @@ func TestServerWarmRoute(t *testing.T) {
 // control byte and a name net/http would refuse, Content-Length and
 // Connection: close added, and the connection closed after the body.
 func TestServerRawAnswer(t *testing.T) {
+	t.Parallel()
 	sc := Scenario{
 		ID: "raw", Area: "test", Desc: "d", Reason: "r",
 		Calls: []CallSpec{{URL: "{B}/r"}},
 		Routes: []Route{{At: "{B}/r", Response: Answer{Raw: true, Status: 299, Headers: []Field{
-			{"Access-Control-Allow-Origin", " {origin}\t"},
-			{"X-Latin1", "caf\u00e9"},
-			{"X-Ctl", "a\x0bb\x00c"},
-			{"X A", "1"},
+			{Name: "Access-Control-Allow-Origin", Value: " {origin}\t"},
+			{Name: "X-Latin1", Value: "caf\u00e9"},
+			{Name: "X-Ctl", Value: "a\x0bb\x00c"},
+			{Name: "X A", Value: "1"},
 		}, Location: "{B}/n\u00e9"}}},
 	}
 	if err := sc.Validate(); err != nil {
@@ -283,23 +245,61 @@ func TestServerRawAnswer(t *testing.T) {
 
 // TestValidateRaw checks which fields a raw answer accepts.
 func TestValidateRaw(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, value string
 		ok          bool
 	}{
-		{"X-A", " padded ", true},
-		{"X-A", "\x00\x0b\x7f\u00ff", true},
-		{"X A", "1", true},
-		{"X-A", "\u0100", false}, // not one byte
-		{"X-A", "a\r\nX-B: 1", false},
-		{"X:A", "1", false},
-		{"", "1", false},
+		{name: "X-A", value: " padded ", ok: true},
+		{name: "X-A", value: "\x00\x0b\x7f\u00ff", ok: true},
+		{name: "X A", value: "1", ok: true},
+		{name: "X-A", value: "\u0100", ok: false}, // not one byte
+		{name: "X-A", value: "a\r\nX-B: 1", ok: false},
+		{name: "X:A", value: "1", ok: false},
+		{name: "", value: "1", ok: false},
 	}
 	for _, tt := range tests {
 		sc := Scenario{ID: "v", Area: "a", Desc: "d", Reason: "r", Calls: []CallSpec{{URL: "{B}/r"}},
-			Routes: []Route{{At: "{B}/r", Response: Answer{Raw: true, Headers: []Field{{tt.name, tt.value}}}}}}
+			Routes: []Route{{At: "{B}/r", Response: Answer{Raw: true, Headers: []Field{{Name: tt.name, Value: tt.value}}}}}}
 		if err := sc.Validate(); (err == nil) != tt.ok {
 			t.Errorf("raw field %q: %q: Validate() = %v, want ok %v", tt.name, tt.value, err, tt.ok)
 		}
+	}
+}
+
+// TestServerHandleRunner checks that paths under RunnerPrefix reach the
+// handler of their origin, unlogged, and get 404 on an origin without one.
+func TestServerHandleRunner(t *testing.T) {
+	t.Parallel()
+	srv, err := NewServer([]Scenario{serverScenario()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	o := srv.Origins()
+	for _, name := range []string{"A", "B"} {
+		srv.HandleRunner(name, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			io.WriteString(w, name+" runner "+r.URL.Path)
+		}))
+	}
+	tests := []struct {
+		desc, url string
+		status    int
+		body      string
+	}{
+		{desc: "runner of A", url: o["A"] + "/runner/page", status: 200, body: "A runner /runner/page"},
+		{desc: "runner of B", url: o["B"] + "/runner/warm", status: 200, body: "B runner /runner/warm"},
+		{desc: "no runner on C", url: o["C"] + "/runner/warm", status: 404},
+		{desc: "prefix only", url: o["A"] + "/runnerx", status: 404},
+	}
+	for _, tt := range tests {
+		resp := roundTrip(t, "GET", tt.url, nil, "")
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != tt.status || (tt.status == 200 && string(b) != tt.body) {
+			t.Errorf("%s: %d %q; want %d %q", tt.desc, resp.StatusCode, b, tt.status, tt.body)
+		}
+	}
+	if got := srv.Requests("srv"); len(got) != 0 {
+		t.Errorf("logged %d requests; runner requests are not logged", len(got))
 	}
 }

@@ -7,47 +7,39 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/corsfetch/corsfetch/cookiestore"
 	"github.com/corsfetch/corsfetch/fetch"
 	"github.com/corsfetch/corsfetch/origin"
 )
 
-// Profile returns the fetch profile that behaves like engine: fetch.Chrome
-// for "chromium", fetch.Firefox for "firefox", fetch.Safari for "webkit",
-// and fetch.Spec otherwise.
-func Profile(engine string) fetch.Profile {
-	switch engine {
-	case "chromium":
-		return fetch.Chrome
-	case "firefox":
-		return fetch.Firefox
-	case "webkit":
-		return fetch.Safari
-	}
-	return fetch.Spec
-}
-
 // TransportClients returns a NewClient whose clients fetch through a new
-// fetch.Transport each: the page's origin, the engine's profile (see
-// Profile), an empty preflight cache, an empty HTTP cache, an empty cookie
-// jar, and base as the
-// network (nil means http.DefaultTransport). The clients send the
-// User-Agent and Accept-Language the engine's stored recording shows, so
-// that the server sees what it saw from the browser.
+// fetch.Transport each: the page's origin, the engine's profile
+// (fetch.ProfileByName; fetch.Spec for an engine it does not know), the
+// engine's User-Agent and Accept-Language (see [EngineAgent]), an empty
+// preflight cache, an empty HTTP cache, an empty cookie jar, and base as
+// the network (nil means http.DefaultTransport).
+//
+// The clients are configured from the engine's name alone, never from the
+// recording they are checked against: the profile, the User-Agent and the
+// Accept-Language are what a Go program has to give a Transport for it to
+// pass as that browser, as the browser has them built in.
 func TransportClients(base http.RoundTripper) NewClient {
 	return func(page, engine string) Client {
 		o, err := origin.Parse(page)
 		if err != nil {
 			return errClient{err}
 		}
-		ua, lang := recordedAgent(engine)
+		profile, ok := fetch.ProfileByName(engine)
+		if !ok {
+			profile = fetch.Spec
+		}
+		ua, lang := EngineAgent(engine)
 		return &transportClient{engine: engine, t: &fetch.Transport{
 			Origin:         o,
 			Base:           base,
 			Jar:            cookiestore.New(nil),
-			Browser:        Profile(engine),
+			Browser:        profile,
 			UserAgent:      ua,
 			AcceptLanguage: lang,
 			HTTPCache:      true,
@@ -55,41 +47,36 @@ func TransportClients(base http.RoundTripper) NewClient {
 	}
 }
 
-var agents sync.Map // engine -> [2]string{User-Agent, Accept-Language}
+// engineAgents are the User-Agent and Accept-Language each engine sends by
+// default when the recorder runs it: headless Chromium and Firefox ESR on
+// Linux in an en-US locale, and WebKitGTK's MiniBrowser with the locale the
+// recorder pins (en_US.UTF-8).
+var engineAgents = map[string]struct{ userAgent, acceptLanguage string }{
+	"chromium": {
+		userAgent:      "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0 Safari/537.36",
+		acceptLanguage: "en-US,en;q=0.9",
+	},
+	"firefox": {
+		userAgent:      "Mozilla/5.0 (X11; Linux x86_64; rv:153.0) Gecko/20100101 Firefox/153.0",
+		acceptLanguage: "en-US,en;q=0.9",
+	},
+	"webkit": {
+		userAgent:      "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/60.5 Safari/605.1.15",
+		acceptLanguage: "en-US",
+	},
+}
 
-// recordedAgent returns the User-Agent and Accept-Language of the first
-// request of engine's stored recording that has them, in a scenario whose
-// calls do not set them.
-func recordedAgent(engine string) (ua, lang string) {
-	if v, ok := agents.Load(engine); ok {
-		a := v.([2]string)
-		return a[0], a[1]
-	}
-	rec, err := StoredRecording(engine)
-	scenarios, cerr := Corpus()
-	if err == nil && cerr == nil {
-		sets := map[string]map[string]bool{} // scenario id -> canonical names its calls set
-		for _, s := range scenarios {
-			sets[s.ID] = map[string]bool{}
-			for _, c := range s.Calls {
-				for _, f := range c.Headers {
-					sets[s.ID][http.CanonicalHeaderKey(f.Name)] = true
-				}
-			}
-		}
-		for _, s := range rec.Scenarios {
-			for _, r := range s.Requests {
-				if ua == "" && len(r.Header["User-Agent"]) == 1 && !sets[s.ID]["User-Agent"] {
-					ua = r.Header["User-Agent"][0]
-				}
-				if lang == "" && len(r.Header["Accept-Language"]) == 1 && !sets[s.ID]["Accept-Language"] {
-					lang = r.Header["Accept-Language"][0]
-				}
-			}
-		}
-	}
-	agents.Store(engine, [2]string{ua, lang})
-	return ua, lang
+// EngineAgent returns the User-Agent and Accept-Language that engine
+// ("chromium", "firefox" or "webkit") sends by default in the recorder's
+// set-up, or "" for an engine it does not know. They are properties of the
+// browser build, constants here: the comparator ignores both fields, except
+// in scenarios whose calls set them, where a browser that drops the page's
+// value sends its own. A test checks them against every stored recording;
+// a re-recording with a new browser version that changes them fails it, and
+// they are updated here.
+func EngineAgent(engine string) (userAgent, acceptLanguage string) {
+	a := engineAgents[engine]
+	return a.userAgent, a.acceptLanguage
 }
 
 type errClient struct{ err error }
@@ -161,7 +148,7 @@ func newRequest(ctx context.Context, call Call, engine string) (*http.Request, e
 		return nil, err
 	}
 	fields := call.FetchHeader()
-	if call.Body != nil && call.Mode == "no-cors" && len(fields) > 0 && hasField(call.Header, "Content-Type") {
+	if call.Body != nil && call.Options.Mode == fetch.ModeNoCORS && len(fields) > 0 && hasField(call.Header, "Content-Type") {
 		// The Request constructor appends the string body's Content-Type
 		// after the no-cors guard has dropped the page's. Appending it
 		// after the page's lets the Transport's guard decide the same: it
@@ -179,22 +166,7 @@ func newRequest(ctx context.Context, call Call, engine string) (*http.Request, e
 		}
 		req.Header[f.Name] = append(req.Header[f.Name], v)
 	}
-	o := fetch.Options{}
-	o.Mode = parseOption(call.Mode, []fetch.Mode{fetch.ModeCORS, fetch.ModeNoCORS, fetch.ModeSameOrigin})
-	o.Credentials = parseOption(call.Credentials, []fetch.Credentials{fetch.CredentialsSameOrigin, fetch.CredentialsOmit, fetch.CredentialsInclude})
-	o.Redirect = parseOption(call.Redirect, []fetch.Redirect{fetch.RedirectFollow, fetch.RedirectError, fetch.RedirectManual})
-	o.Cache = parseOption(call.Cache, []fetch.CacheMode{fetch.CacheDefault, fetch.CacheNoStore, fetch.CacheReload, fetch.CacheNoCache, fetch.CacheForceCache, fetch.CacheOnlyIfCached})
-	return fetch.WithOptions(req, o), nil
-}
-
-// parseOption returns the value among all whose String is s, or the first.
-func parseOption[T interface{ String() string }](s string, all []T) T {
-	for _, v := range all {
-		if v.String() == s {
-			return v
-		}
-	}
-	return all[0]
+	return fetch.WithOptions(req, call.Options), nil
 }
 
 // toByteString turns each code point of s into the byte of the same

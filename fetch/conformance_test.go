@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/corsfetch/corsfetch/conformance"
+	"github.com/corsfetch/corsfetch/conformance/corpus"
 )
 
 // notSimulated lists, per engine, the scenarios of its recording that show
@@ -68,10 +69,11 @@ func merge(ms ...map[string]string) map[string]string {
 }
 
 // TestChromiumRecording replays the Chromium recording
-// (conformance/testdata/chromium.json) through Transports with the Chrome
+// (conformance/corpus/chromium.json) through Transports with the Chrome
 // profile: every scenario must agree with what Chromium did, except the
 // ones in notSimulated, which must disagree.
 func TestChromiumRecording(t *testing.T) {
+	t.Parallel() // replays share no state but the loopback network
 	if testing.Short() {
 		t.Skip("replays the whole corpus")
 	}
@@ -81,6 +83,7 @@ func TestChromiumRecording(t *testing.T) {
 // TestFirefoxRecording replays the Firefox recording under the Firefox
 // profile.
 func TestFirefoxRecording(t *testing.T) {
+	t.Parallel() // replays share no state but the loopback network
 	if testing.Short() {
 		t.Skip("replays the whole corpus")
 	}
@@ -90,6 +93,7 @@ func TestFirefoxRecording(t *testing.T) {
 // TestWebKitRecording replays the WebKit recording under the Safari
 // profile.
 func TestWebKitRecording(t *testing.T) {
+	t.Parallel() // replays share no state but the loopback network
 	if testing.Short() {
 		t.Skip("replays the whole corpus")
 	}
@@ -97,11 +101,11 @@ func TestWebKitRecording(t *testing.T) {
 }
 
 func replay(t *testing.T, engine string) {
-	scenarios, err := conformance.Corpus()
+	scenarios, err := corpus.Scenarios()
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec, err := conformance.StoredRecording(engine)
+	rec, err := corpus.Recording(engine)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,139 +20,230 @@ func code(s string) string { return "`" + s + "`" }
 // value and from the exchanges; it is empty when the fetch was allowed or
 // failed on the network.
 func fixes(r *Report) []string {
-	e := r.Verdict.Error
-	if e == nil || r.Verdict.Outcome != outcomeBlocked {
+	if r.Verdict.Error == nil || r.Verdict.Outcome != outcomeBlocked {
 		return []string{}
 	}
-	x := failedExchange(r)
-	include := r.Request.Credentials == fetch.CredentialsInclude.String()
-	sent := r.Origin // the Origin request header the failing response answered
-	where := "the response from " + e.URL
-	var status int
-	if x != nil {
-		if o := x.Request.Headers.Get("Origin"); o != "" {
-			sent = o
+	f := newFailure(r)
+	switch {
+	case f.allowOriginFixes():
+	case f.preflightFixes():
+	default:
+		f.requestFixes()
+	}
+	f.recipe()
+	return f.out
+}
+
+// failure is a blocked fetch as fixes sees it, and the fixes found so far.
+type failure struct {
+	r *Report
+	e *FetchError
+	// x is the exchange whose response failed the fetch, or nil.
+	x *Exchange
+	// include is set when the credentials mode is include.
+	include bool
+	// sent is the Origin request header the failing response answered:
+	// the page's origin, or "null" after a cross-origin redirect.
+	sent string
+	// where names the failing response in a sentence.
+	where string
+	// status is the failing response's status, 0 without one.
+	status int
+	// tainted is set when the browser sent Origin: null for a page with
+	// an origin, because of a redirect from another origin.
+	tainted bool
+	out     []string
+}
+
+// newFailure describes the blocked fetch of r.
+func newFailure(r *Report) *failure {
+	e := r.Verdict.Error
+	f := &failure{
+		r:       r,
+		e:       e,
+		x:       failedExchange(r),
+		include: r.Request.Credentials == fetch.CredentialsInclude.String(),
+		sent:    r.Origin,
+		where:   "the response from " + e.URL,
+	}
+	if f.x != nil {
+		if o := f.x.Request.Headers.Get("Origin"); o != "" {
+			f.sent = o
 		}
-		if x.Response != nil {
-			status = x.Response.Status
+		if f.x.Response != nil {
+			f.status = f.x.Response.Status
 		}
 	}
 	if e.Preflight {
-		where = "the preflight response (OPTIONS " + e.URL + ")"
+		f.where = "the preflight response (OPTIONS " + e.URL + ")"
 	}
-	tainted := sent == "null" && r.Origin != "null"
-	var out []string
-	add := func(format string, args ...any) { out = append(out, fmt.Sprintf(format, args...)) }
-	allowOrigin := func() string {
-		s := code("Access-Control-Allow-Origin: " + sent)
-		if include {
-			s += " and " + code("Access-Control-Allow-Credentials: true")
-		}
-		return s
-	}
+	f.tainted = f.sent == "null" && r.Origin != "null"
+	return f
+}
 
+// add appends a fix, formatted as fmt.Sprintf does.
+func (f *failure) add(format string, args ...any) {
+	f.out = append(f.out, fmt.Sprintf(format, args...))
+}
+
+// allowOrigin is the Access-Control-Allow-Origin the failing response
+// needs, with Access-Control-Allow-Credentials when credentials are
+// included.
+func (f *failure) allowOrigin() string {
+	s := code("Access-Control-Allow-Origin: " + f.sent)
+	if f.include {
+		s += " and " + code("Access-Control-Allow-Credentials: true")
+	}
+	return s
+}
+
+// allowOriginFixes adds the fixes for a failed CORS check of
+// Access-Control-Allow-Origin or -Credentials, and reports whether the
+// failure was one.
+func (f *failure) allowOriginFixes() bool {
+	e := f.e
 	switch fetch.Reason(e.Reason) {
 	case fetch.ReasonMissingAllowOriginHeader:
-		if tainted {
-			add("%s", capitalize(taintedFix(e.URL, include)))
-			break
-		}
-		add("Send %s on %s; when the value comes from an allow-list, add %s too.", allowOrigin(), where, code("Vary: Origin"))
-		if !include {
-			add("For a public resource fetched without credentials, %s works as well.", code("Access-Control-Allow-Origin: *"))
-		}
-		if e.Preflight && x != nil && x.Response != nil && (status < 200 || status > 299) {
-			add("The preflight also got %s; it needs a 2xx status. OPTIONS must reach the CORS handling before method routing or authentication.", statusLine(status))
-		}
+		f.missingAllowOriginFixes()
 	case fetch.ReasonMultipleAllowOriginValues:
-		add("%s carries Access-Control-Allow-Origin %q, several values where exactly one is allowed: send only %s "+
+		f.add("%s carries Access-Control-Allow-Origin %q, several values where exactly one is allowed: send only %s "+
 			"(two layers adding the header, such as a proxy and the application, is the usual cause; remove one).",
-			capitalize(where), e.Value, code("Access-Control-Allow-Origin: "+sent))
+			capitalize(f.where), e.Value, code("Access-Control-Allow-Origin: "+f.sent))
 	case fetch.ReasonInvalidAllowOriginValue:
-		add("%q is not an origin. Send the origin exactly as the request's Origin header has it: %s (scheme, host and port; no path, no trailing slash).",
-			e.Value, code("Access-Control-Allow-Origin: "+sent))
+		f.add("%q is not an origin. Send the origin exactly as the request's Origin header has it: %s (scheme, host and port; no path, no trailing slash).",
+			e.Value, code("Access-Control-Allow-Origin: "+f.sent))
 	case fetch.ReasonAllowOriginMismatch:
-		if tainted {
-			add("%s allows %q, but the browser sent %s. %s", capitalize(where), e.Value, code("Origin: null"), capitalize(taintedFix(e.URL, include)))
+		if f.tainted {
+			f.add("%s allows %q, but the browser sent %s. %s", capitalize(f.where), e.Value, code("Origin: null"), capitalize(taintedFix(e.URL, f.include)))
 			break
 		}
-		add("%s allows %q, but the request's origin is %q. Add %s to the server's allow-list and send %s with %s; "+
+		f.add("%s allows %q, but the request's origin is %q. Add %s to the server's allow-list and send %s with %s; "+
 			"the comparison is byte for byte (scheme, host and port).",
-			capitalize(where), e.Value, sent, sent, code("Access-Control-Allow-Origin: "+sent), code("Vary: Origin"))
+			capitalize(f.where), e.Value, f.sent, f.sent, code("Access-Control-Allow-Origin: "+f.sent), code("Vary: Origin"))
 	case fetch.ReasonWildcardOriginNotAllowed:
-		add("%s cannot be used when the request includes credentials. Echo the request's origin instead, after checking it against an allow-list: "+
+		f.add("%s cannot be used when the request includes credentials. Echo the request's origin instead, after checking it against an allow-list: "+
 			"%s, with %s and %s on %s.",
-			code("Access-Control-Allow-Origin: *"), code("Access-Control-Allow-Origin: "+sent),
-			code("Access-Control-Allow-Credentials: true"), code("Vary: Origin"), where)
-		add("If the page does not need cookies, it can fetch with credentials 'same-origin' (the default) or 'omit' and keep %s.", code("*"))
+			code("Access-Control-Allow-Origin: *"), code("Access-Control-Allow-Origin: "+f.sent),
+			code("Access-Control-Allow-Credentials: true"), code("Vary: Origin"), f.where)
+		f.add("If the page does not need cookies, it can fetch with credentials 'same-origin' (the default) or 'omit' and keep %s.", code("*"))
 	case fetch.ReasonInvalidAllowCredentials:
 		got := "none"
 		if e.Value != "" {
 			got = strconv.Quote(e.Value)
 		}
-		add("With credentials included, %s must carry %s (exactly, in lower case); it has %s.",
-			where, code("Access-Control-Allow-Credentials: true"), got)
+		f.add("With credentials included, %s must carry %s (exactly, in lower case); it has %s.",
+			f.where, code("Access-Control-Allow-Credentials: true"), got)
+	default:
+		return false
+	}
+	return true
+}
+
+// missingAllowOriginFixes adds the fixes for a response without
+// Access-Control-Allow-Origin.
+func (f *failure) missingAllowOriginFixes() {
+	if f.tainted {
+		f.add("%s", capitalize(taintedFix(f.e.URL, f.include)))
+		return
+	}
+	f.add("Send %s on %s; when the value comes from an allow-list, add %s too.", f.allowOrigin(), f.where, code("Vary: Origin"))
+	if !f.include {
+		f.add("For a public resource fetched without credentials, %s works as well.", code("Access-Control-Allow-Origin: *"))
+	}
+	if f.e.Preflight && f.x != nil && f.x.Response != nil && (f.status < 200 || f.status > 299) {
+		f.add("The preflight also got %s; it needs a 2xx status. OPTIONS must reach the CORS handling before method routing or authentication.", statusLine(f.status))
+	}
+}
+
+// preflightFixes adds the fixes for a preflight that failed other than by
+// its Access-Control-Allow-Origin, and reports whether the failure was
+// one.
+func (f *failure) preflightFixes() bool {
+	e, x := f.e, f.x
+	switch fetch.Reason(e.Reason) {
 	case fetch.ReasonPreflightInvalidStatus:
-		add("Answer the preflight (OPTIONS %s) with a 2xx status, usually 204 No Content; it got %s. "+
+		f.add("Answer the preflight (OPTIONS %s) with a 2xx status, usually 204 No Content; it got %s. "+
 			"OPTIONS must reach the CORS handling before authentication or method routing.", e.URL, e.Value)
 	case fetch.ReasonPreflightDisallowedRedirect:
 		loc := ""
 		if x != nil && x.Response != nil {
 			loc = x.Response.Headers.Get("Location")
 		}
-		add("The preflight (OPTIONS %s) was answered with a redirect (%d to %q); browsers never follow a preflight's redirects. "+
+		f.add("The preflight (OPTIONS %s) was answered with a redirect (%d to %q); browsers never follow a preflight's redirects. "+
 			"Answer OPTIONS at that URL itself, or have the page request the URL the redirect leads to "+
-			"(a missing trailing slash or an http-to-https redirect is the usual cause).", e.URL, status, loc)
+			"(a missing trailing slash or an http-to-https redirect is the usual cause).", e.URL, f.status, loc)
 	case fetch.ReasonInvalidAllowMethods:
-		add("%s does not parse: it must be a comma-separated list of methods, such as %s.",
+		f.add("%s does not parse: it must be a comma-separated list of methods, such as %s.",
 			code("Access-Control-Allow-Methods: "+e.Value), code("Access-Control-Allow-Methods: "+requested(x, "Method")))
 	case fetch.ReasonInvalidAllowHeaders:
-		add("%s does not parse: it must be a comma-separated list of header names, such as %s.",
+		f.add("%s does not parse: it must be a comma-separated list of header names, such as %s.",
 			code("Access-Control-Allow-Headers: "+e.Value), code("Access-Control-Allow-Headers: "+requested(x, "Headers")))
 	case fetch.ReasonMethodDisallowed:
 		have := allowed(x, "Access-Control-Allow-Methods")
-		add("Add %s to Access-Control-Allow-Methods on the preflight response (it has %s). Methods compare case-sensitively.", e.Value, have)
-		if include && strings.Contains(have, "*") {
-			add("With credentials, %s is not a wildcard but the method named \"*\": list the methods.", code("*"))
+		f.add("Add %s to Access-Control-Allow-Methods on the preflight response (it has %s). Methods compare case-sensitively.", e.Value, have)
+		if f.include && strings.Contains(have, "*") {
+			f.add("With credentials, %s is not a wildcard but the method named \"*\": list the methods.", code("*"))
 		}
 	case fetch.ReasonHeaderDisallowed:
-		have := allowed(x, "Access-Control-Allow-Headers")
-		add("Add %s to Access-Control-Allow-Headers on the preflight response (it has %s); this request needs %s.",
-			e.Value, have, code("Access-Control-Allow-Headers: "+requested(x, "Headers")))
-		switch {
-		case include && strings.Contains(have, "*"):
-			add("With credentials, %s is not a wildcard but the header named \"*\": list the names.", code("*"))
-		case e.Value == "authorization" && strings.Contains(have, "*"):
-			add("%s does not cover Authorization in this profile: list it by name.", code("*"))
-		}
+		f.headerDisallowedFixes()
+	default:
+		return false
+	}
+	return true
+}
+
+// headerDisallowedFixes adds the fixes for a request header the
+// preflight response does not allow.
+func (f *failure) headerDisallowedFixes() {
+	have := allowed(f.x, "Access-Control-Allow-Headers")
+	f.add("Add %s to Access-Control-Allow-Headers on the preflight response (it has %s); this request needs %s.",
+		f.e.Value, have, code("Access-Control-Allow-Headers: "+requested(f.x, "Headers")))
+	switch {
+	case f.include && strings.Contains(have, "*"):
+		f.add("With credentials, %s is not a wildcard but the header named \"*\": list the names.", code("*"))
+	case f.e.Value == "authorization" && strings.Contains(have, "*"):
+		f.add("%s does not cover Authorization in this profile: list it by name.", code("*"))
+	}
+}
+
+// requestFixes adds the fixes for a failed redirect and for a request the
+// browser refuses to make: any reason that is not about a CORS header.
+func (f *failure) requestFixes() {
+	e, r := f.e, f.r
+	switch fetch.Reason(e.Reason) {
 	case fetch.ReasonRedirectContainsCredentials:
-		add("The redirect's Location %q has a user name or password, which browsers refuse for cross-origin requests: remove them from the Location.", e.Value)
+		f.add("The redirect's Location %q has a user name or password, which browsers refuse for cross-origin requests: remove them from the Location.", e.Value)
 	case fetch.ReasonTooManyRedirects:
-		add("More than 20 redirects: %s is in a redirect loop (see the redirects above).", firstNonEmpty(e.InitialURL, e.URL))
+		f.add("More than 20 redirects: %s is in a redirect loop (see the redirects above).", firstNonEmpty(e.InitialURL, e.URL))
 	case fetch.ReasonRedirectModeError:
-		add("The server redirected and the request's redirect mode is 'error': request the final URL directly, or fetch with redirect 'follow'.")
+		f.add("The server redirected and the request's redirect mode is 'error': request the final URL directly, or fetch with redirect 'follow'.")
 	case fetch.ReasonInvalidRedirectLocation:
-		add("The Location %q is not a URL the browser can follow: send exactly one absolute or relative URL.", e.Value)
+		f.add("The Location %q is not a URL the browser can follow: send exactly one absolute or relative URL.", e.Value)
 	case fetch.ReasonRedirectSchemeNotHTTP:
-		add("The redirect goes to %q: browsers follow redirects only to http and https URLs.", e.Value)
+		f.add("The redirect goes to %q: browsers follow redirects only to http and https URLs.", e.Value)
 	case fetch.ReasonDisallowedByMode:
 		if r.Request.Mode == fetch.ModeNoCORS.String() {
-			add("A no-cors request to another origin must use redirect 'follow'.")
+			f.add("A no-cors request to another origin must use redirect 'follow'.")
 		} else {
-			add("Mode %q allows no request to another origin: fetch with mode 'cors' (the default) and have the server allow %s.", r.Request.Mode, r.Origin)
+			f.add("Mode %q allows no request to another origin: fetch with mode 'cors' (the default) and have the server allow %s.", r.Request.Mode, r.Origin)
 		}
 	case fetch.ReasonCorsDisabledScheme, fetch.ReasonUnsupportedScheme:
-		add("Fetch only http and https URLs.")
+		f.add("Fetch only http and https URLs.")
 	default:
 		// The request is one fetch() refuses before sending anything.
-		add("fetch() throws before sending anything: this is the page's request to change, not the server.")
+		f.add("fetch() throws before sending anything: this is the page's request to change, not the server.")
 	}
-	if e.Preflight && x != nil {
-		if status < 200 || status > 299 || fetch.Reason(e.Reason) != fetch.ReasonPreflightInvalidStatus {
-			out = append(out, preflightRecipe(x, sent, include))
-		}
+}
+
+// recipe adds, for a failed preflight, the preflight answer that would
+// pass; not when the answer only lacked a 2xx status.
+func (f *failure) recipe() {
+	if !f.e.Preflight || f.x == nil {
+		return
 	}
-	return out
+	if f.status < 200 || f.status > 299 || fetch.Reason(f.e.Reason) != fetch.ReasonPreflightInvalidStatus {
+		f.out = append(f.out, preflightRecipe(f.x, f.sent, f.include))
+	}
 }
 
 // taintedFix explains Origin: null after a cross-origin redirect.

@@ -277,7 +277,7 @@ type demoResult struct {
 func runDemo(ctx context.Context, args []string, e *env) int {
 	fs := flag.NewFlagSet("corsprobe demo", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
-	browser := fs.String("browser", "chrome", "the browser `profile`: chrome, firefox, safari or spec")
+	browser := fs.String("browser", "chrome", browserUsage)
 	verbose := fs.Bool("v", false, "show every header of every request and response")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), "usage: corsprobe demo [-browser NAME] [-v]\n\nStarts a demo API on loopback and probes common CORS setups.\n\nFlags:\n")
@@ -293,7 +293,7 @@ func runDemo(ctx context.Context, args []string, e *env) int {
 		fmt.Fprintf(e.stderr, "corsprobe demo: unexpected argument %q\n", fs.Arg(0))
 		return exitError
 	}
-	b, err := browserProfile(*browser)
+	b, err := profileNamed(*browser)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "corsprobe demo: %v\n", err)
 		return exitError

@@ -23,15 +23,17 @@
 //	-mode M           cors (default), no-cors or same-origin
 //	-credentials C    same-origin (default), omit or include
 //	-redirect R       follow (default), error or manual
-//	-browser B        chrome (default), firefox, safari or spec
+//	-browser B        chrome (default; or chromium), firefox, safari (or
+//	                  webkit) or spec, in any case
 //	-cookie N=V       a cookie in the browser's jar, for the URL's host (repeatable)
 //	-cookie-file F    cookies in the Netscape format (curl -c, wget, extensions)
 //	-json             the report as JSON (below)
 //	-v                every header of every request and response
 //
 // Cookies are the browser's: the profile decides whether they are sent
-// (credentials mode, SameSite, third-party cookie blocking). A Cookie set
-// with -H is dropped, as a browser drops it.
+// (credentials mode, third-party cookie blocking). SameSite is not
+// applied: the cookies are kept in a Go http.CookieJar, which does not
+// record it. A Cookie set with -H is dropped, as a browser drops it.
 //
 // Exit status: 0 when the browser lets script read the response, 1 when
 // it blocks the fetch (fetch() rejects), 2 for a usage error or when the
@@ -134,7 +136,10 @@
 //	                  header name, Location), or ""
 //	    url           string: the URL being fetched when it failed
 //	    initial_url   string: the first URL when redirected before failing, or ""
-//	    console       string: the browser console's line (Chromium's wording)
+//	    console       string: the line the browser's console prints, in the
+//	                  wording of the profile's engine (Chrome's under
+//	                  Spec, and for a failure Firefox or Safari logs no
+//	                  line for)
 //	    cause         string: the network error for outcome "error", or ""
 //	fixes             array of strings: what to change, usually on the
 //	                  server; empty unless blocked

@@ -73,6 +73,7 @@ func TestBinary(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the command")
 	}
+	t.Parallel()
 	ts := newTestServers(t)
 	for _, tt := range []struct {
 		name string
@@ -80,14 +81,15 @@ func TestBinary(t *testing.T) {
 		exit int
 		want string
 	}{
-		{"allowed", []string{"-origin", testPage, ts.api.URL + "/open"}, 0, "ALLOWED"},
-		{"blocked", []string{"-origin", testPage, "-credentials", "include", ts.api.URL + "/private"}, 1, "WildcardOriginNotAllowed"},
-		{"blocked preflight", []string{"-origin", testPage, "-X", "PUT", "-H", "Content-Type: application/json", "-d", "{}", ts.api.URL + "/items/1"}, 1, "Response to preflight request"},
-		{"usage: no origin", []string{ts.api.URL + "/open"}, 2, ""},
-		{"usage: bad flag", []string{"-origin", testPage, "-mode", "nope", ts.api.URL + "/open"}, 2, ""},
-		{"help", []string{"-h"}, 0, ""},
+		{name: "allowed", args: []string{"-origin", testPage, ts.api.URL + "/open"}, exit: 0, want: "ALLOWED"},
+		{name: "blocked", args: []string{"-origin", testPage, "-credentials", "include", ts.api.URL + "/private"}, exit: 1, want: "WildcardOriginNotAllowed"},
+		{name: "blocked preflight", args: []string{"-origin", testPage, "-X", "PUT", "-H", "Content-Type: application/json", "-d", "{}", ts.api.URL + "/items/1"}, exit: 1, want: "Response to preflight request"},
+		{name: "usage: no origin", args: []string{ts.api.URL + "/open"}, exit: 2, want: ""},
+		{name: "usage: bad flag", args: []string{"-origin", testPage, "-mode", "nope", ts.api.URL + "/open"}, exit: 2, want: ""},
+		{name: "help", args: []string{"-h"}, exit: 0, want: ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			code, out, errOut := exitCode(t, tt.args...)
 			if code != tt.exit {
 				t.Errorf("exit status %d; want %d\nstdout: %s\nstderr: %s", code, tt.exit, out, errOut)
@@ -102,7 +104,9 @@ func TestBinary(t *testing.T) {
 	}
 }
 
-// TestBinaryNetworkError checks exit status 2 for a refused connection.
+// TestBinaryNetworkError checks exit status 2 for a refused connection. It
+// is not parallel: the port it closes must not be taken by another test's
+// server before the probe.
 func TestBinaryNetworkError(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the command")
@@ -121,6 +125,7 @@ func TestBinaryJSON(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the command")
 	}
+	t.Parallel()
 	ts := newTestServers(t)
 	code, out, _ := exitCode(t, "-json", "-origin", testPage, "-credentials", "include", ts.api.URL+"/private")
 	if code != 1 {
@@ -143,6 +148,7 @@ func TestBinaryDemo(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the command")
 	}
+	t.Parallel()
 	code, out, errOut := exitCode(t, "demo")
 	if code != 0 {
 		t.Fatalf("demo exit status %d; want 0\n%s\n%s", code, out, errOut)

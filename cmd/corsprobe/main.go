@@ -124,36 +124,86 @@ Exit status: 0 allowed, 1 blocked, 2 usage or network error.
 Flags:
 `
 
-// parseArgs parses the command line of a probe. Flags may come before or
-// after the URL.
-func parseArgs(args []string, e *env) (*config, error) {
+// probeFlags are the flags of a probe, as given.
+type probeFlags struct {
+	origin, method, data        string
+	mode, credentials, redirect string
+	browser, cookieFile         string
+	json, verbose               bool
+	headers, cookies            multiFlag
+	dataSet                     bool // -d was given, maybe empty
+}
+
+// browserUsage documents -browser, for a probe and for the demo.
+const browserUsage = "the browser `profile`: chrome (or chromium), firefox, safari (or webkit) or spec, in any case"
+
+// newFlagSet returns the flag set of a probe, writing help and errors to
+// e.stderr, and the values it fills in.
+func newFlagSet(e *env) (*flag.FlagSet, *probeFlags) {
 	fs := flag.NewFlagSet("corsprobe", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), usage)
 		fs.PrintDefaults()
 	}
-	var (
-		pageFlag   = fs.String("origin", "", "the page's `origin`, such as https://app.example (required)")
-		method     = fs.String("X", "", "the request `method` (default GET, or POST with -d)")
-		data       = fs.String("d", "", "the request body; @FILE reads it from FILE, @- from standard input; sent as fetch() sends a string body, with Content-Type: text/plain;charset=UTF-8 unless -H sets one")
-		mode       = fs.String("mode", "cors", "the request `mode`: cors, no-cors or same-origin")
-		creds      = fs.String("credentials", "same-origin", "the credentials `mode`: omit, same-origin or include")
-		redir      = fs.String("redirect", "follow", "the redirect `mode`: follow, error or manual")
-		browser    = fs.String("browser", "chrome", "the browser `profile`: chrome, firefox, safari or spec")
-		cookieFile = fs.String("cookie-file", "", "a Netscape-format cookie `file` (as curl -c writes) with the browser's cookies")
-		jsonOut    = fs.Bool("json", false, "write the report as JSON (see the package documentation for its fields)")
-		verbose    = fs.Bool("v", false, "show every header of every request and response")
-		headers    multiFlag
-		cookies    multiFlag
-	)
-	fs.Var(&headers, "H", "a request `header` the page sets, \"Name: value\" (repeatable)")
-	fs.Var(&cookies, "cookie", "a browser cookie for the URL's host, `NAME=VALUE` (repeatable)")
+	pf := &probeFlags{}
+	fs.StringVar(&pf.origin, "origin", "", "the page's `origin`, such as https://app.example (required)")
+	fs.StringVar(&pf.method, "X", "", "the request `method` (default GET, or POST with -d)")
+	fs.StringVar(&pf.data, "d", "", "the request body; @FILE reads it from FILE, @- from standard input; sent as fetch() sends a string body, with Content-Type: text/plain;charset=UTF-8 unless -H sets one")
+	fs.StringVar(&pf.mode, "mode", fetch.ModeCORS.String(), "the request `mode`: cors, no-cors or same-origin")
+	fs.StringVar(&pf.credentials, "credentials", fetch.CredentialsSameOrigin.String(), "the credentials `mode`: omit, same-origin or include")
+	fs.StringVar(&pf.redirect, "redirect", fetch.RedirectFollow.String(), "the redirect `mode`: follow, error or manual")
+	fs.StringVar(&pf.browser, "browser", "chrome", browserUsage)
+	fs.StringVar(&pf.cookieFile, "cookie-file", "", "a Netscape-format cookie `file` (as curl -c writes) with the browser's cookies")
+	fs.BoolVar(&pf.json, "json", false, "write the report as JSON (see the package documentation for its fields)")
+	fs.BoolVar(&pf.verbose, "v", false, "show every header of every request and response")
+	fs.Var(&pf.headers, "H", "a request `header` the page sets, \"Name: value\" (repeatable)")
+	fs.Var(&pf.cookies, "cookie", "a browser cookie for the URL's host, `NAME=VALUE` (repeatable)")
+	return fs, pf
+}
 
+// parseArgs parses the command line of a probe. Flags may come before or
+// after the URL. The checks run in a fixed order, so that of several
+// mistakes the same one is reported first: the URL count, -origin,
+// -browser, the URL, -H, -d, -mode, -credentials, -redirect, -cookie and
+// -cookie-file.
+func parseArgs(args []string, e *env) (*config, error) {
+	fs, pf := newFlagSet(e)
+	rawURL, err := parseInterleaved(fs, args)
+	if err != nil {
+		return nil, err
+	}
+	pf.dataSet = flagSet(fs, "d")
+	if pf.origin == "" {
+		return nil, errors.New("-origin is required: the origin of the page that calls fetch(), such as https://app.example")
+	}
+	cfg := &config{json: pf.json, verbose: pf.verbose}
+	if cfg.page, err = origin.Parse(pf.origin); err != nil {
+		return nil, fmt.Errorf("-origin: %v", err)
+	}
+	if cfg.browser, err = profileNamed(pf.browser); err != nil {
+		return nil, err
+	}
+	u, err := parseTarget(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.req, err = pf.request(u, e.stdin); err != nil {
+		return nil, err
+	}
+	if cfg.jar, cfg.req.Cookies, err = pf.jar(u); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+// parseInterleaved parses args with fs, flags before and after the
+// positional arguments, and returns the one positional argument: the URL.
+func parseInterleaved(fs *flag.FlagSet, args []string) (string, error) {
 	var positional []string
 	for {
 		if err := fs.Parse(args); err != nil {
-			return nil, err
+			return "", err
 		}
 		if fs.NArg() == 0 {
 			break
@@ -162,89 +212,115 @@ func parseArgs(args []string, e *env) (*config, error) {
 		args = fs.Args()[1:]
 	}
 	if len(positional) != 1 {
-		return nil, fmt.Errorf("want exactly one URL, got %d", len(positional))
+		return "", fmt.Errorf("want exactly one URL, got %d", len(positional))
 	}
-	if *pageFlag == "" {
-		return nil, errors.New("-origin is required: the origin of the page that calls fetch(), such as https://app.example")
-	}
-	cfg := &config{json: *jsonOut, verbose: *verbose}
-	var err error
-	if cfg.page, err = origin.Parse(*pageFlag); err != nil {
-		return nil, fmt.Errorf("-origin: %v", err)
-	}
-	if cfg.browser, err = browserProfile(*browser); err != nil {
-		return nil, err
-	}
-	u, err := url.Parse(positional[0])
+	return positional[0], nil
+}
+
+// parseTarget parses the URL to fetch, which must be absolute.
+func parseTarget(raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
 	if err != nil {
 		return nil, fmt.Errorf("URL: %v", err)
 	}
 	if !u.IsAbs() || u.Host == "" {
-		return nil, fmt.Errorf("URL %q: want an absolute http or https URL", positional[0])
+		return nil, fmt.Errorf("URL %q: want an absolute http or https URL", raw)
 	}
+	return u, nil
+}
+
+// request returns the fetch() call to u that the flags describe: its
+// headers (-H), body (-d, read from stdin for @-), method (-X) and
+// options (-mode, -credentials, -redirect).
+func (pf *probeFlags) request(u *url.URL, stdin io.Reader) (probeRequest, error) {
 	req := probeRequest{URL: u, Header: http.Header{}}
-	for _, h := range headers {
+	for _, h := range pf.headers {
 		name, value, ok := strings.Cut(h, ":")
 		if !ok || strings.TrimSpace(name) == "" {
-			return nil, fmt.Errorf("-H %q: want \"Name: value\"", h)
+			return probeRequest{}, fmt.Errorf("-H %q: want \"Name: value\"", h)
 		}
 		req.Header.Add(strings.TrimSpace(name), strings.TrimSpace(value))
 	}
-	if flagSet(fs, "d") {
-		body, err := readData(*data, e.stdin)
+	if pf.dataSet {
+		body, err := readData(pf.data, stdin)
 		if err != nil {
-			return nil, err
+			return probeRequest{}, err
 		}
 		req.Body, req.HasBody = body, true
 		if req.Header.Get("Content-Type") == "" {
 			req.Header.Set("Content-Type", "text/plain;charset=UTF-8")
 		}
 	}
-	req.Method = *method
+	req.Method = pf.method
 	if req.Method == "" {
 		req.Method = http.MethodGet
 		if req.HasBody {
 			req.Method = http.MethodPost
 		}
 	}
-	if req.Options.Mode, err = parseMode(*mode); err != nil {
-		return nil, err
+	var err error
+	req.Options, err = pf.options()
+	return req, err
+}
+
+// options parses -mode, -credentials and -redirect as fetch() names their
+// values.
+func (pf *probeFlags) options() (fetch.Options, error) {
+	var o fetch.Options
+	if err := o.Mode.UnmarshalText([]byte(pf.mode)); err != nil {
+		return o, fmt.Errorf("-mode: %v", err)
 	}
-	if req.Options.Credentials, err = parseCredentials(*creds); err != nil {
-		return nil, err
+	if err := o.Credentials.UnmarshalText([]byte(pf.credentials)); err != nil {
+		return o, fmt.Errorf("-credentials: %v", err)
 	}
-	if req.Options.Redirect, err = parseRedirect(*redir); err != nil {
-		return nil, err
+	if err := o.Redirect.UnmarshalText([]byte(pf.redirect)); err != nil {
+		return o, fmt.Errorf("-redirect: %v", err)
 	}
-	if len(cookies) > 0 || *cookieFile != "" {
-		jar := newJar()
-		for _, s := range cookies {
-			c, err := parseCookieFlag(s)
-			if err != nil {
-				return nil, err
-			}
-			jar.SetCookies(&url.URL{Scheme: u.Scheme, Host: u.Host, Path: "/"}, []*http.Cookie{c})
-			req.Cookies++
+	return o, nil
+}
+
+// jar returns the browser's cookie jar filled from -cookie, for u's host,
+// and from -cookie-file, and how many cookies it was given; nil and 0
+// when neither flag was.
+func (pf *probeFlags) jar(u *url.URL) (http.CookieJar, int, error) {
+	if len(pf.cookies) == 0 && pf.cookieFile == "" {
+		return nil, 0, nil
+	}
+	jar := newJar()
+	n := 0
+	for _, s := range pf.cookies {
+		c, err := parseCookieFlag(s)
+		if err != nil {
+			return nil, 0, err
 		}
-		if *cookieFile != "" {
-			f, err := os.Open(*cookieFile)
-			if err != nil {
-				return nil, fmt.Errorf("-cookie-file: %v", err)
-			}
-			list, err := parseNetscape(f, *cookieFile)
-			f.Close()
-			if err != nil {
-				return nil, fmt.Errorf("-cookie-file: %v", err)
-			}
-			for _, c := range list {
-				jar.SetCookies(c.url, []*http.Cookie{c.cookie})
-			}
-			req.Cookies += len(list)
-		}
-		cfg.jar = jar
+		jar.SetCookies(&url.URL{Scheme: u.Scheme, Host: u.Host, Path: "/"}, []*http.Cookie{c})
+		n++
 	}
-	cfg.req = req
-	return cfg, nil
+	if pf.cookieFile != "" {
+		list, err := readCookieFile(pf.cookieFile)
+		if err != nil {
+			return nil, 0, err
+		}
+		for _, c := range list {
+			jar.SetCookies(c.url, []*http.Cookie{c.cookie})
+		}
+		n += len(list)
+	}
+	return jar, n, nil
+}
+
+// readCookieFile reads the Netscape cookie file of -cookie-file.
+func readCookieFile(path string) ([]netscapeCookie, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("-cookie-file: %v", err)
+	}
+	defer f.Close()
+	list, err := parseNetscape(f, path)
+	if err != nil {
+		return nil, fmt.Errorf("-cookie-file: %v", err)
+	}
+	return list, nil
 }
 
 // flagSet reports whether the flag name was given.
@@ -274,43 +350,15 @@ func readData(d string, stdin io.Reader) ([]byte, error) {
 	return b, nil
 }
 
-func browserProfile(name string) (fetch.Profile, error) {
-	switch strings.ToLower(name) {
-	case "chrome", "chromium":
-		return fetch.Chrome, nil
-	case "firefox":
-		return fetch.Firefox, nil
-	case "safari", "webkit":
-		return fetch.Safari, nil
-	case "spec":
-		return fetch.Spec, nil
+// profileNamed returns the profile -browser names, as fetch.ProfileByName
+// knows them.
+func profileNamed(name string) (fetch.Profile, error) {
+	if p, ok := fetch.ProfileByName(name); ok {
+		return p, nil
 	}
-	return fetch.Profile{}, fmt.Errorf("-browser %q: want chrome, firefox, safari or spec", name)
-}
-
-func parseMode(s string) (fetch.Mode, error) {
-	for _, m := range []fetch.Mode{fetch.ModeCORS, fetch.ModeNoCORS, fetch.ModeSameOrigin} {
-		if m.String() == s {
-			return m, nil
-		}
+	var names []string
+	for _, p := range fetch.Profiles() {
+		names = append(names, strings.ToLower(p.Name))
 	}
-	return 0, fmt.Errorf("-mode %q: want cors, no-cors or same-origin", s)
-}
-
-func parseCredentials(s string) (fetch.Credentials, error) {
-	for _, c := range []fetch.Credentials{fetch.CredentialsOmit, fetch.CredentialsSameOrigin, fetch.CredentialsInclude} {
-		if c.String() == s {
-			return c, nil
-		}
-	}
-	return 0, fmt.Errorf("-credentials %q: want omit, same-origin or include", s)
-}
-
-func parseRedirect(s string) (fetch.Redirect, error) {
-	for _, r := range []fetch.Redirect{fetch.RedirectFollow, fetch.RedirectError, fetch.RedirectManual} {
-		if r.String() == s {
-			return r, nil
-		}
-	}
-	return 0, fmt.Errorf("-redirect %q: want follow, error or manual", s)
+	return fetch.Profile{}, fmt.Errorf("-browser %q: want %s or %s", name, strings.Join(names[:len(names)-1], ", "), names[len(names)-1])
 }

@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
+	"io"
 	"maps"
 	"net/http"
 	"net/http/httptest"
@@ -17,9 +17,8 @@ import (
 	"testing"
 
 	"github.com/corsfetch/corsfetch/fetch"
+	"github.com/corsfetch/corsfetch/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 // testServers are an API and another origin on loopback, serving the demo's
 // endpoints (for a page at testPage) plus a few of the tests' own.
@@ -81,25 +80,6 @@ func (ts *testServers) normalize(s string) string {
 	return s
 }
 
-// golden compares got with testdata/name, or rewrites it under -update.
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("output differs from %s (go test -update rewrites it)\n--- got\n%s\n--- want\n%s", path, got, want)
-	}
-}
-
 // runCLI runs corsprobe in process and returns its exit status and output.
 func runCLI(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
@@ -111,38 +91,40 @@ func runCLI(t *testing.T, args ...string) (int, string, string) {
 // TestGolden checks the human output, and the exit status, of probes of
 // the common setups. Every verdict is the Transport's.
 func TestGolden(t *testing.T) {
+	t.Parallel()
 	ts := newTestServers(t)
 	tests := []struct {
 		name string
 		args []string
 		exit int
 	}{
-		{"open", []string{"/open"}, exitAllowed},
-		{"allowlist-credentials", []string{"-credentials", "include", "/account"}, exitAllowed},
-		{"no-preflight-support", []string{"-X", "PUT", "-H", "Content-Type: application/json", "-d", `{"a":1}`, "/items/1"}, exitBlocked},
-		{"wildcard-credentials", []string{"-credentials", "include", "/private"}, exitBlocked},
-		{"redirect-other-origin", []string{"/moved"}, exitBlocked},
-		{"not-exposed", []string{"/report"}, exitAllowed},
-		{"reflect", []string{"-credentials", "include", "/reflect"}, exitAllowed},
-		{"max-age", []string{"-X", "PUT", "-H", "Content-Type: application/json", "-d", "{}", "-credentials", "include", "/settings"}, exitAllowed},
-		{"null-allowed", []string{"/null"}, exitBlocked},
-		{"preflight-redirect", []string{"-X", "DELETE", "/preflight-redirect"}, exitBlocked},
-		{"header-disallowed", []string{"-H", "X-Api-Key: k", "-H", "X-Trace: 1", "/headers"}, exitBlocked},
-		{"dropped-cookie-header", []string{"-H", "Cookie: a=b", "/open"}, exitAllowed},
-		{"cookie-cross-site", []string{"-cookie", "session=abc", "-credentials", "include", "/cookie"}, exitAllowed},
-		{"verbose", []string{"-v", "/open"}, exitAllowed},
-		{"no-cors", []string{"-mode", "no-cors", "/account"}, exitAllowed},
-		{"firefox", []string{"-browser", "firefox", "-X", "PATCH", "/items/1"}, exitBlocked},
+		{name: "open", args: []string{"/open"}, exit: exitAllowed},
+		{name: "allowlist-credentials", args: []string{"-credentials", "include", "/account"}, exit: exitAllowed},
+		{name: "no-preflight-support", args: []string{"-X", "PUT", "-H", "Content-Type: application/json", "-d", `{"a":1}`, "/items/1"}, exit: exitBlocked},
+		{name: "wildcard-credentials", args: []string{"-credentials", "include", "/private"}, exit: exitBlocked},
+		{name: "redirect-other-origin", args: []string{"/moved"}, exit: exitBlocked},
+		{name: "not-exposed", args: []string{"/report"}, exit: exitAllowed},
+		{name: "reflect", args: []string{"-credentials", "include", "/reflect"}, exit: exitAllowed},
+		{name: "max-age", args: []string{"-X", "PUT", "-H", "Content-Type: application/json", "-d", "{}", "-credentials", "include", "/settings"}, exit: exitAllowed},
+		{name: "null-allowed", args: []string{"/null"}, exit: exitBlocked},
+		{name: "preflight-redirect", args: []string{"-X", "DELETE", "/preflight-redirect"}, exit: exitBlocked},
+		{name: "header-disallowed", args: []string{"-H", "X-Api-Key: k", "-H", "X-Trace: 1", "/headers"}, exit: exitBlocked},
+		{name: "dropped-cookie-header", args: []string{"-H", "Cookie: a=b", "/open"}, exit: exitAllowed},
+		{name: "cookie-cross-site", args: []string{"-cookie", "session=abc", "-credentials", "include", "/cookie"}, exit: exitAllowed},
+		{name: "verbose", args: []string{"-v", "/open"}, exit: exitAllowed},
+		{name: "no-cors", args: []string{"-mode", "no-cors", "/account"}, exit: exitAllowed},
+		{name: "firefox", args: []string{"-browser", "firefox", "-X", "PATCH", "/items/1"}, exit: exitBlocked},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			args := append([]string{"-origin", testPage}, tt.args...)
 			args[len(args)-1] = ts.api.URL + args[len(args)-1]
 			code, out, errOut := runCLI(t, args...)
 			if code != tt.exit {
 				t.Errorf("exit status %d; want %d\nstderr: %s", code, tt.exit, errOut)
 			}
-			golden(t, tt.name+".golden", ts.normalize(out))
+			golden.Check(t, filepath.Join("testdata", tt.name+".golden"), ts.normalize(out))
 		})
 	}
 }
@@ -151,6 +133,7 @@ func TestGolden(t *testing.T) {
 // same-site server with credentials included (the page is on the servers'
 // host, another port).
 func TestSameSiteCookie(t *testing.T) {
+	t.Parallel()
 	ts := newTestServers(t)
 	code, out, _ := runCLI(t, "-json", "-origin", "http://127.0.0.1", "-credentials", "include", "-cookie", "session=abc", ts.api.URL+"/cookie")
 	if code != exitAllowed {
@@ -172,20 +155,22 @@ func TestSameSiteCookie(t *testing.T) {
 // the structure shows here. Fields may be added within schema corsprobe/v1,
 // not removed or renamed.
 func TestJSONGolden(t *testing.T) {
+	t.Parallel()
 	ts := newTestServers(t)
 	for _, tt := range []struct {
 		name string
 		args []string
 	}{
-		{"json-preflight.golden", []string{"-X", "PUT", "-H", "Content-Type: application/json", "-d", "{}", "-credentials", "include", "/settings"}},
-		{"json-redirect.golden", []string{"/moved"}},
-		{"json-blocked-preflight.golden", []string{"-X", "PUT", "-H", "Content-Type: application/json", "-d", "{}", "/items/1"}},
+		{name: "json-preflight", args: []string{"-X", "PUT", "-H", "Content-Type: application/json", "-d", "{}", "-credentials", "include", "/settings"}},
+		{name: "json-redirect", args: []string{"/moved"}},
+		{name: "json-blocked-preflight", args: []string{"-X", "PUT", "-H", "Content-Type: application/json", "-d", "{}", "/items/1"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			args := append([]string{"-json", "-origin", testPage}, tt.args...)
 			args[len(args)-1] = ts.api.URL + args[len(args)-1]
 			_, out, _ := runCLI(t, args...)
-			golden(t, tt.name, ts.normalize(out))
+			golden.Check(t, filepath.Join("testdata", tt.name+".golden"), ts.normalize(out))
 		})
 	}
 }
@@ -193,6 +178,7 @@ func TestJSONGolden(t *testing.T) {
 // TestJSONFields checks that every field of the document is always
 // present, null or empty when it does not apply, as the package doc says.
 func TestJSONFields(t *testing.T) {
+	t.Parallel()
 	ts := newTestServers(t)
 	_, out, _ := runCLI(t, "-json", "-origin", testPage, ts.api.URL+"/open")
 	var doc map[string]any
@@ -228,13 +214,14 @@ func sorted(s []string) []string { return slices.Sorted(slices.Values(s)) }
 // TestDemoGolden runs the demo in process and compares its output, with
 // the ports replaced.
 func TestDemoGolden(t *testing.T) {
+	t.Parallel()
 	d, err := startDemo()
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer d.close()
 	var stdout, stderr bytes.Buffer
-	code := demo(context.Background(), d.sites, browserOrFatal(t, "chrome"), false, &env{stdout: &stdout, stderr: &stderr})
+	code := demo(context.Background(), d.sites, fetch.Chrome, false, &env{stdout: &stdout, stderr: &stderr})
 	if code != exitAllowed {
 		t.Fatalf("demo exit status %d; want 0\n%s\n%s", code, stdout.String(), stderr.String())
 	}
@@ -245,38 +232,31 @@ func TestDemoGolden(t *testing.T) {
 	out = strings.ReplaceAll(out, d.sites.page, "http://127.0.0.1:PAGE")
 	out = strings.ReplaceAll(out, d.sites.api, "http://127.0.0.2:API")
 	out = strings.ReplaceAll(out, d.sites.other, "http://127.0.0.2:OTHER")
-	golden(t, "demo.golden", out)
-}
-
-func browserOrFatal(t *testing.T, name string) fetch.Profile {
-	t.Helper()
-	b, err := browserProfile(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	golden.Check(t, filepath.Join("testdata", "demo.golden"), out)
 }
 
 // TestUsageErrors checks that bad command lines exit 2 with a message.
 func TestUsageErrors(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		args []string
 		want string
 	}{
-		{[]string{"https://api.example/"}, "-origin is required"},
-		{[]string{"-origin", testPage}, "want exactly one URL"},
-		{[]string{"-origin", testPage, "a", "b"}, "want exactly one URL"},
-		{[]string{"-origin", "not an origin", "https://api.example/"}, "-origin"},
-		{[]string{"-origin", testPage, "/relative"}, "absolute"},
-		{[]string{"-origin", testPage, "-mode", "navigate", "https://api.example/"}, "-mode"},
-		{[]string{"-origin", testPage, "-credentials", "yes", "https://api.example/"}, "-credentials"},
-		{[]string{"-origin", testPage, "-redirect", "never", "https://api.example/"}, "-redirect"},
-		{[]string{"-origin", testPage, "-browser", "opera", "https://api.example/"}, "-browser"},
-		{[]string{"-origin", testPage, "-H", "NoColon", "https://api.example/"}, "-H"},
-		{[]string{"-origin", testPage, "-cookie", "novalue", "https://api.example/"}, "-cookie"},
-		{[]string{"-origin", testPage, "-cookie-file", "testdata/missing.txt", "https://api.example/"}, "-cookie-file"},
-		{[]string{"-origin", testPage, "-nosuchflag", "https://api.example/"}, "not defined"},
-		{[]string{"demo", "extra"}, "unexpected argument"},
+		{args: []string{"https://api.example/"}, want: "-origin is required"},
+		{args: []string{"-origin", testPage}, want: "want exactly one URL"},
+		{args: []string{"-origin", testPage, "a", "b"}, want: "want exactly one URL"},
+		{args: []string{"-origin", "not an origin", "https://api.example/"}, want: "-origin"},
+		{args: []string{"-origin", testPage, "/relative"}, want: "absolute"},
+		{args: []string{"-origin", testPage, "-mode", "navigate", "https://api.example/"}, want: "-mode"},
+		{args: []string{"-origin", testPage, "-credentials", "yes", "https://api.example/"}, want: "-credentials"},
+		{args: []string{"-origin", testPage, "-redirect", "never", "https://api.example/"}, want: "-redirect"},
+		{args: []string{"-origin", testPage, "-browser", "opera", "https://api.example/"}, want: "-browser"},
+		{args: []string{"demo", "-browser", "opera"}, want: "-browser"},
+		{args: []string{"-origin", testPage, "-H", "NoColon", "https://api.example/"}, want: "-H"},
+		{args: []string{"-origin", testPage, "-cookie", "novalue", "https://api.example/"}, want: "-cookie"},
+		{args: []string{"-origin", testPage, "-cookie-file", "testdata/missing.txt", "https://api.example/"}, want: "-cookie-file"},
+		{args: []string{"-origin", testPage, "-nosuchflag", "https://api.example/"}, want: "not defined"},
+		{args: []string{"demo", "extra"}, want: "unexpected argument"},
 	} {
 		code, _, errOut := runCLI(t, tt.args...)
 		if code != exitError || !strings.Contains(errOut, tt.want) {
@@ -285,8 +265,87 @@ func TestUsageErrors(t *testing.T) {
 	}
 }
 
+// TestOptionFlags checks that -mode, -credentials, -redirect and -browser
+// take the names fetch() and fetch.ProfileByName take, and that an invalid
+// value is reported with the flag, the value and the names expected.
+func TestOptionFlags(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		flags   []string
+		want    fetch.Options
+		browser string // the profile's Name
+	}{
+		{flags: nil, want: fetch.Options{}, browser: "Chrome"},
+		{
+			flags:   []string{"-mode", "no-cors", "-credentials", "include", "-redirect", "manual", "-browser", "firefox"},
+			want:    fetch.Options{Mode: fetch.ModeNoCORS, Credentials: fetch.CredentialsInclude, Redirect: fetch.RedirectManual},
+			browser: "Firefox",
+		},
+		{
+			flags:   []string{"-mode", "same-origin", "-credentials", "omit", "-redirect", "error", "-browser", "WebKit"},
+			want:    fetch.Options{Mode: fetch.ModeSameOrigin, Credentials: fetch.CredentialsOmit, Redirect: fetch.RedirectError},
+			browser: "Safari",
+		},
+		{flags: []string{"-browser", "chromium"}, want: fetch.Options{}, browser: "Chrome"},
+		{flags: []string{"-browser", "Spec"}, want: fetch.Options{}, browser: "Spec"},
+	} {
+		args := append([]string{"-origin", testPage}, tt.flags...)
+		cfg, err := parseArgs(append(args, "https://api.example/"), &env{stderr: io.Discard})
+		if err != nil {
+			t.Errorf("parseArgs(%q): %v", tt.flags, err)
+			continue
+		}
+		if cfg.req.Options != tt.want || cfg.browser.Name != tt.browser {
+			t.Errorf("parseArgs(%q) = options %+v, browser %s; want %+v, %s", tt.flags, cfg.req.Options, cfg.browser.Name, tt.want, tt.browser)
+		}
+	}
+	for _, tt := range []struct {
+		flags []string
+		want  []string // in the message
+	}{
+		{flags: []string{"-mode", "navigate"}, want: []string{"-mode", `"navigate"`, "no-cors"}},
+		{flags: []string{"-mode", "CORS"}, want: []string{"-mode", `"CORS"`, "cors"}},
+		{flags: []string{"-credentials", "yes"}, want: []string{"-credentials", `"yes"`, "same-origin", "omit", "include"}},
+		{flags: []string{"-redirect", "never"}, want: []string{"-redirect", `"never"`, "follow", "error", "manual"}},
+		{flags: []string{"-browser", "opera"}, want: []string{"-browser", `"opera"`, "chrome", "firefox", "safari", "spec"}},
+	} {
+		args := append([]string{"-origin", testPage}, tt.flags...)
+		_, err := parseArgs(append(args, "https://api.example/"), &env{stderr: io.Discard})
+		if err == nil {
+			t.Errorf("parseArgs(%q) succeeded; want an error", tt.flags)
+			continue
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("parseArgs(%q) = %q; want it to contain %s", tt.flags, err, w)
+			}
+		}
+	}
+}
+
+// TestConsoleWording checks that the console line of a blocked fetch is
+// the profile's engine's, and that the text says so when it is Chrome's
+// instead: under Spec, and for a failure Firefox logs no line for.
+func TestConsoleWording(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		browser, says, line string
+	}{
+		{browser: "chrome", says: "The console says:\n", line: "  Access to fetch at 'https://api.example/x' from origin"},
+		{browser: "safari", says: "The console says:\n", line: "  Fetch API cannot load https://api.example/x."},
+		{browser: "firefox", says: "The console says (in Chrome's words):\n", line: "  Access to fetch at"},
+		{browser: "spec", says: "The console says (in Chrome's words):\n", line: "  Access to fetch at"},
+	} {
+		code, out, errOut := runCLI(t, "-origin", testPage, "-browser", tt.browser, "-mode", "same-origin", "https://api.example/x")
+		if code != exitBlocked || !strings.Contains(out, tt.says+tt.line) {
+			t.Errorf("-browser %s: exit %d, output\n%s%s\nwant exit 1 and %q", tt.browser, code, out, errOut, tt.says+tt.line)
+		}
+	}
+}
+
 // TestURLAfterFlagsOrBefore checks that flags may follow the URL.
 func TestURLAfterFlagsOrBefore(t *testing.T) {
+	t.Parallel()
 	ts := newTestServers(t)
 	code, out, errOut := runCLI(t, ts.api.URL+"/open", "-origin", testPage, "-json")
 	if code != exitAllowed || !strings.HasPrefix(out, "{") {
@@ -295,7 +354,8 @@ func TestURLAfterFlagsOrBefore(t *testing.T) {
 }
 
 // TestNetworkError checks that a refused connection is exit status 2 and
-// outcome "error".
+// outcome "error". It is not parallel: the port it closes must not be
+// taken by another test's server before the probe.
 func TestNetworkError(t *testing.T) {
 	srv := httptest.NewServer(http.NotFoundHandler())
 	url := srv.URL
@@ -316,6 +376,7 @@ func TestNetworkError(t *testing.T) {
 // TestReflectionCheckDoesNotRepeatUnsafe checks that the reflection check
 // sends a PUT's preflight but never the PUT itself.
 func TestReflectionCheckDoesNotRepeatUnsafe(t *testing.T) {
+	t.Parallel()
 	var puts atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Access-Control-Allow-Origin", r.Header.Get("Origin"))
@@ -342,6 +403,7 @@ func TestReflectionCheckDoesNotRepeatUnsafe(t *testing.T) {
 }
 
 func TestParseNetscape(t *testing.T) {
+	t.Parallel()
 	const file = "# Netscape HTTP Cookie File\n" +
 		"\n" +
 		".example.com\tTRUE\t/\tTRUE\t0\tsid\tabc\n" +
@@ -372,6 +434,7 @@ func TestParseNetscape(t *testing.T) {
 
 // TestCookieFile checks that -cookie-file feeds the browser's jar.
 func TestCookieFile(t *testing.T) {
+	t.Parallel()
 	ts := newTestServers(t)
 	path := filepath.Join(t.TempDir(), "cookies.txt")
 	if err := os.WriteFile(path, []byte("127.0.0.1\tFALSE\t/\tFALSE\t0\tsid\tfromfile\n"), 0o644); err != nil {
@@ -387,6 +450,7 @@ func TestCookieFile(t *testing.T) {
 	}
 }
 
+// TestColour is not parallel: it sets NO_COLOR.
 func TestColour(t *testing.T) {
 	f, err := os.CreateTemp(t.TempDir(), "out")
 	if err != nil {
@@ -410,6 +474,7 @@ func TestColour(t *testing.T) {
 }
 
 func TestReadDataStdin(t *testing.T) {
+	t.Parallel()
 	b, err := readData("@-", strings.NewReader("hello"))
 	if err != nil || string(b) != "hello" {
 		t.Errorf("readData(@-) = %q, %v; want hello", b, err)

@@ -196,6 +196,7 @@ func verdictOf(fe *fetch.Error) Verdict {
 		URL:        fe.URL,
 		InitialURL: fe.InitialURL,
 		Console:    fe.Error(),
+		consoleOf:  consoleOf(fe),
 	}
 	if fe.Err != nil {
 		out.Cause = fe.Err.Error()
@@ -205,6 +206,23 @@ func verdictOf(fe *fetch.Error) Verdict {
 		outcome = outcomeError
 	}
 	return Verdict{Outcome: outcome, Error: out}
+}
+
+// consoleOf returns the browser whose console words fe.Error() as it is:
+// the engine of fe.Console, or Chrome where that engine logs no line of its
+// own for the failure and Error() words it as Chromium does.
+func consoleOf(fe *fetch.Error) string {
+	chromium := *fe
+	chromium.Console = fetch.ConsoleChromium
+	switch {
+	case fe.Error() == chromium.Error():
+		return "Chrome"
+	case fe.Console == fetch.ConsoleFirefox:
+		return "Firefox"
+	case fe.Console == fetch.ConsoleWebKit:
+		return "Safari"
+	}
+	return "Chrome"
 }
 
 // visibleOf reads resp, the filtered response, and describes it as script

@@ -144,6 +144,9 @@ type FetchError struct {
 	InitialURL string `json:"initial_url"`
 	Console    string `json:"console"`
 	Cause      string `json:"cause"`
+	// consoleOf is the browser whose console words Console as it is
+	// ("Chrome", "Firefox" or "Safari"); not in the JSON document.
+	consoleOf string
 }
 
 // Warning is a setup that works but is risky or fragile.

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/corsfetch/corsfetch/fetch"
 )
 
 // style colours text with ANSI escapes when on is set.
@@ -71,7 +73,8 @@ func (tw *textWriter) report(r *Report) {
 	}
 }
 
-// fetchCall writes the fetch() call a page would make for req.
+// fetchCall writes the fetch() call a page would make for req, leaving out
+// the options at fetch()'s defaults.
 func fetchCall(req RequestSummary) string {
 	var opts []string
 	if req.Method != http.MethodGet {
@@ -89,13 +92,13 @@ func fetchCall(req RequestSummary) string {
 	if req.BodyBytes > 0 {
 		opts = append(opts, fmt.Sprintf("body: /* %d %s */", req.BodyBytes, plural(req.BodyBytes, "byte")))
 	}
-	if req.Mode != "cors" {
+	if req.Mode != fetch.ModeCORS.String() {
 		opts = append(opts, "mode: "+strconv.Quote(req.Mode))
 	}
-	if req.Credentials != "same-origin" {
+	if req.Credentials != fetch.CredentialsSameOrigin.String() {
 		opts = append(opts, "credentials: "+strconv.Quote(req.Credentials))
 	}
-	if req.Redirect != "follow" {
+	if req.Redirect != fetch.RedirectFollow.String() {
 		opts = append(opts, "redirect: "+strconv.Quote(req.Redirect))
 	}
 	if len(opts) == 0 {
@@ -254,9 +257,10 @@ func (tw *textWriter) verdict(r *Report) {
 			where = " (on the preflight)"
 		}
 		says := "The console says:"
-		if r.Browser != "Chrome" && r.Browser != "Firefox" && r.Browser != "Safari" {
-			// fetch.Error words the Spec profile's failures as Chrome does.
-			says = "The console says (in Chrome's words):"
+		if e.consoleOf != "" && e.consoleOf != r.Browser {
+			// The Spec profile's failures, and those the profile's
+			// engine logs no line for, are worded as Chrome words them.
+			says = "The console says (in " + e.consoleOf + "'s words):"
 		}
 		fmt.Fprintf(w, "%s  fetch() rejects with a TypeError; reason %s%s. %s\n", s.red("BLOCKED"), s.bold(e.Reason), where, says)
 		fmt.Fprintf(w, "  %s\n", e.Console)

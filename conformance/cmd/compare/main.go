@@ -6,7 +6,7 @@
 // ratios.
 //
 // Usage, from anywhere in the module (it uses the corpus and the Chromium
-// recording built into package conformance):
+// recording built into package corpus):
 //
 //	go run ./conformance/cmd/compare            # 3 runs of each
 //	go run ./conformance/cmd/compare -n 5 -v
@@ -65,6 +65,8 @@ import (
 	"time"
 
 	"github.com/corsfetch/corsfetch/conformance"
+	"github.com/corsfetch/corsfetch/conformance/corpus"
+	"github.com/corsfetch/corsfetch/conformance/recorder"
 )
 
 func main() {
@@ -116,38 +118,40 @@ type result struct {
 	disagree []string // scenarios that differ from the stored recording
 }
 
+// sets are the three sets of scenarios both sides run, from the corpus.
+type sets struct {
+	all     []conformance.Scenario // the whole corpus
+	quick   []conformance.Scenario // the scenarios without delay_ms
+	longest int                    // the longest total delay_ms of a scenario
+	list    []set                  // the whole corpus, quick, and quick[:1]
+}
+
+// The names of the sets.
+const (
+	setAll   = "whole corpus"
+	setQuick = "without delay_ms"
+	setOne   = "one scenario"
+)
+
+// results holds every run: side ("transport" or "chromium") → set name →
+// the runs of that set, in order.
+type results map[string]map[string][]result
+
 func run(ctx context.Context, w io.Writer, cfg config) error {
 	if _, err := exec.LookPath(cfg.binary); err != nil {
 		return fmt.Errorf("%s not found (%v): install Debian's package chromium (apt-get install chromium) or give its path with -browser", cfg.binary, err)
 	}
-	all, err := conformance.Corpus()
+	st, err := corpusSets()
 	if err != nil {
 		return err
 	}
-	rec, err := conformance.StoredRecording("chromium")
+	rec, err := corpus.Recording("chromium")
 	if err != nil {
 		return err
 	}
-	version, err := conformance.Chromium{Binary: cfg.binary}.Version(ctx)
+	version, err := recorder.ChromiumLauncher{Binary: cfg.binary}.Version(ctx)
 	if err != nil {
 		return fmt.Errorf("%s --version: %v", cfg.binary, err)
-	}
-	var quick []conformance.Scenario
-	longest := 0
-	for _, s := range all {
-		d := delay(s)
-		longest = max(longest, d)
-		if d == 0 {
-			quick = append(quick, s)
-		}
-	}
-	if len(quick) < 2 {
-		return fmt.Errorf("the corpus has %d scenarios without delay_ms; need at least 2", len(quick))
-	}
-	sets := []set{
-		{"whole corpus", all},
-		{"without delay_ms", quick},
-		{"one scenario", quick[:1]},
 	}
 	self, err := openSelfMemory()
 	if err != nil {
@@ -156,90 +160,140 @@ func run(ctx context.Context, w io.Writer, cfg config) error {
 	defer self.close()
 
 	// One run of each side first, not measured: lazy initialisation (the
-	// recorded User-Agent, the Public Suffix List, the browser's files in the
-	// page cache) is not part of running a corpus.
-	if _, err := runTransport(ctx, quick, rec, self, cfg); err != nil {
+	// Public Suffix List, the browser's files in the page cache) is not
+	// part of running a corpus.
+	if _, err := runTransport(ctx, st.quick, rec, self, cfg); err != nil {
 		return fmt.Errorf("fetch.Transport, warm-up: %w", err)
 	}
-	if _, err := runChromium(ctx, quick[:1], rec, version, cfg); err != nil {
+	if _, err := runChromium(ctx, st.quick[:1], rec, version, cfg); err != nil {
 		return fmt.Errorf("chromium, warm-up: %w", err)
 	}
 	loadBefore := loadAverage()
-	results := map[string]map[string][]result{"transport": {}, "chromium": {}}
-	for i := range cfg.runs {
-		for _, st := range sets {
-			tr, err := runTransport(ctx, st.scenarios, rec, self, cfg)
-			if err != nil {
-				return fmt.Errorf("fetch.Transport, %s: %w", st.name, err)
-			}
-			results["transport"][st.name] = append(results["transport"][st.name], tr)
-			cr, err := runChromium(ctx, st.scenarios, rec, version, cfg)
-			if err != nil {
-				return fmt.Errorf("chromium, %s: %w", st.name, err)
-			}
-			results["chromium"][st.name] = append(results["chromium"][st.name], cr)
-			if cfg.progress != nil {
-				fmt.Fprintf(cfg.progress, "run %d/%d, %s (%d scenarios): Transport %s, %s; Chromium %s, %s in %d processes\n",
-					i+1, cfg.runs, st.name, len(st.scenarios), seconds(tr.wall.Seconds()), mib(tr.mem), seconds(cr.wall.Seconds()), mib(cr.mem), cr.procs)
-			}
-		}
+	res, err := measure(ctx, st, rec, version, self, cfg)
+	if err != nil {
+		return err
 	}
-
 	fmt.Fprintf(w, "fetch.Transport and headless Chromium, the conformance corpus on loopback; runs of each set: %d\n", cfg.runs)
 	fmt.Fprintf(w, "machine: %d CPUs, %s %s/%s; %s; %d scenarios at a time on both sides\n",
 		runtime.NumCPU(), runtime.Version(), runtime.GOOS, runtime.GOARCH, version, cfg.parallel)
 	fmt.Fprintf(w, "load average (1, 5, 15 min) before the runs: %s; after: %s\n", loadBefore, loadAverage())
 	fmt.Fprintln(w, "figures: median of the runs, (min-max) or (max); ratio: how many times cheaper fetch.Transport is")
-	for _, st := range sets[:2] {
-		tr, cr := results["transport"][st.name], results["chromium"][st.name]
-		fmt.Fprintln(w)
-		if st.name == "whole corpus" {
-			fmt.Fprintf(w, "%s: %d scenarios, of which %d wait (delay_ms, the longest %.1f s in all): mostly sleeping, the same on both sides\n",
-				st.name, len(st.scenarios), len(all)-len(quick), float64(longest)/1000)
-		} else {
-			fmt.Fprintf(w, "%s: the %d scenarios that do not wait: work, not sleeping\n", st.name, len(st.scenarios))
-		}
-		table(w, len(st.scenarios), tr, cr)
-	}
-	// Throughput net of a browser's start-up and shutdown.
-	tq, cq := median(walls(results["transport"]["without delay_ms"])), median(walls(results["chromium"]["without delay_ms"]))
-	t1, c1 := median(walls(results["transport"]["one scenario"])), median(walls(results["chromium"]["one scenario"]))
-	fmt.Fprintln(w)
-	fmt.Fprintf(w, "one scenario (%s), wall time: fetch.Transport %s, Chromium %s (start-up and shutdown)\n", quick[0].ID, seconds(t1), seconds(c1))
-	if tq > t1 && cq > c1 {
-		tn, cn := rate(len(quick)-1, tq-t1), rate(len(quick)-1, cq-c1)
-		fmt.Fprintf(w, "without delay_ms, net of that run: fetch.Transport %.0f scenarios/s, Chromium %.0f scenarios/s, ratio %.1fx\n", tn, cn, tn/cn)
-	}
-
+	writeTables(w, st, res)
+	writeNetThroughput(w, st, res)
 	fmt.Fprintln(w)
 	for _, side := range []string{"transport", "chromium"} {
-		runs, differing := 0, map[string]bool{}
-		for _, rs := range results[side] {
-			for _, r := range rs {
-				runs++
-				for _, id := range r.disagree {
-					differing[id] = true
-				}
-			}
-		}
-		name := map[string]string{"transport": "fetch.Transport", "chromium": "Chromium"}[side]
-		var unexpected []string
-		for _, id := range slices.Sorted(maps.Keys(differing)) {
-			if why, ok := notSimulated[id]; ok && side == "transport" {
-				fmt.Fprintf(w, "%s differs from the stored Chromium recording in %s, as expected: %s.\n", name, id, why)
-				continue
-			}
-			unexpected = append(unexpected, id)
-		}
-		if len(unexpected) == 0 {
-			other := map[bool]string{false: "", true: "other "}[len(differing) > 0]
-			fmt.Fprintf(w, "%s agreed with the stored Chromium recording in every %sscenario of all its %d runs (the three sets).\n", name, other, runs)
-		} else {
-			fmt.Fprintf(w, "WARNING: %s differed from the stored Chromium recording, in some of %d runs, in: %s\n", name, runs, strings.Join(unexpected, " "))
-		}
+		writeAgreement(w, side, res[side])
 	}
 	fmt.Fprint(w, method)
 	return nil
+}
+
+// corpusSets returns the sets of scenarios of the built-in corpus.
+func corpusSets() (sets, error) {
+	all, err := corpus.Scenarios()
+	if err != nil {
+		return sets{}, err
+	}
+	st := sets{all: all}
+	for _, s := range all {
+		d := delay(s)
+		st.longest = max(st.longest, d)
+		if d == 0 {
+			st.quick = append(st.quick, s)
+		}
+	}
+	if len(st.quick) < 2 {
+		return sets{}, fmt.Errorf("the corpus has %d scenarios without delay_ms; need at least 2", len(st.quick))
+	}
+	st.list = []set{
+		{name: setAll, scenarios: all},
+		{name: setQuick, scenarios: st.quick},
+		{name: setOne, scenarios: st.quick[:1]},
+	}
+	return st, nil
+}
+
+// measure runs every set on both sides, interleaved, cfg.runs times.
+func measure(ctx context.Context, st sets, rec *conformance.Recording, version string, self *selfMemory, cfg config) (results, error) {
+	res := results{"transport": {}, "chromium": {}}
+	for i := range cfg.runs {
+		for _, s := range st.list {
+			tr, err := runTransport(ctx, s.scenarios, rec, self, cfg)
+			if err != nil {
+				return nil, fmt.Errorf("fetch.Transport, %s: %w", s.name, err)
+			}
+			res["transport"][s.name] = append(res["transport"][s.name], tr)
+			cr, err := runChromium(ctx, s.scenarios, rec, version, cfg)
+			if err != nil {
+				return nil, fmt.Errorf("chromium, %s: %w", s.name, err)
+			}
+			res["chromium"][s.name] = append(res["chromium"][s.name], cr)
+			if cfg.progress != nil {
+				fmt.Fprintf(cfg.progress, "run %d/%d, %s (%d scenarios): Transport %s, %s; Chromium %s, %s in %d processes\n",
+					i+1, cfg.runs, s.name, len(s.scenarios), seconds(tr.wall.Seconds()), mib(tr.mem), seconds(cr.wall.Seconds()), mib(cr.mem), cr.procs)
+			}
+		}
+	}
+	return res, nil
+}
+
+// writeTables prints the figures of the whole corpus and of the scenarios
+// without delay_ms.
+func writeTables(w io.Writer, st sets, res results) {
+	for _, s := range st.list[:2] {
+		tr, cr := res["transport"][s.name], res["chromium"][s.name]
+		fmt.Fprintln(w)
+		if s.name == setAll {
+			fmt.Fprintf(w, "%s: %d scenarios, of which %d wait (delay_ms, the longest %.1f s in all): mostly sleeping, the same on both sides\n",
+				s.name, len(s.scenarios), len(st.all)-len(st.quick), float64(st.longest)/1000)
+		} else {
+			fmt.Fprintf(w, "%s: the %d scenarios that do not wait: work, not sleeping\n", s.name, len(s.scenarios))
+		}
+		table(w, len(s.scenarios), tr, cr)
+	}
+}
+
+// writeNetThroughput prints the wall time of one scenario (a browser's
+// start-up and shutdown) and the throughput of the scenarios without
+// delay_ms net of it.
+func writeNetThroughput(w io.Writer, st sets, res results) {
+	tq, cq := median(walls(res["transport"][setQuick])), median(walls(res["chromium"][setQuick]))
+	t1, c1 := median(walls(res["transport"][setOne])), median(walls(res["chromium"][setOne]))
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "one scenario (%s), wall time: fetch.Transport %s, Chromium %s (start-up and shutdown)\n", st.quick[0].ID, seconds(t1), seconds(c1))
+	if tq > t1 && cq > c1 {
+		tn, cn := rate(len(st.quick)-1, tq-t1), rate(len(st.quick)-1, cq-c1)
+		fmt.Fprintf(w, "without delay_ms, net of that run: fetch.Transport %.0f scenarios/s, Chromium %.0f scenarios/s, ratio %.1fx\n", tn, cn, tn/cn)
+	}
+}
+
+// writeAgreement prints whether side agreed with the stored Chromium
+// recording in every run.
+func writeAgreement(w io.Writer, side string, runs map[string][]result) {
+	n, differing := 0, map[string]bool{}
+	for _, rs := range runs {
+		for _, r := range rs {
+			n++
+			for _, id := range r.disagree {
+				differing[id] = true
+			}
+		}
+	}
+	name := map[string]string{"transport": "fetch.Transport", "chromium": "Chromium"}[side]
+	var unexpected []string
+	for _, id := range slices.Sorted(maps.Keys(differing)) {
+		if why, ok := notSimulated[id]; ok && side == "transport" {
+			fmt.Fprintf(w, "%s differs from the stored Chromium recording in %s, as expected: %s.\n", name, id, why)
+			continue
+		}
+		unexpected = append(unexpected, id)
+	}
+	if len(unexpected) == 0 {
+		other := map[bool]string{false: "", true: "other "}[len(differing) > 0]
+		fmt.Fprintf(w, "%s agreed with the stored Chromium recording in every %sscenario of all its %d runs (the three sets).\n", name, other, n)
+	} else {
+		fmt.Fprintf(w, "WARNING: %s differed from the stored Chromium recording, in some of %d runs, in: %s\n", name, n, strings.Join(unexpected, " "))
+	}
 }
 
 // notSimulated are the scenarios in which fetch.Transport cannot agree with
@@ -250,7 +304,7 @@ var notSimulated = map[string]string{}
 const method = `
 Method:
   wall time: conformance.Replay over conformance.TransportClients(nil) (a fresh fetch.Transport
-    per scenario) against a server started beforehand; conformance.Record with Chromium (fresh
+    per scenario) against a server started beforehand; recorder.Record with Chromium (fresh
     profile, browser start, the runner page, shutdown; the version query is done once, before).
   Chromium memory: peak over the run of the summed VmRSS (/proc/<pid>/status) of every process
     in the browser's process group, sampled every period; shared pages count once per process.
@@ -322,9 +376,9 @@ func runTransport(ctx context.Context, scenarios []conformance.Scenario, rec *co
 
 func runChromium(ctx context.Context, scenarios []conformance.Scenario, rec *conformance.Recording, version string, cfg config) (result, error) {
 	runtime.GC()
-	b := &measuredBrowser{Chromium: conformance.Chromium{Binary: cfg.binary}, version: version, period: cfg.period}
+	b := &measuredLauncher{ChromiumLauncher: recorder.ChromiumLauncher{Binary: cfg.binary}, version: version, period: cfg.period}
 	start := time.Now()
-	got, err := conformance.Record(ctx, b, scenarios, conformance.RecordOptions{Timeout: cfg.timeout, Parallel: cfg.parallel})
+	got, err := recorder.Record(ctx, b, scenarios, recorder.RecordOptions{Timeout: cfg.timeout, Parallel: cfg.parallel})
 	wall := time.Since(start)
 	if err != nil {
 		return result{}, err
@@ -342,11 +396,11 @@ func runChromium(ctx context.Context, scenarios []conformance.Scenario, rec *con
 	return r, nil
 }
 
-// measuredBrowser is Chromium whose sessions sample the memory of the
+// measuredLauncher is Chromium whose sessions sample the memory of the
 // browser's process group from start to shutdown. Version returns the
 // version found beforehand, so that a run does not time "chromium --version".
-type measuredBrowser struct {
-	conformance.Chromium
+type measuredLauncher struct {
+	recorder.ChromiumLauncher
 	version string
 	period  time.Duration
 
@@ -356,10 +410,10 @@ type measuredBrowser struct {
 	samples  int
 }
 
-func (b *measuredBrowser) Version(context.Context) (string, error) { return b.version, nil }
+func (b *measuredLauncher) Version(context.Context) (string, error) { return b.version, nil }
 
-func (b *measuredBrowser) Open(ctx context.Context, pageURL string) (conformance.Session, error) {
-	sess, err := b.Chromium.Open(ctx, pageURL)
+func (b *measuredLauncher) Open(ctx context.Context, pageURL string) (recorder.Session, error) {
+	sess, err := b.ChromiumLauncher.Open(ctx, pageURL)
 	if err != nil {
 		return nil, err
 	}
@@ -372,8 +426,8 @@ func (b *measuredBrowser) Open(ctx context.Context, pageURL string) (conformance
 }
 
 type measuredSession struct {
-	conformance.Session
-	b    *measuredBrowser
+	recorder.Session
+	b    *measuredLauncher
 	g    *groupPeak
 	once sync.Once
 }

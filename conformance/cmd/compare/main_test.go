@@ -14,6 +14,7 @@ import (
 )
 
 func TestStatFields(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		stat       string
 		ppid, pgrp int
@@ -33,6 +34,7 @@ func TestStatFields(t *testing.T) {
 }
 
 func TestStatusKB(t *testing.T) {
+	t.Parallel()
 	status := "Name:\tcompare\nVmHWM:\t   20480 kB\nVmRSS:\t   10240 kB\nThreads:\t5\n"
 	if v, ok := statusKB([]byte(status), "VmRSS"); !ok || v != 10240<<10 {
 		t.Errorf("VmRSS = %d, %v; want %d", v, ok, 10240<<10)
@@ -49,6 +51,7 @@ func TestStatusKB(t *testing.T) {
 }
 
 func TestMedian(t *testing.T) {
+	t.Parallel()
 	if m := median([]float64{3, 1, 2}); m != 2 {
 		t.Errorf("median(3, 1, 2) = %v; want 2", m)
 	}
@@ -58,7 +61,8 @@ func TestMedian(t *testing.T) {
 }
 
 // TestSelfPeak checks that memory touched during a sampled run shows in the
-// peak above the baseline.
+// peak above the baseline. It does not run in parallel: it measures the
+// whole process.
 func TestSelfPeak(t *testing.T) {
 	m, err := openSelfMemory()
 	if err != nil {
@@ -92,6 +96,7 @@ func TestSelfPeak(t *testing.T) {
 // TestGroupPeak starts a process group and checks that its members are
 // found and their memory sampled.
 func TestGroupPeak(t *testing.T) {
+	t.Parallel()
 	cmd := startGroup(t, "sleep", "10")
 	groups, err := childGroups()
 	if err != nil {
@@ -125,6 +130,7 @@ func startGroup(t *testing.T, name string, args ...string) *exec.Cmd {
 }
 
 func TestMissingBrowser(t *testing.T) {
+	t.Parallel()
 	err := run(t.Context(), io.Discard, config{runs: 1, binary: "/nonexistent/chromium", parallel: 1, period: time.Millisecond})
 	if err == nil || !strings.Contains(err.Error(), "apt-get install chromium") {
 		t.Errorf("run with a missing browser: %v; want an error saying how to install Chromium", err)

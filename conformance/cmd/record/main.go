@@ -5,10 +5,10 @@
 //
 // Usage, from the repository root:
 //
-//	go run ./conformance/cmd/record -engine chromium -out conformance/testdata/chromium.json
+//	go run ./conformance/cmd/record -engine chromium -out conformance/corpus/chromium.json
 //	go run ./conformance/cmd/record -engine chromium -check
 //	go run ./conformance/cmd/record -engine firefox -check
-//	go run ./conformance/cmd/record -engine webkit -out conformance/testdata/webkit.json
+//	go run ./conformance/cmd/record -engine webkit -out conformance/corpus/webkit.json
 //
 // With -check it records into memory, compares with the stored recording
 // (ignoring the browser version) and exits with status 1 on any difference.
@@ -24,6 +24,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -33,108 +34,169 @@ import (
 	"time"
 
 	"github.com/corsfetch/corsfetch/conformance"
+	"github.com/corsfetch/corsfetch/conformance/recorder"
 )
 
+// corpusDir is where the corpus lives, from the repository root.
+var corpusDir = filepath.Join("conformance", "corpus")
+
+// options are the command's flags.
+type options struct {
+	engine, out, stored, dir, binary, run, dump string
+	check, verbose, replay                      bool
+	parallel                                    int
+	timeout                                     time.Duration
+}
+
 func main() {
-	engine := flag.String("engine", "chromium", "browser engine to record: chromium, firefox or webkit")
-	out := flag.String("out", "", "write the recording to this file")
-	check := flag.Bool("check", false, "record and compare with the stored recording; exit 1 on any difference")
-	stored := flag.String("stored", "", "stored recording for -check (default conformance/testdata/<engine>.json)")
-	dir := flag.String("scenarios", "conformance/testdata/scenarios", "directory of scenario files")
-	binary := flag.String("browser", "", "browser binary (default: the engine's usual command)")
-	run := flag.String("run", "", "only scenarios whose id matches this regular expression")
-	parallel := flag.Int("parallel", 0, "scenarios run at the same time in the page (0: default)")
-	timeout := flag.Duration("timeout", 4*time.Minute, "bound on the browser run")
-	dump := flag.String("dump", "", "with -run or -check: also write the fresh recording here")
-	verbose := flag.Bool("v", false, "print progress")
-	replay := flag.Bool("replay", false, "also replay the fresh recording through fetch.Transport with the engine's profile; exit 1 on any difference")
+	var o options
+	flag.StringVar(&o.engine, "engine", "chromium", "browser engine to record: chromium, firefox or webkit")
+	flag.StringVar(&o.out, "out", "", "write the recording to this file")
+	flag.BoolVar(&o.check, "check", false, "record and compare with the stored recording; exit 1 on any difference")
+	flag.StringVar(&o.stored, "stored", "", "stored recording for -check (default "+filepath.Join(corpusDir, "<engine>.json")+")")
+	flag.StringVar(&o.dir, "scenarios", filepath.Join(corpusDir, "scenarios"), "directory of scenario files")
+	flag.StringVar(&o.binary, "browser", "", "browser binary (default: the engine's usual command)")
+	flag.StringVar(&o.run, "run", "", "only scenarios whose id matches this regular expression")
+	flag.IntVar(&o.parallel, "parallel", 0, "scenarios run at the same time in the page (0: default)")
+	flag.DurationVar(&o.timeout, "timeout", 4*time.Minute, "bound on the browser run")
+	flag.StringVar(&o.dump, "dump", "", "with -run or -check: also write the fresh recording here")
+	flag.BoolVar(&o.verbose, "v", false, "print progress")
+	flag.BoolVar(&o.replay, "replay", false, "also replay the fresh recording through fetch.Transport with the engine's profile; exit 1 on any difference")
 	flag.Parse()
-	if err := mainErr(*engine, *out, *check, *stored, *dir, *binary, *run, *dump, *parallel, *timeout, *verbose, *replay); err != nil {
+	if err := mainErr(o); err != nil {
 		fmt.Fprintln(os.Stderr, "record:", err)
 		os.Exit(1)
 	}
 }
 
-func mainErr(engine, out string, check bool, stored, dir, binary, run, dump string, parallel int, timeout time.Duration, verbose, replay bool) error {
-	var b conformance.Browser
-	switch engine {
-	case "chromium":
-		b = conformance.Chromium{Binary: binary}
-	case "firefox":
-		b = conformance.Firefox{Binary: binary}
-	case "webkit":
-		b = conformance.WebKit{Binary: binary}
-	default:
-		return fmt.Errorf("unknown engine %q: -engine accepts chromium, firefox or webkit", engine)
-	}
-	if run != "" && (out != "" || check) {
-		return fmt.Errorf("-run cannot be combined with -out or -check: a recording covers the whole corpus")
-	}
-	if out == "" && !check && run == "" {
-		return fmt.Errorf("give -out, -check or -run")
-	}
-	scenarios, err := conformance.LoadScenarios(os.DirFS(dir), ".")
+func mainErr(o options) error {
+	l, err := o.launcher()
 	if err != nil {
 		return err
 	}
-	if run != "" {
-		re, err := regexp.Compile(run)
-		if err != nil {
-			return err
-		}
-		var sel []conformance.Scenario
-		for _, s := range scenarios {
-			if re.MatchString(s.ID) {
-				sel = append(sel, s)
-			}
-		}
-		scenarios = sel
-		if len(scenarios) == 0 {
-			return fmt.Errorf("no scenario matches %q", run)
-		}
+	if err := o.validate(); err != nil {
+		return err
+	}
+	scenarios, err := loadScenarios(o.dir, o.run)
+	if err != nil {
+		return err
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	opts := conformance.RecordOptions{Timeout: timeout, Parallel: parallel}
-	if verbose {
-		opts.Progress = os.Stderr
-	}
-	start := time.Now()
-	rec, err := conformance.Record(ctx, b, scenarios, opts)
+	rec, err := record(ctx, l, scenarios, o)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(os.Stderr, "recorded %d scenarios with %s in %s\n", len(rec.Scenarios), rec.Version, time.Since(start).Round(time.Second))
-	if out != "" {
-		if err := writeRecording(out, rec); err != nil {
+	for _, path := range []string{o.out, o.dump} {
+		if path == "" {
+			continue
+		}
+		if err := writeRecording(path, rec); err != nil {
 			return err
 		}
 	}
-	if dump != "" {
-		if err := writeRecording(dump, rec); err != nil {
+	if o.replay {
+		if err := replay(ctx, scenarios, rec, o.engine); err != nil {
 			return err
 		}
 	}
-	if replay {
-		rep, err := conformance.Replay(ctx, scenarios, rec, conformance.TransportClients(nil), conformance.ReplayOptions{})
-		if err != nil {
-			return err
-		}
-		rep.Write(os.Stdout)
-		if n := len(rep.Differences()); n > 0 {
-			return fmt.Errorf("%d differences between %s and fetch.Transport with the profile for %s (conformance.Profile)", n, rec.Version, engine)
-		}
-	}
-	if run != "" && dump == "" && !replay {
+	switch {
+	case o.run != "" && o.dump == "" && !o.replay:
 		return rec.Encode(os.Stdout)
+	case o.check:
+		return check(scenarios, rec, o.storedPath())
 	}
-	if !check {
-		return nil
+	return nil
+}
+
+// launcher returns the launcher of the engine.
+func (o options) launcher() (recorder.Launcher, error) {
+	switch o.engine {
+	case "chromium":
+		return recorder.ChromiumLauncher{Binary: o.binary}, nil
+	case "firefox":
+		return recorder.FirefoxLauncher{Binary: o.binary}, nil
+	case "webkit":
+		return recorder.WebKitLauncher{Binary: o.binary}, nil
 	}
-	if stored == "" {
-		stored = filepath.Join("conformance", "testdata", engine+".json")
+	return nil, fmt.Errorf("unknown engine %q: -engine accepts chromium, firefox or webkit", o.engine)
+}
+
+// validate reports flags that do not go together.
+func (o options) validate() error {
+	if o.run != "" && (o.out != "" || o.check) {
+		return errors.New("-run cannot be combined with -out or -check: a recording covers the whole corpus")
 	}
-	want, err := conformance.ReadRecording(stored)
+	if o.out == "" && !o.check && o.run == "" {
+		return errors.New("give -out, -check or -run")
+	}
+	return nil
+}
+
+// storedPath returns the stored recording that -check compares with.
+func (o options) storedPath() string {
+	if o.stored != "" {
+		return o.stored
+	}
+	return filepath.Join(corpusDir, o.engine+".json")
+}
+
+// loadScenarios loads the scenarios in dir, only those whose id matches run
+// when it is not empty.
+func loadScenarios(dir, run string) ([]conformance.Scenario, error) {
+	scenarios, err := conformance.LoadScenarios(os.DirFS(dir), ".")
+	if err != nil || run == "" {
+		return scenarios, err
+	}
+	re, err := regexp.Compile(run)
+	if err != nil {
+		return nil, err
+	}
+	var sel []conformance.Scenario
+	for _, s := range scenarios {
+		if re.MatchString(s.ID) {
+			sel = append(sel, s)
+		}
+	}
+	if len(sel) == 0 {
+		return nil, fmt.Errorf("no scenario matches %q", run)
+	}
+	return sel, nil
+}
+
+// record records scenarios with l and says how long it took.
+func record(ctx context.Context, l recorder.Launcher, scenarios []conformance.Scenario, o options) (*conformance.Recording, error) {
+	opts := recorder.RecordOptions{Timeout: o.timeout, Parallel: o.parallel}
+	if o.verbose {
+		opts.Progress = os.Stderr
+	}
+	start := time.Now()
+	rec, err := recorder.Record(ctx, l, scenarios, opts)
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(os.Stderr, "recorded %d scenarios with %s in %s\n", len(rec.Scenarios), rec.Version, time.Since(start).Round(time.Second))
+	return rec, nil
+}
+
+// replay replays rec through fetch.Transport with the engine's profile and
+// prints the report; any difference is an error.
+func replay(ctx context.Context, scenarios []conformance.Scenario, rec *conformance.Recording, engine string) error {
+	rep, err := conformance.Replay(ctx, scenarios, rec, conformance.TransportClients(nil), conformance.ReplayOptions{})
+	if err != nil {
+		return err
+	}
+	rep.Write(os.Stdout)
+	if n := len(rep.Differences()); n > 0 {
+		return fmt.Errorf("%d differences between %s and fetch.Transport with the profile for %s (conformance.TransportClients)", n, rec.Version, engine)
+	}
+	return nil
+}
+
+// check compares rec with the recording stored at path and prints every
+// difference; any difference is an error.
+func check(scenarios []conformance.Scenario, rec *conformance.Recording, path string) error {
+	want, err := conformance.ReadRecording(path)
 	if err != nil {
 		return err
 	}
@@ -143,9 +205,9 @@ func mainErr(engine, out string, check bool, stored, dir, binary, run, dump stri
 		fmt.Println(d)
 	}
 	if len(diffs) > 0 {
-		return fmt.Errorf("%d differences between %s (%s) and a fresh recording (%s); re-record if the browser changed, see conformance/README.md", len(diffs), stored, want.Version, rec.Version)
+		return fmt.Errorf("%d differences between %s (%s) and a fresh recording (%s); re-record if the browser changed, see conformance/README.md", len(diffs), path, want.Version, rec.Version)
 	}
-	fmt.Fprintf(os.Stderr, "%s matches a fresh recording (%s)\n", stored, rec.Version)
+	fmt.Fprintf(os.Stderr, "%s matches a fresh recording (%s)\n", path, rec.Version)
 	return nil
 }
 

@@ -1,6 +1,6 @@
 //go:build unix
 
-package conformance
+package recorder
 
 import (
 	"bufio"
@@ -13,12 +13,12 @@ import (
 	"time"
 )
 
-// WebKit drives WebKitGTK's MiniBrowser (shipped in the Debian package
-// libwebkit2gtk-4.1-0, which webkit2gtk-driver depends on) with no driver
-// library. MiniBrowser has no headless mode, so each session starts a private
+// WebKitLauncher drives WebKitGTK's MiniBrowser (shipped in the Debian
+// package libwebkit2gtk-4.1-0, which webkit2gtk-driver depends on) with no
+// driver library. MiniBrowser has no headless mode, so each session starts a private
 // X server (Xvfb, Debian package "xvfb") for it. The browser gets a fresh
 // profile: HOME and the XDG directories point into a temporary directory.
-type WebKit struct {
+type WebKitLauncher struct {
 	// Binary is the MiniBrowser to run; empty means the first of
 	// webKitBinaries that exists.
 	Binary string
@@ -44,9 +44,9 @@ var webKitFlags = []string{
 }
 
 // Engine returns "webkit".
-func (w WebKit) Engine() string { return "webkit" }
+func (w WebKitLauncher) Engine() string { return "webkit" }
 
-func (w WebKit) binary() string {
+func (w WebKitLauncher) binary() string {
 	if w.Binary != "" {
 		return w.Binary
 	}
@@ -58,7 +58,7 @@ func (w WebKit) binary() string {
 	return webKitBinaries[0]
 }
 
-func (w WebKit) xvfb() string {
+func (w WebKitLauncher) xvfb() string {
 	if w.Xvfb == "" {
 		return "Xvfb"
 	}
@@ -68,7 +68,7 @@ func (w WebKit) xvfb() string {
 // Version returns the line "MiniBrowser --version" prints, e.g.
 // "WebKitGTK 2.50.6". MiniBrowser needs a display even for that, so it runs
 // under a private X server too.
-func (w WebKit) Version(ctx context.Context) (string, error) {
+func (w WebKitLauncher) Version(ctx context.Context) (string, error) {
 	dir, err := os.MkdirTemp("", "corsfetch-webkit-")
 	if err != nil {
 		return "", err
@@ -121,7 +121,7 @@ func webKitEnv(dir, display string) []string {
 // startXvfb starts an X server as a helper of s and returns its display
 // (":N"), once the server accepts connections. The server picks a free
 // display number itself (-displayfd).
-func (w WebKit) startXvfb(ctx context.Context, s *processSession) (string, error) {
+func (w WebKitLauncher) startXvfb(ctx context.Context, s *processSession) (string, error) {
 	r, wr, err := os.Pipe()
 	if err != nil {
 		return "", err
@@ -159,7 +159,7 @@ func (w WebKit) startXvfb(ctx context.Context, s *processSession) (string, error
 
 // Open starts an X server and MiniBrowser on pageURL with a fresh profile
 // directory.
-func (w WebKit) Open(ctx context.Context, pageURL string) (Session, error) {
+func (w WebKitLauncher) Open(ctx context.Context, pageURL string) (Session, error) {
 	dir, err := os.MkdirTemp("", "corsfetch-webkit-")
 	if err != nil {
 		return nil, err

@@ -1,6 +1,6 @@
 //go:build unix
 
-package conformance
+package recorder
 
 import (
 	"os"
@@ -14,7 +14,7 @@ import (
 // on the -displayfd descriptor and waits, and a MiniBrowser that prints a
 // version when it sees that display, or records its arguments and
 // environment, starts a child process and waits.
-func fakeWebKit(t *testing.T) (w WebKit, dir string) {
+func fakeWebKit(t *testing.T) (w WebKitLauncher, dir string) {
 	t.Helper()
 	dir = t.TempDir()
 	xvfb := filepath.Join(dir, "Xvfb")
@@ -38,15 +38,13 @@ sleep 300 &
 echo $! > "` + dir + `/child"
 wait
 `
-	for name, script := range map[string]string{xvfb: xscript, browser: bscript} {
-		if err := os.WriteFile(name, []byte(script), 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return WebKit{Binary: browser, Xvfb: xvfb}, dir
+	writeScript(t, xvfb, xscript)
+	writeScript(t, browser, bscript)
+	return WebKitLauncher{Binary: browser, Xvfb: xvfb}, dir
 }
 
 func TestWebKitVersion(t *testing.T) {
+	t.Parallel()
 	w, dir := fakeWebKit(t)
 	got, err := w.Version(t.Context())
 	if err != nil || got != "WebKitGTK 9.9.9" {
@@ -64,6 +62,7 @@ func TestWebKitVersion(t *testing.T) {
 }
 
 func TestWebKitSessionStopKillsGroups(t *testing.T) {
+	t.Parallel()
 	w, dir := fakeWebKit(t)
 	w.Args = []string{"--extra"}
 	sess, err := w.Open(t.Context(), "http://127.0.0.1:1/runner/page")
@@ -113,10 +112,11 @@ func TestWebKitSessionStopKillsGroups(t *testing.T) {
 }
 
 func TestWebKitBinary(t *testing.T) {
-	if got := (WebKit{Binary: "/x/MiniBrowser"}).binary(); got != "/x/MiniBrowser" {
+	t.Parallel()
+	if got := (WebKitLauncher{Binary: "/x/MiniBrowser"}).binary(); got != "/x/MiniBrowser" {
 		t.Errorf("binary() = %q; want the configured one", got)
 	}
-	if got := (WebKit{}).binary(); !contains(webKitBinaries, got) {
+	if got := (WebKitLauncher{}).binary(); !contains(webKitBinaries, got) {
 		t.Errorf("binary() = %q; want one of %q", got, webKitBinaries)
 	}
 }

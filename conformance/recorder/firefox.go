@@ -1,6 +1,6 @@
 //go:build unix
 
-package conformance
+package recorder
 
 import (
 	"context"
@@ -11,11 +11,12 @@ import (
 	"strings"
 )
 
-// Firefox drives headless Firefox (the Debian package "firefox-esr") with no
-// driver library: it starts the browser on the runner page with a fresh
-// profile whose preferences switch off the browser's own network activity,
-// and kills the whole process group when the session stops.
-type Firefox struct {
+// FirefoxLauncher drives headless Firefox (the Debian package
+// "firefox-esr") with no driver library: it starts the browser on the runner
+// page with a fresh profile whose preferences switch off the browser's own
+// network activity, and kills the whole process group when the session
+// stops.
+type FirefoxLauncher struct {
 	// Binary is the command to run; empty means "firefox-esr".
 	Binary string
 	// Args are extra command-line arguments, added after the fixed ones.
@@ -103,12 +104,12 @@ var firefoxPrefs = []struct {
 // while those scenarios alone at 16 at a time agreed. One at a time, each
 // scenario sees only its own entries, as it would in a fresh page. A run
 // takes about 35 s instead of 8.
-func (f Firefox) DefaultParallel() int { return 1 }
+func (f FirefoxLauncher) DefaultParallel() int { return 1 }
 
 // Engine returns "firefox".
-func (f Firefox) Engine() string { return "firefox" }
+func (f FirefoxLauncher) Engine() string { return "firefox" }
 
-func (f Firefox) binary() string {
+func (f FirefoxLauncher) binary() string {
 	if f.Binary == "" {
 		return "firefox-esr"
 	}
@@ -117,7 +118,7 @@ func (f Firefox) binary() string {
 
 // Version returns the line "firefox-esr --version" prints, e.g.
 // "Mozilla Firefox 153.7.0esr".
-func (f Firefox) Version(ctx context.Context) (string, error) {
+func (f FirefoxLauncher) Version(ctx context.Context) (string, error) {
 	out, err := exec.CommandContext(ctx, f.binary(), "--version").Output()
 	if err != nil {
 		return "", err
@@ -140,7 +141,7 @@ func userJS() string {
 
 // Open starts Firefox on pageURL with a fresh profile directory, which is
 // also its HOME, so nothing of the user's own Firefox is read or written.
-func (f Firefox) Open(ctx context.Context, pageURL string) (Session, error) {
+func (f FirefoxLauncher) Open(ctx context.Context, pageURL string) (Session, error) {
 	dir, err := os.MkdirTemp("", "corsfetch-firefox-")
 	if err != nil {
 		return nil, err

@@ -1,6 +1,6 @@
 //go:build unix
 
-package conformance
+package recorder
 
 import (
 	"context"
@@ -8,10 +8,11 @@ import (
 	"os/exec"
 )
 
-// Chromium drives headless Chromium (the Debian package "chromium") with no
-// driver library: it starts the browser on the runner page with a fresh
-// profile and kills the whole process group when the session stops.
-type Chromium struct {
+// ChromiumLauncher drives headless Chromium (the Debian package
+// "chromium") with no driver library: it starts the browser on the runner
+// page with a fresh profile and kills the whole process group when the
+// session stops.
+type ChromiumLauncher struct {
 	// Binary is the command to run; empty means "chromium".
 	Binary string
 	// Args are extra command-line arguments, added after the fixed ones.
@@ -33,9 +34,9 @@ var chromiumFlags = []string{
 }
 
 // Engine returns "chromium".
-func (c Chromium) Engine() string { return "chromium" }
+func (c ChromiumLauncher) Engine() string { return "chromium" }
 
-func (c Chromium) binary() string {
+func (c ChromiumLauncher) binary() string {
 	if c.Binary == "" {
 		return "chromium"
 	}
@@ -44,7 +45,7 @@ func (c Chromium) binary() string {
 
 // Version returns the line "chromium --version" prints, e.g.
 // "Chromium 156.0.8078.79 built on Debian GNU/Linux 12 (bookworm)".
-func (c Chromium) Version(ctx context.Context) (string, error) {
+func (c ChromiumLauncher) Version(ctx context.Context) (string, error) {
 	out, err := exec.CommandContext(ctx, c.binary(), "--version").Output()
 	if err != nil {
 		return "", err
@@ -53,7 +54,7 @@ func (c Chromium) Version(ctx context.Context) (string, error) {
 }
 
 // Open starts Chromium on pageURL with a fresh profile directory.
-func (c Chromium) Open(ctx context.Context, pageURL string) (Session, error) {
+func (c ChromiumLauncher) Open(ctx context.Context, pageURL string) (Session, error) {
 	dir, err := os.MkdirTemp("", "corsfetch-chromium-")
 	if err != nil {
 		return nil, err

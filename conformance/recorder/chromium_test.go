@@ -1,10 +1,11 @@
 //go:build unix
 
-package conformance
+package recorder
 
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -30,10 +31,23 @@ sleep 300 &
 echo $! > "` + dir + `/child"
 wait
 `
-	if err := os.WriteFile(binary, []byte(script), 0o755); err != nil {
+	writeScript(t, binary, script)
+	return binary, dir
+}
+
+// writeScript writes an executable script. It holds syscall.ForkLock while
+// the file is open for writing, as the syscall package asks of code that
+// creates descriptors a fork could copy: a process that a parallel test
+// forks in that moment would otherwise hold the descriptor, and running the
+// script would fail with ETXTBSY ("text file busy") until it exits.
+func writeScript(t *testing.T, path, script string) {
+	t.Helper()
+	syscall.ForkLock.RLock()
+	err := os.WriteFile(path, []byte(script), 0o755)
+	syscall.ForkLock.RUnlock()
+	if err != nil {
 		t.Fatal(err)
 	}
-	return binary, dir
 }
 
 // waitFile waits for a file the script writes.
@@ -50,19 +64,21 @@ func waitFile(t *testing.T, path string) string {
 }
 
 func TestChromiumVersion(t *testing.T) {
+	t.Parallel()
 	binary, _ := fakeChromium(t)
-	got, err := Chromium{Binary: binary}.Version(t.Context())
+	got, err := ChromiumLauncher{Binary: binary}.Version(t.Context())
 	if err != nil || got != "Chromium 999.0.1 built on Test" {
 		t.Errorf("Version() = %q, %v; want the version line", got, err)
 	}
-	if _, err := (Chromium{Binary: filepath.Join(t.TempDir(), "missing")}).Version(t.Context()); err == nil {
+	if _, err := (ChromiumLauncher{Binary: filepath.Join(t.TempDir(), "missing")}).Version(t.Context()); err == nil {
 		t.Error("Version() of a missing binary succeeded")
 	}
 }
 
 func TestChromiumSessionStopKillsGroup(t *testing.T) {
+	t.Parallel()
 	binary, dir := fakeChromium(t)
-	sess, err := Chromium{Binary: binary, Args: []string{"--extra"}}.Open(t.Context(), "http://127.0.0.1:1/runner/page")
+	sess, err := ChromiumLauncher{Binary: binary, Args: []string{"--extra"}}.Open(t.Context(), "http://127.0.0.1:1/runner/page")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,11 +136,4 @@ func waitGone(t *testing.T, pid int) {
 	t.Errorf("process %d survived Stop", pid)
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
+func contains(list []string, s string) bool { return slices.Contains(list, s) }

@@ -1,6 +1,6 @@
 //go:build unix
 
-package conformance
+package recorder
 
 import (
 	"os"
@@ -28,26 +28,26 @@ sleep 300 &
 echo $! > "` + dir + `/child"
 wait
 `
-	if err := os.WriteFile(binary, []byte(script), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	writeScript(t, binary, script)
 	return binary, dir
 }
 
 func TestFirefoxVersion(t *testing.T) {
+	t.Parallel()
 	binary, _ := fakeFirefox(t)
-	got, err := Firefox{Binary: binary}.Version(t.Context())
+	got, err := FirefoxLauncher{Binary: binary}.Version(t.Context())
 	if err != nil || got != "Mozilla Firefox 999.0esr" {
 		t.Errorf("Version() = %q, %v; want the version line", got, err)
 	}
-	if _, err := (Firefox{Binary: filepath.Join(t.TempDir(), "missing")}).Version(t.Context()); err == nil {
+	if _, err := (FirefoxLauncher{Binary: filepath.Join(t.TempDir(), "missing")}).Version(t.Context()); err == nil {
 		t.Error("Version() of a missing binary succeeded")
 	}
 }
 
 func TestFirefoxSessionStopKillsGroup(t *testing.T) {
+	t.Parallel()
 	binary, dir := fakeFirefox(t)
-	sess, err := Firefox{Binary: binary, Args: []string{"--extra"}}.Open(t.Context(), "http://127.0.0.1:1/runner/page")
+	sess, err := FirefoxLauncher{Binary: binary, Args: []string{"--extra"}}.Open(t.Context(), "http://127.0.0.1:1/runner/page")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +101,8 @@ func TestFirefoxSessionStopKillsGroup(t *testing.T) {
 }
 
 func TestFirefoxRunsOneScenarioAtATime(t *testing.T) {
-	if got := (Firefox{}).DefaultParallel(); got != 1 {
+	t.Parallel()
+	if got := (FirefoxLauncher{}).DefaultParallel(); got != 1 {
 		t.Errorf("DefaultParallel() = %d; want 1", got)
 	}
 }

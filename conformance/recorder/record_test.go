@@ -1,4 +1,4 @@
-package conformance
+package recorder
 
 import (
 	"bytes"
@@ -12,12 +12,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/corsfetch/corsfetch/conformance"
 	"github.com/google/go-cmp/cmp"
 )
 
-// fakeBrowser stands in for a real browser: its "page" is Go code that
+// fakeLauncher stands in for a real browser: its "page" is Go code that
 // speaks the runner page's protocol.
-type fakeBrowser struct {
+type fakeLauncher struct {
 	versionErr error
 	// page plays the runner page; nil means a page that does nothing.
 	page func(ctx context.Context, pageURL string)
@@ -28,13 +29,13 @@ type fakeBrowser struct {
 	sessions []*fakeSession
 }
 
-func (b *fakeBrowser) Engine() string { return "fake" }
+func (b *fakeLauncher) Engine() string { return "fake" }
 
-func (b *fakeBrowser) Version(context.Context) (string, error) {
+func (b *fakeLauncher) Version(context.Context) (string, error) {
 	return "Fake 1.0", b.versionErr
 }
 
-func (b *fakeBrowser) Open(ctx context.Context, pageURL string) (Session, error) {
+func (b *fakeLauncher) Open(ctx context.Context, pageURL string) (Session, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &fakeSession{exited: make(chan struct{}), cancel: cancel}
 	b.mu.Lock()
@@ -75,7 +76,7 @@ func (s *fakeSession) Stop() error {
 }
 
 // stoppedOnce reports whether every session was stopped exactly once.
-func (b *fakeBrowser) stoppedOnce(t *testing.T) {
+func (b *fakeLauncher) stoppedOnce(t *testing.T) {
 	t.Helper()
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -134,7 +135,7 @@ func playPageWith(extra, warm int) func(ctx context.Context, pageURL string) {
 			if warm == warmSkip {
 				break
 			}
-			res := warmResult{WarmUp: WarmUp{Origin: t.Name}}
+			res := warmResult{WarmUp: conformance.WarmUp{Origin: t.Name}}
 			if warm == warmFail {
 				res.Error = "TypeError: NetworkError when attempting to fetch resource."
 			}
@@ -184,10 +185,10 @@ func playPageWith(extra, warm int) func(ctx context.Context, pageURL string) {
 					return
 				}
 				resp.Body.Close()
-				res.Outcomes = append(res.Outcomes, Outcome{Type: "cors", Status: resp.StatusCode, URL: c.URL, Body: base + "/x"})
+				res.Outcomes = append(res.Outcomes, conformance.Outcome{Type: "cors", Status: resp.StatusCode, URL: c.URL, Body: base + "/x"})
 			}
 			for range extra {
-				res.Outcomes = append(res.Outcomes, Outcome{TypeError: true})
+				res.Outcomes = append(res.Outcomes, conformance.Outcome{TypeError: true})
 			}
 			b, _ := json.Marshal(res)
 			req, _ := http.NewRequestWithContext(ctx, "POST", base+"/runner/result", bytes.NewReader(b))
@@ -198,15 +199,20 @@ func playPageWith(extra, warm int) func(ctx context.Context, pageURL string) {
 	}
 }
 
-func recordScenarios() []Scenario {
-	return []Scenario{
-		{ID: "r2", Area: "t", Desc: "d", Reason: "r", Calls: []CallSpec{{URL: "{B}/r"}, {URL: "{C}/x", Method: "PUT"}}, Routes: []Route{{At: "{B}/r"}}},
-		{ID: "r1", Area: "t", Desc: "d", Reason: "r", Calls: []CallSpec{{URL: "{P}/r", DelayMS: 1}}, Routes: []Route{{At: "{P}/r", Response: Answer{Status: 202}}}},
+func recordScenarios() []conformance.Scenario {
+	return []conformance.Scenario{
+		{ID: "r2", Area: "t", Desc: "d", Reason: "r",
+			Calls:  []conformance.CallSpec{{URL: "{B}/r"}, {URL: "{C}/x", Method: "PUT"}},
+			Routes: []conformance.Route{{At: "{B}/r"}}},
+		{ID: "r1", Area: "t", Desc: "d", Reason: "r",
+			Calls:  []conformance.CallSpec{{URL: "{P}/r", DelayMS: 1}},
+			Routes: []conformance.Route{{At: "{P}/r", Response: conformance.Answer{Status: 202}}}},
 	}
 }
 
 func TestRecord(t *testing.T) {
-	b := &fakeBrowser{page: playPage(0)}
+	t.Parallel()
+	b := &fakeLauncher{page: playPage(0)}
 	rec, err := Record(t.Context(), b, recordScenarios(), RecordOptions{Timeout: 10 * time.Second})
 	if err != nil {
 		t.Fatal(err)
@@ -218,7 +224,11 @@ func TestRecord(t *testing.T) {
 	if len(rec.Scenarios) != 2 || rec.Scenarios[0].ID != "r1" {
 		t.Fatalf("scenarios = %+v; want r1, r2 in order", rec.Scenarios)
 	}
-	wantWarm := []WarmUp{{"P", 2, 1}, {"B", 2, 1}, {"C", 2, 1}}
+	wantWarm := []conformance.WarmUp{
+		{Origin: "P", Calls: 2, Preflights: 1},
+		{Origin: "B", Calls: 2, Preflights: 1},
+		{Origin: "C", Calls: 2, Preflights: 1},
+	}
 	if diff := cmp.Diff(wantWarm, rec.WarmUp); diff != "" {
 		t.Errorf("warm-up (-want +got):\n%s\n(a page whose cache serves the second call needs one preflight in two calls per origin)", diff)
 	}
@@ -242,83 +252,112 @@ func TestRecord(t *testing.T) {
 }
 
 func TestRecordFailures(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		desc, spec, reason string
-		browser            *fakeBrowser
+		launcher           *fakeLauncher
 		timeout            time.Duration
 		wantErr            string
 		wantOpened         bool
 	}{
-		{desc: "version fails", reason: "no version, no recording", browser: &fakeBrowser{versionErr: errors.New("no binary")}, wantErr: "no binary"},
-		{desc: "browser exits", reason: "a crashed browser ends the run at once", browser: &fakeBrowser{exit: true}, wantErr: "exited", wantOpened: true},
-		{desc: "page hangs", reason: "the timeout names what is missing", browser: &fakeBrowser{}, timeout: 100 * time.Millisecond, wantErr: "missing: r1 r2; no warm-up reported for P B C", wantOpened: true},
-		{desc: "wrong outcome count", reason: "a page that reports too many outcomes is wrong", browser: &fakeBrowser{page: playPage(1)}, wantErr: "outcomes for", wantOpened: true},
-		{desc: "no warm-up", reason: "scenarios run without a warm-up may depend on their order in Firefox", browser: &fakeBrowser{page: playPageWith(0, warmSkip)}, wantErr: "no warm-up for origin P", wantOpened: true},
-		{desc: "warm-up fails", reason: "a failed warm-up ends the run at once, with the page's error", browser: &fakeBrowser{page: playPageWith(0, warmFail)}, wantErr: "origin P failed after 0 calls: TypeError: NetworkError", wantOpened: true},
-		{desc: "warm-up never cached", reason: "a warm-up that never reaches the cache leaves the state unknown", browser: &fakeBrowser{page: playPageWith(0, warmAlways)}, wantErr: "origin P did not settle: 8 preflights in 8 calls", wantOpened: true},
+		{desc: "version fails", reason: "no version, no recording", launcher: &fakeLauncher{versionErr: errors.New("no binary")}, wantErr: "no binary"},
+		{desc: "browser exits", reason: "a crashed browser ends the run at once", launcher: &fakeLauncher{exit: true}, wantErr: "exited", wantOpened: true},
+		{desc: "page hangs", reason: "the timeout names what is missing", launcher: &fakeLauncher{}, timeout: 100 * time.Millisecond, wantErr: "missing: r1 r2; no warm-up reported for P B C", wantOpened: true},
+		{desc: "wrong outcome count", reason: "a page that reports too many outcomes is wrong", launcher: &fakeLauncher{page: playPage(1)}, wantErr: "outcomes for", wantOpened: true},
+		{desc: "no warm-up", reason: "scenarios run without a warm-up may depend on their order in Firefox", launcher: &fakeLauncher{page: playPageWith(0, warmSkip)}, wantErr: "no warm-up for origin P", wantOpened: true},
+		{desc: "warm-up fails", reason: "a failed warm-up ends the run at once, with the page's error", launcher: &fakeLauncher{page: playPageWith(0, warmFail)}, wantErr: "origin P failed after 0 calls: TypeError: NetworkError", wantOpened: true},
+		{desc: "warm-up never cached", reason: "a warm-up that never reaches the cache leaves the state unknown", launcher: &fakeLauncher{page: playPageWith(0, warmAlways)}, wantErr: "origin P did not settle: 8 preflights in 8 calls", wantOpened: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.desc, func(t *testing.T) {
+			t.Parallel()
 			timeout := tt.timeout
 			if timeout == 0 {
 				timeout = 10 * time.Second
 			}
-			_, err := Record(t.Context(), tt.browser, recordScenarios(), RecordOptions{Timeout: timeout})
+			_, err := Record(t.Context(), tt.launcher, recordScenarios(), RecordOptions{Timeout: timeout})
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Fatalf("Record() error = %v; want one mentioning %q (%s)", err, tt.wantErr, tt.reason)
 			}
 			if tt.wantOpened {
-				tt.browser.stoppedOnce(t)
-			} else if len(tt.browser.sessions) != 0 {
+				tt.launcher.stoppedOnce(t)
+			} else if len(tt.launcher.sessions) != 0 {
 				t.Errorf("browser opened although %s", tt.reason)
 			}
 		})
 	}
 }
 
-func TestCallInit(t *testing.T) {
-	c := CallSpec{URL: "{B}/r", Method: "patch", Headers: []Field{{"X-A", "1"}, {"X-A", "{A}"}}, Body: strp(""), Mode: "no-cors", Cache: "reload"}
-	got := c.init(testOrigins, "/s/x")
-	b, _ := json.Marshal(got)
-	want := `{"body":"","cache":"reload","headers":[["X-A","1"],["X-A","http://127.0.0.1:40001"]],"method":"patch","mode":"no-cors"}`
-	if string(b) != want {
-		t.Errorf("init = %s; want %s (given members only, repeats kept)", b, want)
+// testOrigins are the origins of a server that is not running.
+var testOrigins = conformance.Origins{
+	"A": "http://127.0.0.1:40001",
+	"P": "http://127.0.0.1:40002",
+	"B": "http://127.0.0.2:40003",
+	"C": "http://127.0.0.3:40004",
+}
+
+func strp(s string) *string { return &s }
+
+func TestPageInit(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		desc, spec, reason string
+		call               conformance.CallSpec
+		want               string
+	}{
+		{desc: "given members", spec: "https://fetch.spec.whatwg.org/#requestinit",
+			reason: "given members only, repeats kept, header values expanded",
+			call: conformance.CallSpec{URL: "{B}/r", Method: "patch",
+				Headers: []conformance.Field{{Name: "X-A", Value: "1"}, {Name: "X-A", Value: "{A}"}},
+				Body:    strp(""), Mode: "no-cors", Cache: "reload"},
+			want: `{"body":"","cache":"reload","headers":[["X-A","1"],["X-A","http://127.0.0.1:40001"]],"method":"patch","mode":"no-cors"}`},
+		{desc: "bare call", reason: "an empty init, so that fetch() applies its defaults",
+			call: conformance.CallSpec{URL: "{B}/r"}, want: "{}"},
+		{desc: "empty header list", reason: "an empty list is given, as the scenario gives it",
+			call: conformance.CallSpec{URL: "{B}/r", Headers: []conformance.Field{}}, want: `{"headers":[]}`},
+		{desc: "unknown mode", reason: "passed as written: the browser's fetch() rejects it",
+			call: conformance.CallSpec{URL: "{B}/r", Mode: "navigate"}, want: `{"mode":"navigate"}`},
 	}
-	if b, _ := json.Marshal(CallSpec{URL: "{B}/r"}.init(testOrigins, "/s/x")); string(b) != "{}" {
-		t.Errorf("init of a bare call = %s; want {} so that fetch() applies its defaults", b)
-	}
-	call := c.resolve(testOrigins, "/s/x")
-	if call.URL != "http://127.0.0.2:40003/s/x/r" || call.Method != "patch" || call.Credentials != "same-origin" || call.Redirect != "follow" || call.Mode != "no-cors" {
-		t.Errorf("resolve = %+v", call)
-	}
-	if got := (CallSpec{URL: "{B}/r"}).resolve(testOrigins, "/s/x"); got.Method != "GET" || got.Mode != "cors" || got.Cache != "default" {
-		t.Errorf("resolve of a bare call = %+v; want fetch()'s defaults", got)
+	for _, tt := range tests {
+		t.Run(tt.desc, func(t *testing.T) {
+			t.Parallel()
+			call, _ := tt.call.Resolve(testOrigins, "x")
+			b, err := json.Marshal(pageInit(tt.call, call))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(b) != tt.want {
+				t.Errorf("init = %s; want %s (%s)", b, tt.want, tt.reason)
+			}
+		})
 	}
 }
 
 // serialFake is a fake browser whose engine asks for one scenario at a time.
-type serialFake struct{ *fakeBrowser }
+type serialFake struct{ *fakeLauncher }
 
 func (serialFake) DefaultParallel() int { return 1 }
 
 func TestRecordParallelDefault(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		desc     string
-		browser  func(*fakeBrowser) Browser
+		launcher func(*fakeLauncher) Launcher
 		parallel int
 		want     int
 	}{
-		{"default", func(b *fakeBrowser) Browser { return b }, 0, 16},
-		{"engine default", func(b *fakeBrowser) Browser { return serialFake{b} }, 0, 1},
-		{"explicit wins", func(b *fakeBrowser) Browser { return serialFake{b} }, 4, 4},
+		{desc: "default", launcher: func(b *fakeLauncher) Launcher { return b }, want: 16},
+		{desc: "engine default", launcher: func(b *fakeLauncher) Launcher { return serialFake{b} }, want: 1},
+		{desc: "explicit wins", launcher: func(b *fakeLauncher) Launcher { return serialFake{b} }, parallel: 4, want: 4},
 	} {
 		t.Run(tc.desc, func(t *testing.T) {
+			t.Parallel()
 			var (
 				mu  sync.Mutex
 				got int
 			)
 			play := playPage(0)
-			b := &fakeBrowser{page: func(ctx context.Context, pageURL string) {
+			b := &fakeLauncher{page: func(ctx context.Context, pageURL string) {
 				req, _ := http.NewRequestWithContext(ctx, "GET", strings.TrimSuffix(pageURL, "/runner/page")+"/runner/scenarios", nil)
 				if resp, err := http.DefaultClient.Do(req); err == nil {
 					var list struct{ Parallel int }
@@ -330,7 +369,7 @@ func TestRecordParallelDefault(t *testing.T) {
 				}
 				play(ctx, pageURL)
 			}}
-			if _, err := Record(t.Context(), tc.browser(b), recordScenarios(), RecordOptions{Timeout: 10 * time.Second, Parallel: tc.parallel}); err != nil {
+			if _, err := Record(t.Context(), tc.launcher(b), recordScenarios(), RecordOptions{Timeout: 10 * time.Second, Parallel: tc.parallel}); err != nil {
 				t.Fatal(err)
 			}
 			mu.Lock()

@@ -1,0 +1,28 @@
+// Package recorder produces the recordings of the conformance corpus: it
+// runs scenarios in a real browser and joins what page script saw with what
+// the scenario server saw into a conformance.Recording. It drives the
+// browsers with no driver library: a [Launcher] starts a fresh instance on a
+// page served by origin A, and the page does the rest.
+//
+// The pieces are:
+//
+//   - [Record]: starts a conformance.Server for the scenarios, serves the
+//     runner page (runner.html) and the warm-up route on it, opens the
+//     browser, waits for every scenario's outcomes and builds the recording.
+//   - The launchers [ChromiumLauncher], [FirefoxLauncher] and
+//     [WebKitLauncher] (unix only): each starts its browser in a process
+//     group of its own with a fresh profile (WebKitGTK's MiniBrowser under a
+//     private X server) and kills every process group when the [Session]
+//     stops. They are named Launcher so as not to be taken for package
+//     fetch's profiles (fetch.Firefox and the others), which a recording is
+//     used to check.
+//   - The warm-up: before the scenarios, the page repeats one preflighted
+//     call on origins P, B and C until the preflight cache serves one, so
+//     that every scenario is recorded in the state of a browser that has
+//     talked to those hosts before (Firefox needs it; warmup.go says why).
+//
+// Replaying a recording needs none of this: package conformance does it,
+// and package corpus holds the stored recordings. The command
+// conformance/cmd/record records the corpus and checks a stored recording
+// against a fresh one.
+package recorder
