@@ -1,7 +1,12 @@
 package corsfetch_test
 
 import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -64,5 +69,45 @@ func TestImportGraph(t *testing.T) {
 				t.Errorf("%s imports %s, which the design does not allow (allowed: %v)", pkg, dep, ok)
 			}
 		}
+	}
+}
+
+// maxFuncLines bounds the length of a function or method outside tests,
+// declaration to closing brace: past it, a function does several jobs that
+// deserve names of their own. Tables and other declarations are not
+// functions and are not bounded.
+const maxFuncLines = 80
+
+// TestFunctionLength checks maxFuncLines over every non-test Go file of the
+// module.
+func TestFunctionLength(t *testing.T) {
+	fset := token.NewFileSet()
+	err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == "testdata" || strings.HasPrefix(d.Name(), ".")) && path != "." {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		f, err := parser.ParseFile(fset, path, nil, 0)
+		if err != nil {
+			return err
+		}
+		for _, decl := range f.Decls {
+			fd, ok := decl.(*ast.FuncDecl)
+			if !ok || fd.Body == nil {
+				continue
+			}
+			if n := fset.Position(fd.End()).Line - fset.Position(fd.Pos()).Line + 1; n > maxFuncLines {
+				t.Errorf("%s: %s is %d lines long; split it into named steps (at most %d)", path, fd.Name.Name, n, maxFuncLines)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

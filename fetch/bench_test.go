@@ -108,36 +108,36 @@ func preflightFor(url string) *http.Request {
 }
 
 var exchanges = []exchange{
-	{"same-origin-get",
-		func(tr *fetch.Transport, url string) error { return roundTrip(tr, get(url+"/r")) },
-		func(tr *http.Transport, url string) error {
+	{name: "same-origin-get",
+		fetch: func(tr *fetch.Transport, url string) error { return roundTrip(tr, get(url+"/r")) },
+		bare: func(tr *http.Transport, url string) error {
 			req := browserHeaders(get(url+"/r"), false)
 			req.Header.Set("Sec-Fetch-Site", "same-origin")
 			req.Header.Set("Sec-Fetch-Mode", "cors")
 			return roundTrip(tr, req)
 		}},
-	{"simple-get",
-		func(tr *fetch.Transport, url string) error { return roundTrip(tr, get(url+"/r")) },
-		func(tr *http.Transport, url string) error { return roundTrip(tr, browserHeaders(get(url+"/r"), true)) }},
-	{"preflight-hit",
-		func(tr *fetch.Transport, url string) error { return roundTrip(tr, put(url+"/r")) },
-		func(tr *http.Transport, url string) error { return roundTrip(tr, browserHeaders(put(url+"/r"), true)) }},
-	{"preflight-miss",
-		func(tr *fetch.Transport, url string) error { return roundTrip(tr, put(url+"/r?nocache=1")) },
-		func(tr *http.Transport, url string) error {
+	{name: "simple-get",
+		fetch: func(tr *fetch.Transport, url string) error { return roundTrip(tr, get(url+"/r")) },
+		bare:  func(tr *http.Transport, url string) error { return roundTrip(tr, browserHeaders(get(url+"/r"), true)) }},
+	{name: "preflight-hit",
+		fetch: func(tr *fetch.Transport, url string) error { return roundTrip(tr, put(url+"/r")) },
+		bare:  func(tr *http.Transport, url string) error { return roundTrip(tr, browserHeaders(put(url+"/r"), true)) }},
+	{name: "preflight-miss",
+		fetch: func(tr *fetch.Transport, url string) error { return roundTrip(tr, put(url+"/r?nocache=1")) },
+		bare: func(tr *http.Transport, url string) error {
 			if err := roundTrip(tr, preflightFor(url+"/r?nocache=1")); err != nil {
 				return err
 			}
 			return roundTrip(tr, browserHeaders(put(url+"/r?nocache=1"), true))
 		}},
-	{"no-cors",
-		func(tr *fetch.Transport, url string) error {
+	{name: "no-cors",
+		fetch: func(tr *fetch.Transport, url string) error {
 			return roundTrip(tr, fetch.WithOptions(get(url+"/r"), fetch.Options{Mode: fetch.ModeNoCORS}))
 		},
-		func(tr *http.Transport, url string) error { return roundTrip(tr, browserHeaders(get(url+"/r"), false)) }},
-	{"redirect-two-hops",
-		func(tr *fetch.Transport, url string) error { return roundTrip(tr, get(url+"/hop2")) },
-		func(tr *http.Transport, url string) error {
+		bare: func(tr *http.Transport, url string) error { return roundTrip(tr, browserHeaders(get(url+"/r"), false)) }},
+	{name: "redirect-two-hops",
+		fetch: func(tr *fetch.Transport, url string) error { return roundTrip(tr, get(url+"/hop2")) },
+		bare: func(tr *http.Transport, url string) error {
 			for _, p := range []string{"/hop2", "/hop1", "/end"} {
 				if err := roundTrip(tr, browserHeaders(get(url+p), true)); err != nil {
 					return err

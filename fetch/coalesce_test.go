@@ -53,7 +53,7 @@ func TestCoalescePreflights(t *testing.T) {
 		coalesce   bool
 		wantFailed int
 	}{
-		{"PUT", false, 0}, {"PUT", true, 0}, {"GET", true, 16}, {"GET", false, 16},
+		{allow: "PUT", coalesce: false, wantFailed: 0}, {allow: "PUT", coalesce: true, wantFailed: 0}, {allow: "GET", coalesce: true, wantFailed: 16}, {allow: "GET", coalesce: false, wantFailed: 16},
 	} {
 		srv, n := slowPreflightServer(t, 200*time.Millisecond, tt.allow)
 		tr := &fetch.Transport{Origin: page, CoalescePreflights: tt.coalesce}

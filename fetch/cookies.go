@@ -84,6 +84,9 @@ func (t *Transport) jars(f *fetchState) (read []http.CookieJar, store http.Cooki
 //
 // [append a request Cookie header]: https://fetch.spec.whatwg.org/#append-a-request-cookie-header
 func (t *Transport) addCookies(h http.Header, f *fetchState, u *url.URL) {
+	if t.prof.Cookies.ThirdParty == ThirdPartyNone && f.thirdParty() {
+		return
+	}
 	var b strings.Builder
 	add := func(c *http.Cookie) {
 		if b.Len() > 0 {
@@ -128,6 +131,9 @@ func (t *Transport) storeCookies(h http.Header, f *fetchState, u *url.URL) {
 		return
 	}
 	third := f.thirdParty()
+	if third && t.prof.Cookies.ThirdParty == ThirdPartyNone {
+		return
+	}
 	var main, part []*http.Cookie
 	// Each field on its own: http.Response.Cookies stops at 3000 fields
 	// (GODEBUG httpcookiemaxnum), where browsers keep the newest cookies.

@@ -18,26 +18,26 @@ func TestCORSCheck(t *testing.T) {
 		want               Reason // "" for success
 		value              string
 	}{
-		{"exact origin", "#concept-cors-check", "step 4: byte-identical origin passes", []string{o}, nil, o, false, "", ""},
-		{"star", "#concept-cors-check", "step 3: * without credentials passes", []string{"*"}, nil, o, false, "", ""},
-		{"missing", "#concept-cors-check", "step 2: no header fails", nil, nil, o, false, ReasonMissingAllowOriginHeader, ""},
-		{"empty value", "#concept-cors-check", "an empty field is not null and does not match", []string{""}, nil, o, false, ReasonInvalidAllowOriginValue, ""},
-		{"trailing slash", "#concept-cors-check", "no normalization: a trailing slash fails", []string{o + "/"}, nil, o, false, ReasonAllowOriginMismatch, o + "/"},
-		{"case", "#concept-cors-check", "no normalization: case differs", []string{"https://APP.example"}, nil, o, false, ReasonAllowOriginMismatch, "https://APP.example"},
-		{"default port written", "#concept-cors-check", "no normalization: :443 differs", []string{o + ":443"}, nil, o, false, ReasonAllowOriginMismatch, o + ":443"},
-		{"other origin", "#concept-cors-check", "another origin fails", []string{"https://other.example"}, nil, o, false, ReasonAllowOriginMismatch, "https://other.example"},
-		{"two fields", "#concept-header-list-get", "two fields join to 'a, a', which never matches", []string{o, o}, nil, o, false, ReasonMultipleAllowOriginValues, o + ", " + o},
-		{"two stars", "#concept-header-list-get", "* twice joins to '*, *'", []string{"*", "*"}, nil, o, false, ReasonMultipleAllowOriginValues, "*, *"},
-		{"list in one field", "#concept-cors-check", "a list is not an origin", []string{o + " https://b.example"}, nil, o, false, ReasonMultipleAllowOriginValues, o + " https://b.example"},
-		{"null value", "#concept-cors-check", "null matches only a null request origin", []string{"null"}, nil, o, false, ReasonAllowOriginMismatch, "null"},
-		{"null tainted", "#concept-cors-check", "a tainted request's origin serializes as null", []string{"null"}, nil, "null", false, "", ""},
-		{"garbage", "#concept-cors-check", "a value that is no origin", []string{"yes"}, nil, o, false, ReasonInvalidAllowOriginValue, "yes"},
-		{"star with credentials", "#concept-cors-check", "step 3 applies only without credentials; * never equals an origin", []string{"*"}, []string{"true"}, o, true, ReasonWildcardOriginNotAllowed, "*"},
-		{"credentials true", "#concept-cors-check", "step 7: exactly true passes", []string{o}, []string{"true"}, o, true, "", ""},
-		{"credentials missing", "#concept-cors-check", "step 8: no ACAC fails", []string{o}, nil, o, true, ReasonInvalidAllowCredentials, ""},
-		{"credentials True", "#concept-cors-check", "the comparison is case-sensitive", []string{o}, []string{"True"}, o, true, ReasonInvalidAllowCredentials, "True"},
-		{"credentials twice", "#concept-cors-check", "two fields join to 'true, true'", []string{o}, []string{"true", "true"}, o, true, ReasonInvalidAllowCredentials, "true, true"},
-		{"credentials ignored without include", "#concept-cors-check", "step 5: ACAC does not matter without credentials", []string{o}, []string{"false"}, o, false, "", ""},
+		{desc: "exact origin", spec: "#concept-cors-check", reason: "step 4: byte-identical origin passes", acao: []string{o}, acac: nil, origin: o, include: false, want: "", value: ""},
+		{desc: "star", spec: "#concept-cors-check", reason: "step 3: * without credentials passes", acao: []string{"*"}, acac: nil, origin: o, include: false, want: "", value: ""},
+		{desc: "missing", spec: "#concept-cors-check", reason: "step 2: no header fails", acao: nil, acac: nil, origin: o, include: false, want: ReasonMissingAllowOriginHeader, value: ""},
+		{desc: "empty value", spec: "#concept-cors-check", reason: "an empty field is not null and does not match", acao: []string{""}, acac: nil, origin: o, include: false, want: ReasonInvalidAllowOriginValue, value: ""},
+		{desc: "trailing slash", spec: "#concept-cors-check", reason: "no normalization: a trailing slash fails", acao: []string{o + "/"}, acac: nil, origin: o, include: false, want: ReasonAllowOriginMismatch, value: o + "/"},
+		{desc: "case", spec: "#concept-cors-check", reason: "no normalization: case differs", acao: []string{"https://APP.example"}, acac: nil, origin: o, include: false, want: ReasonAllowOriginMismatch, value: "https://APP.example"},
+		{desc: "default port written", spec: "#concept-cors-check", reason: "no normalization: :443 differs", acao: []string{o + ":443"}, acac: nil, origin: o, include: false, want: ReasonAllowOriginMismatch, value: o + ":443"},
+		{desc: "other origin", spec: "#concept-cors-check", reason: "another origin fails", acao: []string{"https://other.example"}, acac: nil, origin: o, include: false, want: ReasonAllowOriginMismatch, value: "https://other.example"},
+		{desc: "two fields", spec: "#concept-header-list-get", reason: "two fields join to 'a, a', which never matches", acao: []string{o, o}, acac: nil, origin: o, include: false, want: ReasonMultipleAllowOriginValues, value: o + ", " + o},
+		{desc: "two stars", spec: "#concept-header-list-get", reason: "* twice joins to '*, *'", acao: []string{"*", "*"}, acac: nil, origin: o, include: false, want: ReasonMultipleAllowOriginValues, value: "*, *"},
+		{desc: "list in one field", spec: "#concept-cors-check", reason: "a list is not an origin", acao: []string{o + " https://b.example"}, acac: nil, origin: o, include: false, want: ReasonMultipleAllowOriginValues, value: o + " https://b.example"},
+		{desc: "null value", spec: "#concept-cors-check", reason: "null matches only a null request origin", acao: []string{"null"}, acac: nil, origin: o, include: false, want: ReasonAllowOriginMismatch, value: "null"},
+		{desc: "null tainted", spec: "#concept-cors-check", reason: "a tainted request's origin serializes as null", acao: []string{"null"}, acac: nil, origin: "null", include: false, want: "", value: ""},
+		{desc: "garbage", spec: "#concept-cors-check", reason: "a value that is no origin", acao: []string{"yes"}, acac: nil, origin: o, include: false, want: ReasonInvalidAllowOriginValue, value: "yes"},
+		{desc: "star with credentials", spec: "#concept-cors-check", reason: "step 3 applies only without credentials; * never equals an origin", acao: []string{"*"}, acac: []string{"true"}, origin: o, include: true, want: ReasonWildcardOriginNotAllowed, value: "*"},
+		{desc: "credentials true", spec: "#concept-cors-check", reason: "step 7: exactly true passes", acao: []string{o}, acac: []string{"true"}, origin: o, include: true, want: "", value: ""},
+		{desc: "credentials missing", spec: "#concept-cors-check", reason: "step 8: no ACAC fails", acao: []string{o}, acac: nil, origin: o, include: true, want: ReasonInvalidAllowCredentials, value: ""},
+		{desc: "credentials True", spec: "#concept-cors-check", reason: "the comparison is case-sensitive", acao: []string{o}, acac: []string{"True"}, origin: o, include: true, want: ReasonInvalidAllowCredentials, value: "True"},
+		{desc: "credentials twice", spec: "#concept-cors-check", reason: "two fields join to 'true, true'", acao: []string{o}, acac: []string{"true", "true"}, origin: o, include: true, want: ReasonInvalidAllowCredentials, value: "true, true"},
+		{desc: "credentials ignored without include", spec: "#concept-cors-check", reason: "step 5: ACAC does not matter without credentials", acao: []string{o}, acac: []string{"false"}, origin: o, include: false, want: "", value: ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.desc, func(t *testing.T) {
@@ -87,22 +87,22 @@ func TestFilteredHeaders(t *testing.T) {
 		include            bool
 		want               []string
 	}{
-		{"no expose", "#concept-filtered-response-cors", "only the seven safelisted names", base(nil), false,
-			[]string{"Content-Length", "Content-Type"}},
-		{"expose one", "#concept-filtered-response-cors", "listed names are visible, case-insensitively", base(http.Header{"Access-Control-Expose-Headers": {"x-CUSTOM"}}), false,
-			[]string{"Content-Length", "Content-Type", "X-Custom"}},
-		{"expose two fields", "#extract-header-list-values", "several fields concatenate", base(http.Header{"Access-Control-Expose-Headers": {"X-Custom", "X-Other"}}), false,
-			[]string{"Content-Length", "Content-Type", "X-Custom", "X-Other"}},
-		{"expose set-cookie", "#forbidden-response-header-name", "Set-Cookie is never exposed", base(http.Header{"Access-Control-Expose-Headers": {"Set-Cookie"}}), false,
-			[]string{"Content-Length", "Content-Type"}},
-		{"star", "#concept-main-fetch", "* without credentials exposes every name but Set-Cookie", base(http.Header{"Access-Control-Expose-Headers": {"*"}}), false,
-			[]string{"Access-Control-Expose-Headers", "Content-Length", "Content-Type", "Date", "X-Custom", "X-Other"}},
-		{"star with credentials", "#concept-main-fetch", "with credentials * names only a header called *", base(http.Header{"Access-Control-Expose-Headers": {"*"}}), true,
-			[]string{"Content-Length", "Content-Type"}},
-		{"unparsable", "#concept-main-fetch", "a list that fails to parse exposes nothing", base(http.Header{"Access-Control-Expose-Headers": {"X-Custom, bad name"}}), false,
-			[]string{"Content-Length", "Content-Type"}},
-		{"one bad field", "#extract-header-list-values", "one bad field fails the whole list", base(http.Header{"Access-Control-Expose-Headers": {"X-Custom", "a/b"}}), false,
-			[]string{"Content-Length", "Content-Type"}},
+		{desc: "no expose", spec: "#concept-filtered-response-cors", reason: "only the seven safelisted names", h: base(nil), include: false,
+			want: []string{"Content-Length", "Content-Type"}},
+		{desc: "expose one", spec: "#concept-filtered-response-cors", reason: "listed names are visible, case-insensitively", h: base(http.Header{"Access-Control-Expose-Headers": {"x-CUSTOM"}}), include: false,
+			want: []string{"Content-Length", "Content-Type", "X-Custom"}},
+		{desc: "expose two fields", spec: "#extract-header-list-values", reason: "several fields concatenate", h: base(http.Header{"Access-Control-Expose-Headers": {"X-Custom", "X-Other"}}), include: false,
+			want: []string{"Content-Length", "Content-Type", "X-Custom", "X-Other"}},
+		{desc: "expose set-cookie", spec: "#forbidden-response-header-name", reason: "Set-Cookie is never exposed", h: base(http.Header{"Access-Control-Expose-Headers": {"Set-Cookie"}}), include: false,
+			want: []string{"Content-Length", "Content-Type"}},
+		{desc: "star", spec: "#concept-main-fetch", reason: "* without credentials exposes every name but Set-Cookie", h: base(http.Header{"Access-Control-Expose-Headers": {"*"}}), include: false,
+			want: []string{"Access-Control-Expose-Headers", "Content-Length", "Content-Type", "Date", "X-Custom", "X-Other"}},
+		{desc: "star with credentials", spec: "#concept-main-fetch", reason: "with credentials * names only a header called *", h: base(http.Header{"Access-Control-Expose-Headers": {"*"}}), include: true,
+			want: []string{"Content-Length", "Content-Type"}},
+		{desc: "unparsable", spec: "#concept-main-fetch", reason: "a list that fails to parse exposes nothing", h: base(http.Header{"Access-Control-Expose-Headers": {"X-Custom, bad name"}}), include: false,
+			want: []string{"Content-Length", "Content-Type"}},
+		{desc: "one bad field", spec: "#extract-header-list-values", reason: "one bad field fails the whole list", h: base(http.Header{"Access-Control-Expose-Headers": {"X-Custom", "a/b"}}), include: false,
+			want: []string{"Content-Length", "Content-Type"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.desc, func(t *testing.T) {
@@ -120,21 +120,22 @@ func TestFilteredHeaders(t *testing.T) {
 }
 
 // TestErrorText pins the console text, whose templates come from Blink's
-// cors_error_string.cc (../shared/reference/landscape.md section 2.1).
+// cors_error_string.cc (third_party/blink/renderer/platform/network/
+// cors/cors_error_string.cc in Chromium's source).
 func TestErrorText(t *testing.T) {
 	tests := []struct {
 		desc string
 		err  Error
 		want string
 	}{
-		{"missing ACAO", Error{Reason: ReasonMissingAllowOriginHeader, URL: "http://127.0.0.2:8080/data", Origin: "http://127.0.0.1:8080"},
-			"Access to fetch at 'http://127.0.0.2:8080/data' from origin 'http://127.0.0.1:8080' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource."},
-		{"preflight method", Error{Reason: ReasonMethodDisallowed, Preflight: true, Value: "PUT", URL: "https://api.example/x", Origin: "https://app.example"},
-			"Access to fetch at 'https://api.example/x' from origin 'https://app.example' has been blocked by CORS policy: Response to preflight request doesn't pass access control check: Method PUT is not allowed by Access-Control-Allow-Methods in preflight response."},
-		{"redirected", Error{Reason: ReasonAllowOriginMismatch, Value: "https://b.example", URL: "https://c.example/", InitialURL: "https://b.example/", Origin: "https://a.example"},
-			"Access to fetch at 'https://c.example/' (redirected from 'https://b.example/') from origin 'https://a.example' has been blocked by CORS policy: The 'Access-Control-Allow-Origin' header has a value 'https://b.example' that is not equal to the supplied origin. Have the server send the header with a valid value."},
-		{"forbidden method", Error{Reason: ReasonForbiddenMethod, Value: "TRACE", URL: "https://api.example/"},
-			"Failed to fetch 'https://api.example/': 'TRACE' HTTP method is unsupported."},
+		{desc: "missing ACAO", err: Error{Reason: ReasonMissingAllowOriginHeader, URL: "http://127.0.0.2:8080/data", Origin: "http://127.0.0.1:8080"},
+			want: "Access to fetch at 'http://127.0.0.2:8080/data' from origin 'http://127.0.0.1:8080' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource."},
+		{desc: "preflight method", err: Error{Reason: ReasonMethodDisallowed, Preflight: true, Value: "PUT", URL: "https://api.example/x", Origin: "https://app.example"},
+			want: "Access to fetch at 'https://api.example/x' from origin 'https://app.example' has been blocked by CORS policy: Response to preflight request doesn't pass access control check: Method PUT is not allowed by Access-Control-Allow-Methods in preflight response."},
+		{desc: "redirected", err: Error{Reason: ReasonAllowOriginMismatch, Value: "https://b.example", URL: "https://c.example/", InitialURL: "https://b.example/", Origin: "https://a.example"},
+			want: "Access to fetch at 'https://c.example/' (redirected from 'https://b.example/') from origin 'https://a.example' has been blocked by CORS policy: The 'Access-Control-Allow-Origin' header has a value 'https://b.example' that is not equal to the supplied origin. Have the server send the header with a valid value."},
+		{desc: "forbidden method", err: Error{Reason: ReasonForbiddenMethod, Value: "TRACE", URL: "https://api.example/"},
+			want: "Failed to fetch 'https://api.example/': 'TRACE' HTTP method is unsupported."},
 	}
 	for _, tc := range tests {
 		t.Run(tc.desc, func(t *testing.T) {

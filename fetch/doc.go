@@ -61,9 +61,10 @@
 // # Errors
 //
 // Every failure is an *[Error] whose Reason is one of a closed set of
-// constants, most named after Chromium's CorsError values. Error() reads
-// like Chromium's console line for CORS failures (from Blink's
-// cors_error_string.cc); the text is for people and not stable.
+// constants, most named after Chromium's CorsError values; each documents
+// what Error.Value holds for it. Error() reads like the console line of the
+// profile's engine (Profile.Console: Chromium's, Firefox's or WebKit's, each
+// transcribed from its source); the text is for people and not stable.
 //
 // # Profiles
 //
@@ -71,7 +72,7 @@
 // holds each difference as a field, grouped by the stage of the fetch it
 // governs; [Chrome] (what the zero Profile means), [Firefox], [Safari] and
 // [Spec] set them, and Transport.Browser holds the one a Transport uses. Each engine profile is held to a recording
-// of the whole conformance corpus in that engine (conformance/testdata:
+// of the whole conformance corpus in that engine (conformance/corpus:
 // Chromium 156, Firefox ESR 153, WebKitGTK 2.50): TestChromiumRecording,
 // TestFirefoxRecording and TestWebKitRecording replay them through a
 // Transport (with HTTPCache set, as a browser has one) and must agree on
@@ -95,10 +96,12 @@
 //	tab inside a Location                     removed           kept, %09         removed           removed           div-redirect-location-tab
 //	failed fetch clears the preflight cache   preflight fails   any CORS failure  never             preflight path    cache-cleared-by-failed-actual
 //	failed header check still caches          no                no                yes               no                div-failed-header-check-then-method
-//	Max-Age "abc", "10.5", "+10"              5 s default       not cached        5 s default       5 s default       cache-max-age-*
+//	Max-Age "abc", "10.5", "+10"              5 s default, 5 s  not cached, not   5 s default, 5 s  5 s default, 5 s  cache-max-age-*
+//	                                          default, 10 s     cached, not       default, 10 s     default, 5 s
+//	                                                            cached                              default
 //	Max-Age "-1"                              not cached        not cached        not cached        5 s default       cache-max-age-negative
 //	Max-Age cap                               2 h               24 h              10 min            none              (engine sources)
-//	URLs the preflight cache holds            1024              100, LRU out      no bound          no bound          div-cache-101-urls
+//	URLs the preflight cache holds            1024              100               no bound          1024              div-cache-101-urls
 //	longest URL whose preflight is cached     1023 characters   no bound          no bound          no bound          div-cache-url-1100
 //	cached credentialed entry serves omit     yes               no                yes               yes               div-include-then-uncredentialed-600
 //	preflight again on every redirect hop     no                yes               yes               no                redirect-303-put
@@ -125,7 +128,7 @@
 //	redirect
 //	status 407 from the server                network error     passed on         passed on         passed on         check-status-407*
 //	body of a 205 response                    empty             empty             as sent           empty             check-status-205
-//	largest response head read                256 KiB           no bound seen     64 KiB + 2        no bound          expose-header-size-*
+//	largest response head read                256 KiB           no bound          64 KiB + 2        no bound          expose-header-size-*
 //	third-party (cross-site) cookies          Partitioned only  partitioned jar   none              allowed           cred-b-set-include, cred-b-partitioned
 //	cookie without SameSite, cross-site       not sent          sent              not sent          not sent          div-b-cookie-default
 //	SameSite=None without Secure              rejected          rejected          accepted          rejected          cred-unsecure-samesite-none
@@ -188,7 +191,7 @@
 //     itself creates the missing per-family records, so in a fresh Firefox
 //     the first two cache look-ups per host each drop the entry (a
 //     preflighted request goes out preflighted up to three times before the
-//     cache serves it; the warm_up of conformance/testdata/firefox.json). A
+//     cache serves it; the warm_up of conformance/corpus/firefox.json). A
 //     Transport resolves no names: under the Firefox profile an entry lives
 //     its Max-Age, as in a Firefox that has talked to the host before. The
 //     recordings are made after such a warm-up (conformance/NOTES.md).

@@ -60,19 +60,19 @@ func TestSlowBodiesAreNotAwaited(t *testing.T) {
 		opts                 fetch.Options
 		want                 fetch.Reason // "" for success
 	}{
-		{"blocked response", "#concept-cors-check", "no Access-Control-Allow-Origin: blocked on the headers (check-no-acao)",
-			func(c chan<- struct{}) http.HandlerFunc { return drip(c, 200) },
-			"GET", nil, fetch.Options{}, fetch.ReasonMissingAllowOriginHeader},
-		{"opaque response", "#concept-filtered-response-opaque", "an opaque response has a null body (mode-no-cors-get)",
-			func(c chan<- struct{}) http.HandlerFunc { return drip(c, 200) },
-			"GET", nil, fetch.Options{Mode: fetch.ModeNoCORS}, ""},
-		{"preflight", "#cors-preflight-fetch-0", "only the preflight's status and headers count (preflight-status-200)",
-			func(c chan<- struct{}) http.HandlerFunc {
+		{name: "blocked response", anchor: "#concept-cors-check", reason: "no Access-Control-Allow-Origin: blocked on the headers (check-no-acao)",
+			handler: func(c chan<- struct{}) http.HandlerFunc { return drip(c, 200) },
+			method:  "GET", fields: nil, opts: fetch.Options{}, want: fetch.ReasonMissingAllowOriginHeader},
+		{name: "opaque response", anchor: "#concept-filtered-response-opaque", reason: "an opaque response has a null body (mode-no-cors-get)",
+			handler: func(c chan<- struct{}) http.HandlerFunc { return drip(c, 200) },
+			method:  "GET", fields: nil, opts: fetch.Options{Mode: fetch.ModeNoCORS}, want: ""},
+		{name: "preflight", anchor: "#cors-preflight-fetch-0", reason: "only the preflight's status and headers count (preflight-status-200)",
+			handler: func(c chan<- struct{}) http.HandlerFunc {
 				return withPreflight(drip(c, 200, "Access-Control-Allow-Origin", "*", "Access-Control-Allow-Methods", "PUT"), answer(200, "ok", "Access-Control-Allow-Origin", "*"))
 			},
-			"PUT", nil, fetch.Options{}, ""},
-		{"redirect", "#concept-http-redirect-fetch", "a redirect's body is not the page's (redirect-b-to-c-acao-star)",
-			func(c chan<- struct{}) http.HandlerFunc {
+			method: "PUT", fields: nil, opts: fetch.Options{}, want: ""},
+		{name: "redirect", anchor: "#concept-http-redirect-fetch", reason: "a redirect's body is not the page's (redirect-b-to-c-acao-star)",
+			handler: func(c chan<- struct{}) http.HandlerFunc {
 				return func(w http.ResponseWriter, r *http.Request) {
 					if r.URL.Path == "/end" {
 						answer(200, "end", "Access-Control-Allow-Origin", "*")(w, r)
@@ -81,7 +81,7 @@ func TestSlowBodiesAreNotAwaited(t *testing.T) {
 					drip(c, 302, "Access-Control-Allow-Origin", "*", "Location", "/end")(w, r)
 				}
 			},
-			"GET", nil, fetch.Options{}, ""},
+			method: "GET", fields: nil, opts: fetch.Options{}, want: ""},
 	}
 	for _, tt := range tests {
 		for _, wrapped := range []bool{false, true} {

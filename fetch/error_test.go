@@ -2,18 +2,13 @@ package fetch_test
 
 import (
 	"context"
-	"flag"
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/corsfetch/corsfetch/fetch"
+	"github.com/corsfetch/corsfetch/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 // allReasons is the closed set of reasons, in the order of error.go.
 var allReasons = []fetch.Reason{
@@ -84,7 +79,7 @@ func TestErrorMessages(t *testing.T) {
 			fmt.Fprintf(&b, "\t%-7s  %s\n", browser, e.Error())
 		}
 	}
-	golden(t, "testdata/errors.golden", b.String())
+	golden.Check(t, "testdata/errors.golden", b.String())
 }
 
 // TestErrorEngineText pins the cases of the engines' wording that the
@@ -153,26 +148,5 @@ func TestErrorEngineText(t *testing.T) {
 				t.Errorf("Error() =\n%s\nwant\n%s\n(%s)", got, tc.want, tc.reason)
 			}
 		})
-	}
-}
-
-// golden compares got with the file at path, or rewrites it with -update.
-func golden(t *testing.T, path, got string) {
-	t.Helper()
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("%s differs (-want +got):\n%s", path, diff)
 	}
 }

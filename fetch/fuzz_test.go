@@ -37,21 +37,21 @@ var fuzzFields = []struct {
 	name   string
 	values []string
 }{
-	{"Access-Control-Allow-Origin", []string{"*", "http://a.test", "null", "http://b.test", "http://a.test/", "*, *", ""}},
-	{"Access-Control-Allow-Credentials", []string{"true", "True", "true, true", ""}},
-	{"Access-Control-Allow-Methods", []string{"PUT", "*", "put", "GET, PUT, DELETE, PATCH, OPTIONS", "PUT;", ""}},
-	{"Access-Control-Allow-Headers", []string{"x-custom", "*", "authorization, x-custom, content-type", "x custom", ""}},
-	{"Access-Control-Expose-Headers", []string{"X-Foo", "*", "Set-Cookie", "x-foo, x-secret", "x-foo;", ",,", "Set-Cookie2, *", "*, Set-Cookie"}},
-	{"Access-Control-Max-Age", []string{"0", "-1", "10", "99999999999999999999", "+5", "1.5", ""}},
-	{"Location", []string{"http://a.test/x", "http://b.test/y", "http://c.test/z", "http://p.a.test/q", "/rel", "//b.test/p",
+	{name: "Access-Control-Allow-Origin", values: []string{"*", "http://a.test", "null", "http://b.test", "http://a.test/", "*, *", ""}},
+	{name: "Access-Control-Allow-Credentials", values: []string{"true", "True", "true, true", ""}},
+	{name: "Access-Control-Allow-Methods", values: []string{"PUT", "*", "put", "GET, PUT, DELETE, PATCH, OPTIONS", "PUT;", ""}},
+	{name: "Access-Control-Allow-Headers", values: []string{"x-custom", "*", "authorization, x-custom, content-type", "x custom", ""}},
+	{name: "Access-Control-Expose-Headers", values: []string{"X-Foo", "*", "Set-Cookie", "x-foo, x-secret", "x-foo;", ",,", "Set-Cookie2, *", "*, Set-Cookie"}},
+	{name: "Access-Control-Max-Age", values: []string{"0", "-1", "10", "99999999999999999999", "+5", "1.5", ""}},
+	{name: "Location", values: []string{"http://a.test/x", "http://b.test/y", "http://c.test/z", "http://p.a.test/q", "/rel", "//b.test/p",
 		"ftp://b.test/", "data:,x", "javascript:alert(1)", "about:blank", "http://u:p@b.test/", "", "http://[::1"}},
-	{"Set-Cookie", []string{"a=1", "b=2; Path=/; SameSite=None; Secure", "c=3; Path=/; Partitioned; Secure", "bad"}},
-	{"Set-Cookie2", []string{"d=4"}},
-	{"Content-Type", []string{"text/plain"}},
-	{"Cache-Control", []string{"no-store"}},
-	{"X-Foo", []string{"foo"}},
-	{"X-Secret", []string{"secret"}},
-	{"*", []string{"star"}},
+	{name: "Set-Cookie", values: []string{"a=1", "b=2; Path=/; SameSite=None; Secure", "c=3; Path=/; Partitioned; Secure", "bad"}},
+	{name: "Set-Cookie2", values: []string{"d=4"}},
+	{name: "Content-Type", values: []string{"text/plain"}},
+	{name: "Cache-Control", values: []string{"no-store"}},
+	{name: "X-Foo", values: []string{"foo"}},
+	{name: "X-Secret", values: []string{"secret"}},
+	{name: "*", values: []string{"star"}},
 }
 
 // fuzzInput reads fuzz bytes as a sequence of choices; past the end every

@@ -47,7 +47,7 @@ func (h hop) preflight() bool {
 // with handler(name).
 func newWorld(t *testing.T, handler func(w *world, name string) http.HandlerFunc) *world {
 	w := &world{servers: map[string]*server{}}
-	for _, s := range []struct{ name, host string }{{"a", "127.0.0.1"}, {"p", "127.0.0.1"}, {"b", "127.0.0.2"}, {"c", "127.0.0.3"}} {
+	for _, s := range []struct{ name, host string }{{name: "a", host: "127.0.0.1"}, {name: "p", host: "127.0.0.1"}, {name: "b", host: "127.0.0.2"}, {name: "c", host: "127.0.0.3"}} {
 		h := handler(w, s.name)
 		w.servers[s.name] = newServer(t, s.host, func(rw http.ResponseWriter, r *http.Request) {
 			w.mu.Lock()
@@ -146,17 +146,17 @@ func TestPreflightNeverCarriesCredentials(t *testing.T) {
 		route        []string
 		wantActual   []string // Cookie, Authorization of each actual request, "" for none
 	}{
-		{"Chrome, include", "the actual request has the cookie (cred-preflight-no-cookies)",
-			fetch.Chrome, fetch.CredentialsInclude, []string{"p"}, []string{"c=h1|Bearer t"}},
-		{"Chrome, same-origin credentials", "no cookie anywhere for a cross-origin URL (cred-p-same-origin-creds)",
-			fetch.Chrome, fetch.CredentialsSameOrigin, []string{"p"}, []string{"|Bearer t"}},
-		{"Firefox, include", "as in Chrome", fetch.Firefox, fetch.CredentialsInclude, []string{"p"}, []string{"c=h1|Bearer t"}},
-		{"Safari, include", "as in Chrome", fetch.Safari, fetch.CredentialsInclude, []string{"p"}, []string{"c=h1|Bearer t"}},
-		{"Spec, include", "as in Chrome", fetch.Spec, fetch.CredentialsInclude, []string{"p"}, []string{"c=h1|Bearer t"}},
-		{"Chrome, include, preflights after redirects", "a preflight on every new URL, none with credentials; Authorization is dropped at p to b (redirect-authorization-same-origin-hop, redirect-preflight-after-redirect)",
-			fetch.Chrome, fetch.CredentialsInclude, []string{"p", "p", "b"}, []string{"c=h1|Bearer t", "c=h1; set-p=1|Bearer t", "|"}},
-		{"Spec, include, preflights after redirects", "the standard's third-party cookies reach b; still none on a preflight",
-			fetch.Spec, fetch.CredentialsInclude, []string{"p", "b"}, []string{"c=h1|Bearer t", "c=h2|"}},
+		{name: "Chrome, include", reason: "the actual request has the cookie (cred-preflight-no-cookies)",
+			browser: fetch.Chrome, creds: fetch.CredentialsInclude, route: []string{"p"}, wantActual: []string{"c=h1|Bearer t"}},
+		{name: "Chrome, same-origin credentials", reason: "no cookie anywhere for a cross-origin URL (cred-p-same-origin-creds)",
+			browser: fetch.Chrome, creds: fetch.CredentialsSameOrigin, route: []string{"p"}, wantActual: []string{"|Bearer t"}},
+		{name: "Firefox, include", reason: "as in Chrome", browser: fetch.Firefox, creds: fetch.CredentialsInclude, route: []string{"p"}, wantActual: []string{"c=h1|Bearer t"}},
+		{name: "Safari, include", reason: "as in Chrome", browser: fetch.Safari, creds: fetch.CredentialsInclude, route: []string{"p"}, wantActual: []string{"c=h1|Bearer t"}},
+		{name: "Spec, include", reason: "as in Chrome", browser: fetch.Spec, creds: fetch.CredentialsInclude, route: []string{"p"}, wantActual: []string{"c=h1|Bearer t"}},
+		{name: "Chrome, include, preflights after redirects", reason: "a preflight on every new URL, none with credentials; Authorization is dropped at p to b (redirect-authorization-same-origin-hop, redirect-preflight-after-redirect)",
+			browser: fetch.Chrome, creds: fetch.CredentialsInclude, route: []string{"p", "p", "b"}, wantActual: []string{"c=h1|Bearer t", "c=h1; set-p=1|Bearer t", "|"}},
+		{name: "Spec, include, preflights after redirects", reason: "the standard's third-party cookies reach b; still none on a preflight",
+			browser: fetch.Spec, creds: fetch.CredentialsInclude, route: []string{"p", "b"}, wantActual: []string{"c=h1|Bearer t", "c=h2|"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -202,30 +202,30 @@ func TestCredentialsMode(t *testing.T) {
 		wantSent             []string // the Cookie of each actual request
 		wantStored           []string // the cookies the servers set that the jar holds afterwards
 	}{
-		{"omit, same origin", "#concept-request-credentials-mode", "omit: nothing sent, nothing stored (cred-same-origin-omit-get, cred-same-origin-omit-set)",
-			fetch.CredentialsOmit, fetch.ModeCORS, "GET", []string{"a"}, []string{""}, nil},
-		{"omit, same site", "#concept-request-credentials-mode", "omit (cred-same-origin-omit-get)",
-			fetch.CredentialsOmit, fetch.ModeCORS, "GET", []string{"p"}, []string{""}, nil},
-		{"omit, redirects", "#concept-request-credentials-mode", "omit on every hop",
-			fetch.CredentialsOmit, fetch.ModeCORS, "GET", []string{"a", "a", "p"}, []string{"", "", ""}, nil},
-		{"omit, preflighted", "#concept-request-credentials-mode", "omit, preflight or not",
-			fetch.CredentialsOmit, fetch.ModeCORS, "PUT", []string{"p"}, []string{""}, nil},
-		{"omit, no-cors", "#concept-request-credentials-mode", "omit in no-cors mode too (cred-p-set-no-cors)",
-			fetch.CredentialsOmit, fetch.ModeNoCORS, "GET", []string{"a", "p"}, []string{"", ""}, nil},
-		{"same-origin, same origin", "#concept-http-network-or-cache-fetch", "basic tainting: sent and stored (cred-same-origin-default)",
-			fetch.CredentialsSameOrigin, fetch.ModeCORS, "GET", []string{"a"}, []string{"c=h1"}, []string{"set-a"}},
-		{"same-origin, same site", "#concept-http-network-or-cache-fetch", "cors tainting: neither sent nor stored (cred-p-same-origin-creds, cred-p-set-same-origin)",
-			fetch.CredentialsSameOrigin, fetch.ModeCORS, "GET", []string{"p"}, []string{""}, nil},
-		{"same-origin, a to p", "#concept-http-network-or-cache-fetch", "sent to a, not to p once the tainting is cors",
-			fetch.CredentialsSameOrigin, fetch.ModeCORS, "GET", []string{"a", "p"}, []string{"c=h1", ""}, []string{"set-a"}},
-		{"same-origin, p back to a", "#concept-main-fetch", "the tainting stays cors back at a: no cookie there (redirect-p-to-a)",
-			fetch.CredentialsSameOrigin, fetch.ModeCORS, "GET", []string{"p", "a"}, []string{"", ""}, nil},
-		{"same-origin, a to b back to a", "#concept-main-fetch", "basic only until the first cross-origin URL",
-			fetch.CredentialsSameOrigin, fetch.ModeCORS, "GET", []string{"a", "b", "a"}, []string{"c=h1", "", ""}, []string{"set-a"}},
-		{"same-origin, no-cors p back to a", "#concept-main-fetch", "opaque tainting stays opaque back at a (mode-no-cors-redirect-to-a)",
-			fetch.CredentialsSameOrigin, fetch.ModeNoCORS, "GET", []string{"p", "a"}, []string{"", ""}, nil},
-		{"include, same site", "#concept-http-network-or-cache-fetch", "include: sent and stored (cred-p-include, cred-p-set-include-ok)",
-			fetch.CredentialsInclude, fetch.ModeCORS, "GET", []string{"p"}, []string{"c=h1"}, []string{"set-p"}},
+		{name: "omit, same origin", anchor: "#concept-request-credentials-mode", reason: "omit: nothing sent, nothing stored (cred-same-origin-omit-get, cred-same-origin-omit-set)",
+			creds: fetch.CredentialsOmit, mode: fetch.ModeCORS, method: "GET", route: []string{"a"}, wantSent: []string{""}, wantStored: nil},
+		{name: "omit, same site", anchor: "#concept-request-credentials-mode", reason: "omit (cred-same-origin-omit-get)",
+			creds: fetch.CredentialsOmit, mode: fetch.ModeCORS, method: "GET", route: []string{"p"}, wantSent: []string{""}, wantStored: nil},
+		{name: "omit, redirects", anchor: "#concept-request-credentials-mode", reason: "omit on every hop",
+			creds: fetch.CredentialsOmit, mode: fetch.ModeCORS, method: "GET", route: []string{"a", "a", "p"}, wantSent: []string{"", "", ""}, wantStored: nil},
+		{name: "omit, preflighted", anchor: "#concept-request-credentials-mode", reason: "omit, preflight or not",
+			creds: fetch.CredentialsOmit, mode: fetch.ModeCORS, method: "PUT", route: []string{"p"}, wantSent: []string{""}, wantStored: nil},
+		{name: "omit, no-cors", anchor: "#concept-request-credentials-mode", reason: "omit in no-cors mode too (cred-p-set-no-cors)",
+			creds: fetch.CredentialsOmit, mode: fetch.ModeNoCORS, method: "GET", route: []string{"a", "p"}, wantSent: []string{"", ""}, wantStored: nil},
+		{name: "same-origin, same origin", anchor: "#concept-http-network-or-cache-fetch", reason: "basic tainting: sent and stored (cred-same-origin-default)",
+			creds: fetch.CredentialsSameOrigin, mode: fetch.ModeCORS, method: "GET", route: []string{"a"}, wantSent: []string{"c=h1"}, wantStored: []string{"set-a"}},
+		{name: "same-origin, same site", anchor: "#concept-http-network-or-cache-fetch", reason: "cors tainting: neither sent nor stored (cred-p-same-origin-creds, cred-p-set-same-origin)",
+			creds: fetch.CredentialsSameOrigin, mode: fetch.ModeCORS, method: "GET", route: []string{"p"}, wantSent: []string{""}, wantStored: nil},
+		{name: "same-origin, a to p", anchor: "#concept-http-network-or-cache-fetch", reason: "sent to a, not to p once the tainting is cors",
+			creds: fetch.CredentialsSameOrigin, mode: fetch.ModeCORS, method: "GET", route: []string{"a", "p"}, wantSent: []string{"c=h1", ""}, wantStored: []string{"set-a"}},
+		{name: "same-origin, p back to a", anchor: "#concept-main-fetch", reason: "the tainting stays cors back at a: no cookie there (redirect-p-to-a)",
+			creds: fetch.CredentialsSameOrigin, mode: fetch.ModeCORS, method: "GET", route: []string{"p", "a"}, wantSent: []string{"", ""}, wantStored: nil},
+		{name: "same-origin, a to b back to a", anchor: "#concept-main-fetch", reason: "basic only until the first cross-origin URL",
+			creds: fetch.CredentialsSameOrigin, mode: fetch.ModeCORS, method: "GET", route: []string{"a", "b", "a"}, wantSent: []string{"c=h1", "", ""}, wantStored: []string{"set-a"}},
+		{name: "same-origin, no-cors p back to a", anchor: "#concept-main-fetch", reason: "opaque tainting stays opaque back at a (mode-no-cors-redirect-to-a)",
+			creds: fetch.CredentialsSameOrigin, mode: fetch.ModeNoCORS, method: "GET", route: []string{"p", "a"}, wantSent: []string{"", ""}, wantStored: nil},
+		{name: "include, same site", anchor: "#concept-http-network-or-cache-fetch", reason: "include: sent and stored (cred-p-include, cred-p-set-include-ok)",
+			creds: fetch.CredentialsInclude, mode: fetch.ModeCORS, method: "GET", route: []string{"p"}, wantSent: []string{"c=h1"}, wantStored: []string{"set-p"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -267,12 +267,12 @@ func TestAuthorizationDroppedAcrossOrigins(t *testing.T) {
 		want         []bool // Authorization sent with each request
 		keep         bool   // also with keep, which must send it everywhere
 	}{
-		{"a to b", "dropped leaving the page's origin (redirect-authorization-a-to-b)", []string{"a", "b"}, []bool{true, false}, true},
-		{"b to c", "dropped between two other origins (redirect-authorization-cross-origin-hop)", []string{"b", "c"}, []bool{true, false}, true},
-		{"b to b", "kept on a same-origin hop (redirect-authorization-same-origin-hop)", []string{"b", "b"}, []bool{true, true}, false},
-		{"a to p", "same site is not same origin: dropped", []string{"a", "p"}, []bool{true, false}, true},
-		{"b to c back to b", "the deletion is permanent: not back at b", []string{"b", "c", "b"}, []bool{true, false, false}, true},
-		{"a to a to b to a", "kept while same origin, then gone for good", []string{"a", "a", "b", "a"}, []bool{true, true, false, false}, true},
+		{name: "a to b", reason: "dropped leaving the page's origin (redirect-authorization-a-to-b)", route: []string{"a", "b"}, want: []bool{true, false}, keep: true},
+		{name: "b to c", reason: "dropped between two other origins (redirect-authorization-cross-origin-hop)", route: []string{"b", "c"}, want: []bool{true, false}, keep: true},
+		{name: "b to b", reason: "kept on a same-origin hop (redirect-authorization-same-origin-hop)", route: []string{"b", "b"}, want: []bool{true, true}, keep: false},
+		{name: "a to p", reason: "same site is not same origin: dropped", route: []string{"a", "p"}, want: []bool{true, false}, keep: true},
+		{name: "b to c back to b", reason: "the deletion is permanent: not back at b", route: []string{"b", "c", "b"}, want: []bool{true, false, false}, keep: true},
+		{name: "a to a to b to a", reason: "kept while same origin, then gone for good", route: []string{"a", "a", "b", "a"}, want: []bool{true, true, false, false}, keep: true},
 	}
 	for _, tt := range tests {
 		for _, b := range []fetch.Profile{fetch.Chrome, fetch.Firefox, fetch.Safari, fetch.Spec, keep} {
@@ -317,13 +317,13 @@ func TestSetCookieNeverExposed(t *testing.T) {
 		wantType     fetch.ResponseType
 		wantXFoo     bool
 	}{
-		{"basic", "a basic response hides only Set-Cookie (expose-basic-same-origin)", "a", 0, "", fetch.TypeBasic, true},
-		{"basic, listed", "listing changes nothing for a basic response", "a", 0, "Set-Cookie, Set-Cookie2", fetch.TypeBasic, true},
-		{"cors, listed", "a forbidden name is never exposed, listed or not (expose-set-cookie)", "b", 0, "Set-Cookie, Set-Cookie2, X-Foo", fetch.TypeCORS, true},
-		{"cors, listed in lower case", "names match case-insensitively, still not Set-Cookie (expose-case)", "b", 0, "set-cookie, x-foo", fetch.TypeCORS, true},
-		{"cors, *", "`*` exposes every name but the forbidden ones (expose-star)", "b", 0, "*", fetch.TypeCORS, true},
-		{"cors, * and Set-Cookie with credentials", "with credentials `*` is a name; Set-Cookie still hidden (expose-star-include)", "p", fetch.CredentialsInclude, "*, Set-Cookie, X-Foo", fetch.TypeCORS, true},
-		{"cors, * with credentials", "with credentials `*` exposes nothing (expose-star-include)", "p", fetch.CredentialsInclude, "*", fetch.TypeCORS, false},
+		{name: "basic", reason: "a basic response hides only Set-Cookie (expose-basic-same-origin)", server: "a", creds: 0, expose: "", wantType: fetch.TypeBasic, wantXFoo: true},
+		{name: "basic, listed", reason: "listing changes nothing for a basic response", server: "a", creds: 0, expose: "Set-Cookie, Set-Cookie2", wantType: fetch.TypeBasic, wantXFoo: true},
+		{name: "cors, listed", reason: "a forbidden name is never exposed, listed or not (expose-set-cookie)", server: "b", creds: 0, expose: "Set-Cookie, Set-Cookie2, X-Foo", wantType: fetch.TypeCORS, wantXFoo: true},
+		{name: "cors, listed in lower case", reason: "names match case-insensitively, still not Set-Cookie (expose-case)", server: "b", creds: 0, expose: "set-cookie, x-foo", wantType: fetch.TypeCORS, wantXFoo: true},
+		{name: "cors, *", reason: "`*` exposes every name but the forbidden ones (expose-star)", server: "b", creds: 0, expose: "*", wantType: fetch.TypeCORS, wantXFoo: true},
+		{name: "cors, * and Set-Cookie with credentials", reason: "with credentials `*` is a name; Set-Cookie still hidden (expose-star-include)", server: "p", creds: fetch.CredentialsInclude, expose: "*, Set-Cookie, X-Foo", wantType: fetch.TypeCORS, wantXFoo: true},
+		{name: "cors, * with credentials", reason: "with credentials `*` exposes nothing (expose-star-include)", server: "p", creds: fetch.CredentialsInclude, expose: "*", wantType: fetch.TypeCORS, wantXFoo: false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -374,16 +374,16 @@ func TestOpaqueExposesNothing(t *testing.T) {
 		wantType     fetch.ResponseType
 		wantURLs     int
 	}{
-		{"no-cors", "a cross-origin no-cors response (mode-no-cors-get)",
-			[]string{"b"}, http.StatusFound, fetch.Options{Mode: fetch.ModeNoCORS}, fetch.TypeOpaque, 0},
-		{"no-cors back to the page's origin", "opaque tainting stays (mode-no-cors-redirect-to-a)",
-			[]string{"b", "a"}, http.StatusFound, fetch.Options{Mode: fetch.ModeNoCORS}, fetch.TypeOpaque, 0},
-		{"no-cors, credentials include", "credentials do not open an opaque response (mode-no-cors-include)",
-			[]string{"p"}, http.StatusFound, fetch.Options{Mode: fetch.ModeNoCORS, Credentials: fetch.CredentialsInclude}, fetch.TypeOpaque, 0},
-		{"manual redirect", "an opaque-redirect keeps its URL list, nothing else (redirect-mode-manual)",
-			[]string{"b", "c"}, http.StatusFound, fetch.Options{Redirect: fetch.RedirectManual}, fetch.TypeOpaqueRedirect, 1},
-		{"manual redirect, same origin", "even from the page's own origin (redirect-mode-manual-same-origin)",
-			[]string{"a", "a"}, http.StatusMovedPermanently, fetch.Options{Redirect: fetch.RedirectManual}, fetch.TypeOpaqueRedirect, 1},
+		{name: "no-cors", reason: "a cross-origin no-cors response (mode-no-cors-get)",
+			route: []string{"b"}, status: http.StatusFound, opts: fetch.Options{Mode: fetch.ModeNoCORS}, wantType: fetch.TypeOpaque, wantURLs: 0},
+		{name: "no-cors back to the page's origin", reason: "opaque tainting stays (mode-no-cors-redirect-to-a)",
+			route: []string{"b", "a"}, status: http.StatusFound, opts: fetch.Options{Mode: fetch.ModeNoCORS}, wantType: fetch.TypeOpaque, wantURLs: 0},
+		{name: "no-cors, credentials include", reason: "credentials do not open an opaque response (mode-no-cors-include)",
+			route: []string{"p"}, status: http.StatusFound, opts: fetch.Options{Mode: fetch.ModeNoCORS, Credentials: fetch.CredentialsInclude}, wantType: fetch.TypeOpaque, wantURLs: 0},
+		{name: "manual redirect", reason: "an opaque-redirect keeps its URL list, nothing else (redirect-mode-manual)",
+			route: []string{"b", "c"}, status: http.StatusFound, opts: fetch.Options{Redirect: fetch.RedirectManual}, wantType: fetch.TypeOpaqueRedirect, wantURLs: 1},
+		{name: "manual redirect, same origin", reason: "even from the page's own origin (redirect-mode-manual-same-origin)",
+			route: []string{"a", "a"}, status: http.StatusMovedPermanently, opts: fetch.Options{Redirect: fetch.RedirectManual}, wantType: fetch.TypeOpaqueRedirect, wantURLs: 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -438,14 +438,14 @@ func TestTaintedOriginNeverReverts(t *testing.T) {
 		route        []string
 		want         []string // Origin of each request, preflights included; A is the page's
 	}{
-		{"b c a b p", "tainted from c on, and stays (redirect-b-to-c-echo, redirect-b-to-a)",
-			"GET", []string{"b", "c", "a", "b", "p"}, []string{"b A", "c null", "a null", "b null", "p null"}},
-		{"a a b a", "untainted while leaving the page's origin, tainted back at a (redirect-a-to-b, redirect-b-to-a)",
-			"GET", []string{"a", "a", "b", "a"}, []string{"a ", "a ", "b A", "a null"}},
-		{"p p c", "same origin hops keep the origin; p to c taints it (redirect-b-to-b-to-c)",
-			"GET", []string{"p", "p", "c"}, []string{"p A", "p A", "c null"}},
-		{"preflighted b c b", "preflights carry the tainted origin too (div-redirect-preflight-null-only)",
-			"PUT", []string{"b", "c", "b"}, []string{"b OPTIONS A", "b A", "c OPTIONS null", "c null", "b OPTIONS null", "b null"}},
+		{name: "b c a b p", reason: "tainted from c on, and stays (redirect-b-to-c-echo, redirect-b-to-a)",
+			method: "GET", route: []string{"b", "c", "a", "b", "p"}, want: []string{"b A", "c null", "a null", "b null", "p null"}},
+		{name: "a a b a", reason: "untainted while leaving the page's origin, tainted back at a (redirect-a-to-b, redirect-b-to-a)",
+			method: "GET", route: []string{"a", "a", "b", "a"}, want: []string{"a ", "a ", "b A", "a null"}},
+		{name: "p p c", reason: "same origin hops keep the origin; p to c taints it (redirect-b-to-b-to-c)",
+			method: "GET", route: []string{"p", "p", "c"}, want: []string{"p A", "p A", "c null"}},
+		{name: "preflighted b c b", reason: "preflights carry the tainted origin too (div-redirect-preflight-null-only)",
+			method: "PUT", route: []string{"b", "c", "b"}, want: []string{"b OPTIONS A", "b A", "c OPTIONS null", "c null", "b OPTIONS null", "b null"}},
 	}
 	for _, tt := range tests {
 		for _, b := range []fetch.Profile{fetch.Chrome, fetch.Firefox, fetch.Safari, fetch.Spec} {

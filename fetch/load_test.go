@@ -67,20 +67,20 @@ func TestLoad(t *testing.T) {
 	c = newServer(t, "127.0.0.3", answer(200, "end", "Access-Control-Allow-Origin", "*"))
 
 	scenarios := []loadScenario{
-		{"simple", "#concept-cors-check (simple-get)", "GET", func(a, b *server) string { return b.URL + "/simple" },
-			nil, "", fetch.Options{}, "", fetch.TypeCORS, "simple", 1},
-		{"preflighted", "#cors-preflight-fetch-0 (preflight-status-200); Max-Age 0: one preflight each (cache-max-age-0)", "PUT",
-			func(a, b *server) string { return b.URL + "/put" }, []string{"X-N", "1"}, "data", fetch.Options{}, "", fetch.TypeCORS, "put", 1},
-		{"blocked", "#concept-cors-check step 2 (check-no-acao)", "GET", func(a, b *server) string { return b.URL + "/blocked" },
-			nil, "", fetch.Options{}, fetch.ReasonMissingAllowOriginHeader, 0, "", 0},
-		{"no-cors", "#concept-filtered-response-opaque (mode-no-cors-get-no-acao)", "GET", func(a, b *server) string { return b.URL + "/blocked" },
-			nil, "", fetch.Options{Mode: fetch.ModeNoCORS}, "", fetch.TypeOpaque, "", 0},
-		{"redirected", "#concept-http-redirect-fetch (redirect-b-to-c-acao-star)", "GET", func(a, b *server) string { return b.URL + "/redirect" },
-			nil, "", fetch.Options{}, "", fetch.TypeCORS, "end", 2},
-		{"credentialed", "#concept-cors-check steps 6-7 (cred-p-set-include-ok)", "GET", func(a, b *server) string { return b.URL + "/cred" },
-			nil, "", fetch.Options{Credentials: fetch.CredentialsInclude}, "", fetch.TypeCORS, "cred", 1},
-		{"same origin", "#concept-filtered-response-basic (cred-same-origin-default)", "GET", func(a, b *server) string { return a.URL + "/same" },
-			nil, "", fetch.Options{}, "", fetch.TypeBasic, "same", 1},
+		{name: "simple", anchor: "#concept-cors-check (simple-get)", method: "GET", path: func(a, b *server) string { return b.URL + "/simple" },
+			fields: nil, body: "", opts: fetch.Options{}, want: "", typ: fetch.TypeCORS, wantBody: "simple", urls: 1},
+		{name: "preflighted", anchor: "#cors-preflight-fetch-0 (preflight-status-200); Max-Age 0: one preflight each (cache-max-age-0)", method: "PUT",
+			path: func(a, b *server) string { return b.URL + "/put" }, fields: []string{"X-N", "1"}, body: "data", opts: fetch.Options{}, want: "", typ: fetch.TypeCORS, wantBody: "put", urls: 1},
+		{name: "blocked", anchor: "#concept-cors-check step 2 (check-no-acao)", method: "GET", path: func(a, b *server) string { return b.URL + "/blocked" },
+			fields: nil, body: "", opts: fetch.Options{}, want: fetch.ReasonMissingAllowOriginHeader, typ: 0, wantBody: "", urls: 0},
+		{name: "no-cors", anchor: "#concept-filtered-response-opaque (mode-no-cors-get-no-acao)", method: "GET", path: func(a, b *server) string { return b.URL + "/blocked" },
+			fields: nil, body: "", opts: fetch.Options{Mode: fetch.ModeNoCORS}, want: "", typ: fetch.TypeOpaque, wantBody: "", urls: 0},
+		{name: "redirected", anchor: "#concept-http-redirect-fetch (redirect-b-to-c-acao-star)", method: "GET", path: func(a, b *server) string { return b.URL + "/redirect" },
+			fields: nil, body: "", opts: fetch.Options{}, want: "", typ: fetch.TypeCORS, wantBody: "end", urls: 2},
+		{name: "credentialed", anchor: "#concept-cors-check steps 6-7 (cred-p-set-include-ok)", method: "GET", path: func(a, b *server) string { return b.URL + "/cred" },
+			fields: nil, body: "", opts: fetch.Options{Credentials: fetch.CredentialsInclude}, want: "", typ: fetch.TypeCORS, wantBody: "cred", urls: 1},
+		{name: "same origin", anchor: "#concept-filtered-response-basic (cred-same-origin-default)", method: "GET", path: func(a, b *server) string { return a.URL + "/same" },
+			fields: nil, body: "", opts: fetch.Options{}, want: "", typ: fetch.TypeBasic, wantBody: "same", urls: 1},
 	}
 
 	jar, _ := cookiejar.New(nil)

@@ -31,14 +31,14 @@ func TestStatusProxyAuthRequired(t *testing.T) {
 		preflight bool // the failure is the preflight's
 		scenario  string
 	}{
-		{fetch.Chrome, "GET", fetch.Options{}, false, true, false, "check-status-407"},
-		{fetch.Chrome, "GET", fetch.Options{}, true, true, false, "check-status-407-same-origin"},
-		{fetch.Chrome, "GET", fetch.Options{Mode: fetch.ModeNoCORS}, false, true, false, "check-status-407-no-cors"},
-		{fetch.Chrome, "PUT", fetch.Options{}, false, true, true, "preflight-status-407"},
-		{fetch.Firefox, "GET", fetch.Options{}, false, false, false, "check-status-407"},
-		{fetch.Safari, "GET", fetch.Options{Mode: fetch.ModeNoCORS}, false, false, false, "check-status-407-no-cors"},
-		{fetch.Firefox, "PUT", fetch.Options{}, false, true, true, "preflight-status-407: not an ok status"},
-		{fetch.Spec, "GET", fetch.Options{}, true, false, false, "#http-network-fetch: any status"},
+		{browser: fetch.Chrome, method: "GET", opts: fetch.Options{}, same: false, wantErr: true, preflight: false, scenario: "check-status-407"},
+		{browser: fetch.Chrome, method: "GET", opts: fetch.Options{}, same: true, wantErr: true, preflight: false, scenario: "check-status-407-same-origin"},
+		{browser: fetch.Chrome, method: "GET", opts: fetch.Options{Mode: fetch.ModeNoCORS}, same: false, wantErr: true, preflight: false, scenario: "check-status-407-no-cors"},
+		{browser: fetch.Chrome, method: "PUT", opts: fetch.Options{}, same: false, wantErr: true, preflight: true, scenario: "preflight-status-407"},
+		{browser: fetch.Firefox, method: "GET", opts: fetch.Options{}, same: false, wantErr: false, preflight: false, scenario: "check-status-407"},
+		{browser: fetch.Safari, method: "GET", opts: fetch.Options{Mode: fetch.ModeNoCORS}, same: false, wantErr: false, preflight: false, scenario: "check-status-407-no-cors"},
+		{browser: fetch.Firefox, method: "PUT", opts: fetch.Options{}, same: false, wantErr: true, preflight: true, scenario: "preflight-status-407: not an ok status"},
+		{browser: fetch.Spec, method: "GET", opts: fetch.Options{}, same: true, wantErr: false, preflight: false, scenario: "#http-network-fetch: any status"},
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%s %s %v same=%v", tt.browser.Name, tt.method, tt.opts.Mode, tt.same), func(t *testing.T) {
@@ -82,12 +82,12 @@ func TestResponseHeadSize(t *testing.T) {
 		wantErr  bool
 		scenario string
 	}{
-		{fetch.Chrome, 256 << 10, false, "expose-header-size-256k-at"},
-		{fetch.Chrome, 256<<10 + 1, true, "expose-header-size-256k-over"},
-		{fetch.Safari, 64<<10 + 2, false, "expose-header-size-64k-at"},
-		{fetch.Safari, 64<<10 + 3, true, "expose-header-size-64k-over"},
-		{fetch.Firefox, 256<<10 + 100, false, "expose-header-long-value-over-256k"},
-		{fetch.Spec, 1 << 20, false, "no bound in the standard"},
+		{browser: fetch.Chrome, head: 256 << 10, wantErr: false, scenario: "expose-header-size-256k-at"},
+		{browser: fetch.Chrome, head: 256<<10 + 1, wantErr: true, scenario: "expose-header-size-256k-over"},
+		{browser: fetch.Safari, head: 64<<10 + 2, wantErr: false, scenario: "expose-header-size-64k-at"},
+		{browser: fetch.Safari, head: 64<<10 + 3, wantErr: true, scenario: "expose-header-size-64k-over"},
+		{browser: fetch.Firefox, head: 256<<10 + 100, wantErr: false, scenario: "expose-header-long-value-over-256k"},
+		{browser: fetch.Spec, head: 1 << 20, wantErr: false, scenario: "no bound in the standard"},
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%s %d", tt.browser.Name, tt.head), func(t *testing.T) {
@@ -158,7 +158,7 @@ func TestPreflightSiteAfterRedirect(t *testing.T) {
 	for _, tt := range []struct {
 		browser fetch.Profile
 		want    string
-	}{{fetch.Chrome, "same-origin"}, {fetch.Firefox, "same-origin"}, {fetch.Safari, "cross-site"}, {fetch.Spec, "same-origin"}} {
+	}{{browser: fetch.Chrome, want: "same-origin"}, {browser: fetch.Firefox, want: "same-origin"}, {browser: fetch.Safari, want: "cross-site"}, {browser: fetch.Spec, want: "same-origin"}} {
 		a := newServer(t, "127.0.0.1", withPreflight(echoOrigin("Access-Control-Allow-Headers", "x-w3c"), echoOrigin()))
 		b := newServer(t, "127.0.0.2", withPreflight(echoOrigin("Access-Control-Allow-Headers", "x-w3c"), func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Access-Control-Allow-Origin", r.Header.Get("Origin"))
@@ -282,9 +282,9 @@ func TestSameSiteAfterCrossSiteRedirect(t *testing.T) {
 		store   bool
 		want    string
 	}{
-		{fetch.Firefox, true, "cn=v; cu=v"},
-		{fetch.Chrome, true, "cl=v; cn=v; cs=v; cu=v"},
-		{fetch.Firefox, false, "cl=v; cn=v; cs=v; cu=v"},
+		{browser: fetch.Firefox, store: true, want: "cn=v; cu=v"},
+		{browser: fetch.Chrome, store: true, want: "cl=v; cn=v; cs=v; cu=v"},
+		{browser: fetch.Firefox, store: false, want: "cl=v; cn=v; cs=v; cu=v"},
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%s store=%v", tt.browser.Name, tt.store), func(t *testing.T) {
@@ -363,7 +363,7 @@ func TestPartitionSharedByPages(t *testing.T) {
 	for _, step := range []struct {
 		tr   *fetch.Transport
 		path string
-	}{{one, "/set"}, {two, "/get"}, {other, "/get"}} {
+	}{{tr: one, path: "/set"}, {tr: two, path: "/get"}, {tr: other, path: "/get"}} {
 		if _, err := do(t, step.tr, "GET", b.URL+step.path, nil, include); err != nil {
 			t.Fatal(err)
 		}

@@ -60,20 +60,20 @@ func BenchmarkTransportOwn(b *testing.B) {
 		page origin.Origin
 		req  func() *http.Request
 	}{
-		{"same-origin-get", pageOrigin, func() *http.Request {
+		{name: "same-origin-get", page: pageOrigin, req: func() *http.Request {
 			req, _ := http.NewRequest(http.MethodGet, "http://app.example/r", nil)
 			return req
 		}},
-		{"simple-get", pageOrigin, func() *http.Request {
+		{name: "simple-get", page: pageOrigin, req: func() *http.Request {
 			req, _ := http.NewRequest(http.MethodGet, "http://api.example/r", nil)
 			return req
 		}},
-		{"preflight-hit", pageOrigin, func() *http.Request {
+		{name: "preflight-hit", page: pageOrigin, req: func() *http.Request {
 			req, _ := http.NewRequest(http.MethodPut, "http://api.example/r", nil)
 			req.Header.Set("Content-Type", "application/json")
 			return req
 		}},
-		{"no-cors", pageOrigin, func() *http.Request {
+		{name: "no-cors", page: pageOrigin, req: func() *http.Request {
 			req, _ := http.NewRequest(http.MethodGet, "http://api.example/r", nil)
 			return fetch.WithOptions(req, fetch.Options{Mode: fetch.ModeNoCORS})
 		}},

@@ -89,8 +89,8 @@ func (f *fetchState) preflight(u *url.URL, key preflightcache.Key, names, listed
 	if err != nil {
 		return err
 	}
-	discard(raw.Body, f.netHTTP)
-	if err := f.validatePreflight(raw, key, names, forced); err != nil {
+	discard(raw.Body, raw.owned)
+	if err := f.validatePreflight(raw.Response, key, names, forced); err != nil {
 		err.Preflight = true
 		err.Status = raw.StatusCode
 		return err
@@ -98,35 +98,26 @@ func (f *fetchState) preflight(u *url.URL, key preflightcache.Key, names, listed
 	return nil
 }
 
-// validatePreflight checks a preflight response in Chromium's order (the
-// CORS check, the status; WebKit's is the reverse), then the method and
-// header lists; a valid result
-// is stored in the cache (before the header checks where the profile does
-// so).
+// validatePreflight checks a preflight response in the profile's order
+// (Preflight.Order: Chromium's is the CORS check, the status, then the
+// method and header lists; WebKit checks the status first), and stores a
+// valid result in the cache: after every check, or, in WebKit's order,
+// before the header check.
 func (f *fetchState) validatePreflight(raw *http.Response, key preflightcache.Key, names []string, forced bool) *Error {
 	include := f.include()
-	statusErr := func() *Error {
-		switch {
-		case raw.StatusCode >= 200 && raw.StatusCode <= 299:
-			return nil
-		case raw.StatusCode >= 300 && raw.StatusCode <= 399:
-			return f.fail(ReasonPreflightDisallowedRedirect, "")
-		}
-		return f.fail(ReasonPreflightInvalidStatus, raw.Status)
-	}
-	if f.p.Preflight.Order == OrderStatusFirst {
-		if err := statusErr(); err != nil {
+	statusFirst := f.p.Preflight.Order == OrderStatusFirst
+	if statusFirst {
+		if err := f.preflightStatus(raw); err != nil {
 			return err
 		}
 	}
 	if reason, value, ok := corsCheck(raw.Header, f.preflightOrigin(), include); !ok {
 		return f.fail(reason, value)
 	}
-	if err := statusErr(); err != nil {
+	if err := f.preflightStatus(raw); err != nil {
 		return err
 	}
-	methodValues := raw.Header["Access-Control-Allow-Methods"]
-	methods, mstatus := headerlist.ExtractTokens(methodValues)
+	methods, mstatus := headerlist.ExtractTokens(raw.Header["Access-Control-Allow-Methods"])
 	if mstatus == headerlist.Failure {
 		return f.fail(ReasonInvalidAllowMethods, getValue(raw.Header, "Access-Control-Allow-Methods"))
 	}
@@ -146,27 +137,33 @@ func (f *fetchState) validatePreflight(raw *http.Response, key preflightcache.Ke
 	if !slices.Contains(ms, f.method) && !safelist.IsMethod(f.method) && (include || !methods.Contains("*")) {
 		return f.fail(ReasonMethodDisallowed, f.method)
 	}
-	stored := false
-	store := func() {
-		if stored {
-			return
-		}
-		stored = true
-		maxAge, cache := f.p.Preflight.maxAge(raw.Header["Access-Control-Max-Age"], f.p.PreflightCache)
-		if !cache {
-			return
-		}
-		ns := collect(allowed)
-		f.t.cache.Store(key, ms, ns, maxAge, f.t.now())
-		if f.tr.on() {
-			f.tr.emit(Event{Kind: EventPreflightStored, URL: f.current(), Methods: ms, Names: ns, MaxAge: maxAge,
-				Value: getValue(raw.Header, "Access-Control-Max-Age")})
-		}
+	if statusFirst {
+		f.storePreflight(raw, key, ms, collect(allowed))
 	}
-	if f.p.Preflight.Order == OrderStatusFirst {
-		store()
+	if err := f.checkPreflightHeaders(allowed, names); err != nil {
+		return err
 	}
-	starHeaders := !include && allowed.Contains("*")
+	if !statusFirst {
+		f.storePreflight(raw, key, ms, collect(allowed))
+	}
+	return nil
+}
+
+// preflightStatus fails a preflight response whose status is not ok.
+func (f *fetchState) preflightStatus(raw *http.Response) *Error {
+	switch {
+	case raw.StatusCode >= 200 && raw.StatusCode <= 299:
+		return nil
+	case raw.StatusCode >= 300 && raw.StatusCode <= 399:
+		return f.fail(ReasonPreflightDisallowedRedirect, "")
+	}
+	return f.fail(ReasonPreflightInvalidStatus, raw.Status)
+}
+
+// checkPreflightHeaders checks the request's CORS-unsafe header names
+// against the preflight's Access-Control-Allow-Headers list allowed.
+func (f *fetchState) checkPreflightHeaders(allowed headerlist.Elements, names []string) *Error {
+	starHeaders := !f.include() && allowed.Contains("*")
 	// Authorization (a CORS non-wildcard request-header name) must be
 	// listed by name, unless the profile lets `*` cover it.
 	if _, ok := f.header["Authorization"]; ok && !allowed.ContainsFold("authorization") &&
@@ -178,8 +175,22 @@ func (f *fetchState) validatePreflight(raw *http.Response, key preflightcache.Ke
 			return f.fail(ReasonHeaderDisallowed, n)
 		}
 	}
-	store()
 	return nil
+}
+
+// storePreflight stores the methods and header names a preflight response
+// allowed under key, for its max-age (#cors-preflight-fetch-0, the steps
+// after the checks).
+func (f *fetchState) storePreflight(raw *http.Response, key preflightcache.Key, methods, names []string) {
+	maxAge, cache := f.p.Preflight.maxAge(raw.Header["Access-Control-Max-Age"], f.p.PreflightCache)
+	if !cache {
+		return
+	}
+	f.t.cache.Store(key, methods, names, maxAge, f.t.now())
+	if f.tr.on() {
+		f.tr.emit(Event{Kind: EventPreflightStored, URL: f.current(), Methods: methods, Names: names, MaxAge: maxAge,
+			Value: getValue(raw.Header, "Access-Control-Max-Age")})
+	}
 }
 
 // getValue is the standard's "get" of name (canonical) in h, whose keys are

@@ -22,7 +22,7 @@ import (
 // comparable.
 //
 // Each field's documentation gives the engines' values and the evidence: a
-// scenario of the recordings in conformance/testdata (chromium.json from
+// scenario of the recordings in conformance/corpus (chromium.json from
 // Chromium 156, firefox.json from Firefox ESR 153, webkit.json from
 // WebKitGTK 2.50) or, where no scenario can show it, the engine's source.
 // The table in the package documentation is generated from these values
@@ -497,16 +497,25 @@ const (
 	// in cross-site requests, kept in the partition of the page's site.
 	// This is the recorded Chromium's behaviour (third-party cookies
 	// blocked, the headless default; cred-b-set-include,
-	// cred-b-partitioned) and WebKit's.
+	// cred-b-partitioned). A default desktop Chrome still allows
+	// third-party cookies (ThirdPartyAllowed).
 	ThirdPartyBlocked
 
 	// ThirdPartyPartitioned keeps every cross-site cookie in the partition
-	// of the page's site (Firefox's Total Cookie Protection).
+	// of the page's site (Firefox's Total Cookie Protection;
+	// cred-b-set-include, div-b-cookie-*).
 	ThirdPartyPartitioned
+
+	// ThirdPartyNone neither sends nor stores any cookie in a cross-site
+	// request, Partitioned ones included: Safari blocks third-party cookies
+	// fully and has no CHIPS. The WebKitGTK recording agrees as far as
+	// http can show (cred-b-set-include, cred-b-partitioned, where the
+	// Partitioned cookie, being Secure, is refused over http anyway).
+	ThirdPartyNone
 )
 
 // Chrome is Chromium's behaviour, as recorded from Chromium 156 in
-// conformance/testdata/chromium.json. It is what the zero Profile means.
+// conformance/corpus/chromium.json. It is what the zero Profile means.
 var Chrome = Profile{
 	Name:    "Chrome",
 	Console: ConsoleChromium,
@@ -542,7 +551,7 @@ var Chrome = Profile{
 }
 
 // Firefox is Firefox ESR's behaviour, as recorded from Firefox ESR 153 in
-// conformance/testdata/firefox.json, with the cache bounds from Gecko's
+// conformance/corpus/firefox.json, with the cache bounds from Gecko's
 // source (nsCORSListenerProxy.cpp).
 var Firefox = Profile{
 	Name:    "Firefox",
@@ -580,7 +589,7 @@ var Firefox = Profile{
 }
 
 // Safari is WebKit's behaviour, as recorded from WebKitGTK 2.50 in
-// conformance/testdata/webkit.json, with the cache bounds from WebKit's
+// conformance/corpus/webkit.json, with the cache bounds from WebKit's
 // source (CrossOriginPreflightResultCache.cpp). WebKitGTK is not Safari:
 // Safari's network stack (CFNetwork, not libsoup) and cookie policy
 // (Intelligent Tracking Prevention) may differ.
@@ -618,16 +627,18 @@ var Safari = Profile{
 		OriginKeptAfterMethodChange: true,
 	},
 	Response: ResponseRules{ResetContentBody: true, MaxHeadBytes: 64<<10 + 2},
-	Cookies:  CookieRules{ThirdParty: ThirdPartyBlocked, SecureNeedsHTTPS: true},
+	Cookies:  CookieRules{ThirdParty: ThirdPartyNone, SecureNeedsHTTPS: true},
 }
 
-// Spec is the Fetch Standard read literally, with no imposed max-age limit
-// and third-party cookies allowed. Its preflight cache holds 1024 URLs
+// Spec is the Fetch Standard read literally, with no imposed max-age limit,
+// third-party cookies allowed and RFC 6265bis's cookie rules. Its preflight cache holds 1024 URLs
 // (preflightcache.DefaultMaxKeys), a bound of corsfetch's: the standard sets
 // none.
 var Spec = Profile{
 	Name:    "Spec",
 	Request: RequestRules{SafelistedTotal: true, NonASCIISafelisted: true, ConditionalCacheMode: CacheNoStore},
+	// RFC 6265bis, section 5.7: a SameSite=None cookie must be Secure.
+	Cookies: CookieRules{SameSiteNoneRequiresSecure: true},
 }
 
 // Profiles returns the four profiles, Chrome first.

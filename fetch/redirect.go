@@ -8,43 +8,58 @@ import (
 	"github.com/corsfetch/corsfetch/redirect"
 )
 
-// redirect handles a response of main fetch that may be a redirect, as HTTP
-// fetch does after the CORS check: it returns the response to give the
-// caller (an opaque-redirect response), or nil and nil once the next hop is
-// set up in f, or, for a response that is not followed, nil, nil and done
-// set. raw's body is consumed unless the response is returned as is.
+// httpFetch does what HTTP fetch does with a response of main fetch after
+// the CORS check: it returns the response to hand the caller (filtered: the
+// response itself, or an opaque-redirect response under redirect mode
+// manual), or a nil response and a nil error when it followed a redirect:
+// the next hop is then set up in f, for main fetch to send. raw's body is
+// consumed unless it is returned.
 //
 // [HTTP fetch]: https://fetch.spec.whatwg.org/#concept-http-fetch
-// [HTTP-redirect fetch]: https://fetch.spec.whatwg.org/#concept-http-redirect-fetch
-func (f *fetchState) redirect(raw *http.Response, typ ResponseType) (resp *http.Response, done bool, err *Error) {
+func (f *fetchState) httpFetch(raw response, typ ResponseType) (*http.Response, *Error) {
 	if !redirect.IsStatus(raw.StatusCode) {
-		return nil, true, nil
+		return f.filtered(raw, typ), nil
 	}
 	cur := f.current()
 	switch f.opts.Redirect {
 	case RedirectError:
 		if f.p.Redirect.ErrorModeNeedsLocation && !hasLocation(raw.Header) {
 			// Not a redirect for the engine: the 3xx is the response.
-			return nil, true, nil
+			return f.filtered(raw, typ), nil
 		}
-		discard(raw.Body, f.netHTTP)
-		return nil, false, f.fail(ReasonRedirectModeError, "")
+		discard(raw.Body, raw.owned)
+		return nil, f.fail(ReasonRedirectModeError, "")
 	case RedirectManual:
-		if err := f.manualLocationCheck(raw, cur); err != nil {
-			discard(raw.Body, f.netHTTP)
-			return nil, false, err
+		if err := f.manualLocationCheck(raw.Response, cur); err != nil {
+			discard(raw.Body, raw.owned)
+			return nil, err
 		}
-		return filtered(f.req, raw, TypeOpaqueRedirect, false, f.urls, f.netHTTP), false, nil
+		return f.filtered(raw, TypeOpaqueRedirect), nil
 	}
-	loc, lerr := redirect.Location(raw.StatusCode, raw.Header, cur, f.p.Redirect.Location)
-	if lerr != nil {
-		discard(raw.Body, f.netHTTP)
-		return nil, false, f.fail(ReasonInvalidRedirectLocation, getValue(raw.Header, "Location"))
+	loc, err := redirect.Location(raw.StatusCode, raw.Header, cur, f.p.Redirect.Location)
+	if err != nil {
+		discard(raw.Body, raw.owned)
+		return nil, f.fail(ReasonInvalidRedirectLocation, getValue(raw.Header, "Location"))
 	}
 	if loc == nil {
-		return nil, true, nil
+		return f.filtered(raw, typ), nil
 	}
-	hop, nerr := redirect.Next(redirect.Request{
+	discard(raw.Body, raw.owned)
+	return nil, f.redirectTo(loc, raw.StatusCode)
+}
+
+// filtered returns raw, of type typ, filtered for the caller.
+func (f *fetchState) filtered(raw response, typ ResponseType) *http.Response {
+	return filtered(f.req, raw.Response, typ, f.include() && typ != TypeOpaqueRedirect, f.urls, raw.owned)
+}
+
+// redirectTo runs HTTP-redirect fetch to loc, the location URL of a
+// response with the given status: the checks of the new request, then the
+// rewrites that make it (method, body, headers, URL list, taint).
+//
+// [HTTP-redirect fetch]: https://fetch.spec.whatwg.org/#concept-http-redirect-fetch
+func (f *fetchState) redirectTo(loc *url.URL, status int) *Error {
+	hop, err := redirect.Next(redirect.Request{
 		Origin:       f.t.Origin,
 		URLs:         f.urls,
 		Method:       f.method,
@@ -53,24 +68,9 @@ func (f *fetchState) redirect(raw *http.Response, typ ResponseType) (resp *http.
 		CORSMode:     f.opts.Mode == ModeCORS,
 		CORSTainting: f.tainting == taintCORS,
 		Count:        f.count,
-	}, raw.StatusCode, loc, f.p.Redirect.Location)
-	discard(raw.Body, f.netHTTP)
-	if nerr != nil {
-		f.push(loc)
-		defer f.pop()
-		switch {
-		case errors.Is(nerr, redirect.ErrSchemeNotHTTP):
-			return nil, false, f.fail(ReasonRedirectSchemeNotHTTP, loc.Redacted())
-		case errors.Is(nerr, redirect.ErrTooManyRedirects):
-			return nil, false, f.fail(ReasonTooManyRedirects, "")
-		case errors.Is(nerr, redirect.ErrContainsCredentials):
-			return nil, false, f.fail(ReasonRedirectContainsCredentials, loc.String())
-		case errors.Is(nerr, redirect.ErrBodyNotReplayable):
-			return nil, false, f.fail(ReasonBodyNotReplayable, "")
-		}
-		e := f.fail(ReasonInvalidRedirectLocation, loc.Redacted())
-		e.Err = nerr
-		return nil, false, e
+	}, status, loc, f.p.Redirect.Location)
+	if err != nil {
+		return f.redirectError(loc, err)
 	}
 	f.method = hop.Method
 	if hop.DropBody {
@@ -89,9 +89,29 @@ func (f *fetchState) redirect(raw *http.Response, typ ResponseType) (resp *http.
 	f.push(hop.URL)
 	f.tainted = redirect.TaintOf(f.t.Origin, f.urls) != redirect.SameOrigin
 	if f.tr.on() {
-		f.tr.emit(Event{Kind: EventRedirect, URL: hop.URL, Status: raw.StatusCode, Method: hop.Method})
+		f.tr.emit(Event{Kind: EventRedirect, URL: hop.URL, Status: status, Method: hop.Method})
 	}
-	return nil, false, nil
+	return nil
+}
+
+// redirectError returns the *Error of a redirect to loc that redirect.Next
+// refused with err, for loc (the URL the failure is reported at).
+func (f *fetchState) redirectError(loc *url.URL, err error) *Error {
+	f.push(loc)
+	defer f.pop()
+	switch {
+	case errors.Is(err, redirect.ErrSchemeNotHTTP):
+		return f.fail(ReasonRedirectSchemeNotHTTP, loc.Redacted())
+	case errors.Is(err, redirect.ErrTooManyRedirects):
+		return f.fail(ReasonTooManyRedirects, "")
+	case errors.Is(err, redirect.ErrContainsCredentials):
+		return f.fail(ReasonRedirectContainsCredentials, loc.String())
+	case errors.Is(err, redirect.ErrBodyNotReplayable):
+		return f.fail(ReasonBodyNotReplayable, "")
+	}
+	e := f.fail(ReasonInvalidRedirectLocation, loc.Redacted())
+	e.Err = err
+	return e
 }
 
 // hasLocation reports whether h has a Location field with a value, which
@@ -107,9 +127,8 @@ func hasLocation(h http.Header) bool {
 }
 
 // manualLocationCheck returns the error of an engine that looks at the
-// Location of a redirect in redirect mode manual (see
-// Profile.Redirect.Manual), or
-// nil when the opaque-redirect response is returned.
+// Location of a redirect in redirect mode manual (Profile.Redirect.Manual),
+// or nil when the opaque-redirect response is returned.
 func (f *fetchState) manualLocationCheck(raw *http.Response, cur *url.URL) *Error {
 	p := f.p
 	if p.Redirect.Manual == ManualIgnoresLocation || !hasLocation(raw.Header) {

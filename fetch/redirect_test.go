@@ -52,13 +52,13 @@ func TestRedirectRewrites(t *testing.T) {
 		wantType             bool // Content-Type still sent
 		reason               string
 	}{
-		{301, "POST", "GET", "", false, "301 turns POST into GET without body"},
-		{302, "POST", "GET", "", false, "302 turns POST into GET without body"},
-		{303, "POST", "GET", "", false, "303 turns anything but GET and HEAD into GET"},
-		{303, "PUT", "GET", "", false, "303 rewrites PUT too (redirect-303-put)"},
-		{302, "PUT", "PUT", "data", true, "301 and 302 keep methods other than POST"},
-		{307, "POST", "POST", "data", true, "307 keeps method and body, replayed through GetBody"},
-		{308, "PUT", "PUT", "data", true, "308 keeps method and body"},
+		{status: 301, method: "POST", wantMethod: "GET", wantBody: "", wantType: false, reason: "301 turns POST into GET without body"},
+		{status: 302, method: "POST", wantMethod: "GET", wantBody: "", wantType: false, reason: "302 turns POST into GET without body"},
+		{status: 303, method: "POST", wantMethod: "GET", wantBody: "", wantType: false, reason: "303 turns anything but GET and HEAD into GET"},
+		{status: 303, method: "PUT", wantMethod: "GET", wantBody: "", wantType: false, reason: "303 rewrites PUT too (redirect-303-put)"},
+		{status: 302, method: "PUT", wantMethod: "PUT", wantBody: "data", wantType: true, reason: "301 and 302 keep methods other than POST"},
+		{status: 307, method: "POST", wantMethod: "POST", wantBody: "data", wantType: true, reason: "307 keeps method and body, replayed through GetBody"},
+		{status: 308, method: "PUT", wantMethod: "PUT", wantBody: "data", wantType: true, reason: "308 keeps method and body"},
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%d %s", tt.status, tt.method), func(t *testing.T) {
@@ -186,25 +186,25 @@ func TestRedirectModeAndLocation(t *testing.T) {
 		want     string
 		scenario string
 	}{
-		{"chrome manual no location", fetch.Chrome, fetch.RedirectManual, nil, opaque, "redirect-manual-no-location-302"},
-		{"chrome manual empty", fetch.Chrome, fetch.RedirectManual, []string{""}, opaque, "redirect-manual-empty-location"},
-		{"chrome manual invalid", fetch.Chrome, fetch.RedirectManual, []string{"http://["}, fail(fetch.ReasonInvalidRedirectLocation), "redirect-manual-location-invalid-bracket"},
-		{"chrome manual ftp", fetch.Chrome, fetch.RedirectManual, []string{"ftp://example.test/"}, opaque, "redirect-manual-location-scheme-ftp"},
-		{"chrome error no location", fetch.Chrome, fetch.RedirectError, nil, plain, "redirect-error-no-location-302"},
-		{"chrome error empty", fetch.Chrome, fetch.RedirectError, []string{""}, plain, "redirect-error-empty-location"},
-		{"chrome error invalid", fetch.Chrome, fetch.RedirectError, []string{"http://["}, fail(fetch.ReasonRedirectModeError), "redirect-error-location-invalid-bracket"},
-		{"chrome follow no location", fetch.Chrome, fetch.RedirectFollow, nil, plain, "redirect-no-location"},
-		{"firefox manual no location", fetch.Firefox, fetch.RedirectManual, nil, opaque, "redirect-manual-no-location-302"},
-		{"firefox manual invalid", fetch.Firefox, fetch.RedirectManual, []string{"http://["}, opaque, "redirect-manual-location-invalid-bracket"},
-		{"firefox error no location", fetch.Firefox, fetch.RedirectError, nil, fail(fetch.ReasonRedirectModeError), "redirect-error-no-location-302"},
-		{"firefox error empty", fetch.Firefox, fetch.RedirectError, []string{""}, fail(fetch.ReasonRedirectModeError), "redirect-error-empty-location"},
-		{"safari manual no location", fetch.Safari, fetch.RedirectManual, nil, opaque, "redirect-manual-no-location-302"},
-		{"safari manual invalid", fetch.Safari, fetch.RedirectManual, []string{"http://["}, opaque, "redirect-manual-location-invalid-bracket"},
-		{"safari manual ftp", fetch.Safari, fetch.RedirectManual, []string{"ftp://example.test/"}, fail(fetch.ReasonRedirectSchemeNotHTTP), "redirect-manual-location-scheme-ftp"},
-		{"safari manual data", fetch.Safari, fetch.RedirectManual, []string{"data:,x"}, opaque, "redirect-manual-location-scheme-data"},
-		{"safari error no location", fetch.Safari, fetch.RedirectError, nil, plain, "redirect-error-no-location-302"},
-		{"spec manual invalid", fetch.Spec, fetch.RedirectManual, []string{"http://["}, opaque, "#http-fetch: manual never parses the Location"},
-		{"spec error no location", fetch.Spec, fetch.RedirectError, nil, fail(fetch.ReasonRedirectModeError), "#http-fetch: error applies to any redirect status"},
+		{name: "chrome manual no location", browser: fetch.Chrome, mode: fetch.RedirectManual, location: nil, want: opaque, scenario: "redirect-manual-no-location-302"},
+		{name: "chrome manual empty", browser: fetch.Chrome, mode: fetch.RedirectManual, location: []string{""}, want: opaque, scenario: "redirect-manual-empty-location"},
+		{name: "chrome manual invalid", browser: fetch.Chrome, mode: fetch.RedirectManual, location: []string{"http://["}, want: fail(fetch.ReasonInvalidRedirectLocation), scenario: "redirect-manual-location-invalid-bracket"},
+		{name: "chrome manual ftp", browser: fetch.Chrome, mode: fetch.RedirectManual, location: []string{"ftp://example.test/"}, want: opaque, scenario: "redirect-manual-location-scheme-ftp"},
+		{name: "chrome error no location", browser: fetch.Chrome, mode: fetch.RedirectError, location: nil, want: plain, scenario: "redirect-error-no-location-302"},
+		{name: "chrome error empty", browser: fetch.Chrome, mode: fetch.RedirectError, location: []string{""}, want: plain, scenario: "redirect-error-empty-location"},
+		{name: "chrome error invalid", browser: fetch.Chrome, mode: fetch.RedirectError, location: []string{"http://["}, want: fail(fetch.ReasonRedirectModeError), scenario: "redirect-error-location-invalid-bracket"},
+		{name: "chrome follow no location", browser: fetch.Chrome, mode: fetch.RedirectFollow, location: nil, want: plain, scenario: "redirect-no-location"},
+		{name: "firefox manual no location", browser: fetch.Firefox, mode: fetch.RedirectManual, location: nil, want: opaque, scenario: "redirect-manual-no-location-302"},
+		{name: "firefox manual invalid", browser: fetch.Firefox, mode: fetch.RedirectManual, location: []string{"http://["}, want: opaque, scenario: "redirect-manual-location-invalid-bracket"},
+		{name: "firefox error no location", browser: fetch.Firefox, mode: fetch.RedirectError, location: nil, want: fail(fetch.ReasonRedirectModeError), scenario: "redirect-error-no-location-302"},
+		{name: "firefox error empty", browser: fetch.Firefox, mode: fetch.RedirectError, location: []string{""}, want: fail(fetch.ReasonRedirectModeError), scenario: "redirect-error-empty-location"},
+		{name: "safari manual no location", browser: fetch.Safari, mode: fetch.RedirectManual, location: nil, want: opaque, scenario: "redirect-manual-no-location-302"},
+		{name: "safari manual invalid", browser: fetch.Safari, mode: fetch.RedirectManual, location: []string{"http://["}, want: opaque, scenario: "redirect-manual-location-invalid-bracket"},
+		{name: "safari manual ftp", browser: fetch.Safari, mode: fetch.RedirectManual, location: []string{"ftp://example.test/"}, want: fail(fetch.ReasonRedirectSchemeNotHTTP), scenario: "redirect-manual-location-scheme-ftp"},
+		{name: "safari manual data", browser: fetch.Safari, mode: fetch.RedirectManual, location: []string{"data:,x"}, want: opaque, scenario: "redirect-manual-location-scheme-data"},
+		{name: "safari error no location", browser: fetch.Safari, mode: fetch.RedirectError, location: nil, want: plain, scenario: "redirect-error-no-location-302"},
+		{name: "spec manual invalid", browser: fetch.Spec, mode: fetch.RedirectManual, location: []string{"http://["}, want: opaque, scenario: "#http-fetch: manual never parses the Location"},
+		{name: "spec error no location", browser: fetch.Spec, mode: fetch.RedirectError, location: nil, want: fail(fetch.ReasonRedirectModeError), scenario: "#http-fetch: error applies to any redirect status"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -251,12 +251,12 @@ func TestOriginAfterMethodChange(t *testing.T) {
 		wantOrigin bool
 		scenario   string
 	}{
-		{fetch.Chrome, 302, false, false, "redirect-origin-post-302-same-origin"},
-		{fetch.Firefox, 303, false, false, "redirect-origin-post-303-same-origin"},
-		{fetch.Spec, 301, false, false, "#append-a-request-origin-header"},
-		{fetch.Safari, 302, false, true, "redirect-origin-post-302-same-origin"},
-		{fetch.Safari, 303, false, true, "redirect-origin-post-303-same-origin"},
-		{fetch.Safari, 303, true, false, "redirect-origin-no-cors-post-303-b-to-c"},
+		{browser: fetch.Chrome, status: 302, crossHop: false, wantOrigin: false, scenario: "redirect-origin-post-302-same-origin"},
+		{browser: fetch.Firefox, status: 303, crossHop: false, wantOrigin: false, scenario: "redirect-origin-post-303-same-origin"},
+		{browser: fetch.Spec, status: 301, crossHop: false, wantOrigin: false, scenario: "#append-a-request-origin-header"},
+		{browser: fetch.Safari, status: 302, crossHop: false, wantOrigin: true, scenario: "redirect-origin-post-302-same-origin"},
+		{browser: fetch.Safari, status: 303, crossHop: false, wantOrigin: true, scenario: "redirect-origin-post-303-same-origin"},
+		{browser: fetch.Safari, status: 303, crossHop: true, wantOrigin: false, scenario: "redirect-origin-no-cors-post-303-b-to-c"},
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%s %d cross=%v", tt.browser.Name, tt.status, tt.crossHop), func(t *testing.T) {

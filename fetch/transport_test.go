@@ -69,36 +69,36 @@ func TestRejectedBeforeSending(t *testing.T) {
 		opts                 fetch.Options
 		want                 fetch.Reason
 	}{
-		{"zero origin", "design: Transport.Origin is required", "a page always has an origin; a zero one is a configuration error named at first use",
-			origin.Origin{}, "GET", srv.URL, false, nil, fetch.Options{}, fetch.ReasonInvalidOrigin},
-		{"method not a token", "#concept-method", "fetch() throws a TypeError for a method that is not a token",
-			page, "GE T", srv.URL, false, nil, fetch.Options{}, fetch.ReasonInvalidMethod},
-		{"TRACE", "#forbidden-method", "forbidden methods throw; nothing is sent (simple-forbidden-method-trace)",
-			page, "TRACE", srv.URL, false, nil, fetch.Options{}, fetch.ReasonForbiddenMethod},
-		{"track", "#forbidden-method", "matched case-insensitively (simple-forbidden-method-track)",
-			page, "track", srv.URL, false, nil, fetch.Options{}, fetch.ReasonForbiddenMethod},
-		{"header name not a token", "#concept-header-name", "Headers.append throws for an invalid name",
-			page, "GET", srv.URL, false, []string{"X Bad", "1"}, fetch.Options{}, fetch.ReasonInvalidHeader},
-		{"header value with NUL", "#concept-header-value", "a header value must not contain 0x00, CR or LF",
-			page, "GET", srv.URL, false, []string{"X-A", "a\x00b"}, fetch.Options{}, fetch.ReasonInvalidHeader},
-		{"no-cors PUT", "#dom-request", "no-cors allows only CORS-safelisted methods (mode-no-cors-put)",
-			page, "PUT", srv.URL, false, nil, fetch.Options{Mode: fetch.ModeNoCORS}, fetch.ReasonNoCORSMethod},
-		{"GET with a body", "#dom-request", "a GET or HEAD request cannot have a body",
-			page, "GET", srv.URL, true, nil, fetch.Options{}, fetch.ReasonBodyNotAllowed},
-		{"only-if-cached in cors mode", "#dom-request", "only-if-cached requires mode same-origin",
-			page, "GET", srv.URL, false, nil, fetch.Options{Cache: fetch.CacheOnlyIfCached}, fetch.ReasonOnlyIfCached},
-		{"URL with credentials", "#dom-request", "the Request constructor throws for a URL with a user name (cred-userinfo-url)",
-			page, "GET", strings.Replace(srv.URL, "http://", "http://u:p@", 1), false, nil, fetch.Options{}, fetch.ReasonInvalidURL},
-		{"same-origin mode to another origin", "#concept-main-fetch", "mode same-origin fails a cross-origin URL without sending (mode-same-origin-to-b)",
-			page, "GET", srv.URL, false, nil, fetch.Options{Mode: fetch.ModeSameOrigin}, fetch.ReasonDisallowedByMode},
-		{"same-origin mode to a same-site origin", "#concept-main-fetch", "same site is not same origin (mode-same-origin-to-p)",
-			origin.MustParse("http://127.0.0.2:1"), "GET", srv.URL, false, nil, fetch.Options{Mode: fetch.ModeSameOrigin}, fetch.ReasonDisallowedByMode},
-		{"no-cors with redirect error", "#concept-main-fetch", "a cross-origin no-cors request must follow redirects (mode-no-cors-redirect-error)",
-			page, "GET", srv.URL, false, nil, fetch.Options{Mode: fetch.ModeNoCORS, Redirect: fetch.RedirectError}, fetch.ReasonDisallowedByMode},
-		{"https page to plain http", "mixed-content #should-block-fetch", "an https page may not fetch an http URL that is not potentially trustworthy",
-			origin.MustParse("https://app.example"), "GET", "http://api.example.invalid/x", false, nil, fetch.Options{}, fetch.ReasonMixedContent},
-		{"cors to ftp", "#concept-main-fetch", "a cross-origin cors request needs an HTTP(S) URL",
-			page, "GET", "ftp://127.0.0.2/x", false, nil, fetch.Options{}, fetch.ReasonCorsDisabledScheme},
+		{name: "zero origin", anchor: "design: Transport.Origin is required", reason: "a page always has an origin; a zero one is a configuration error named at first use",
+			origin: origin.Origin{}, method: "GET", url: srv.URL, body: false, fields: nil, opts: fetch.Options{}, want: fetch.ReasonInvalidOrigin},
+		{name: "method not a token", anchor: "#concept-method", reason: "fetch() throws a TypeError for a method that is not a token",
+			origin: page, method: "GE T", url: srv.URL, body: false, fields: nil, opts: fetch.Options{}, want: fetch.ReasonInvalidMethod},
+		{name: "TRACE", anchor: "#forbidden-method", reason: "forbidden methods throw; nothing is sent (simple-forbidden-method-trace)",
+			origin: page, method: "TRACE", url: srv.URL, body: false, fields: nil, opts: fetch.Options{}, want: fetch.ReasonForbiddenMethod},
+		{name: "track", anchor: "#forbidden-method", reason: "matched case-insensitively (simple-forbidden-method-track)",
+			origin: page, method: "track", url: srv.URL, body: false, fields: nil, opts: fetch.Options{}, want: fetch.ReasonForbiddenMethod},
+		{name: "header name not a token", anchor: "#concept-header-name", reason: "Headers.append throws for an invalid name",
+			origin: page, method: "GET", url: srv.URL, body: false, fields: []string{"X Bad", "1"}, opts: fetch.Options{}, want: fetch.ReasonInvalidHeader},
+		{name: "header value with NUL", anchor: "#concept-header-value", reason: "a header value must not contain 0x00, CR or LF",
+			origin: page, method: "GET", url: srv.URL, body: false, fields: []string{"X-A", "a\x00b"}, opts: fetch.Options{}, want: fetch.ReasonInvalidHeader},
+		{name: "no-cors PUT", anchor: "#dom-request", reason: "no-cors allows only CORS-safelisted methods (mode-no-cors-put)",
+			origin: page, method: "PUT", url: srv.URL, body: false, fields: nil, opts: fetch.Options{Mode: fetch.ModeNoCORS}, want: fetch.ReasonNoCORSMethod},
+		{name: "GET with a body", anchor: "#dom-request", reason: "a GET or HEAD request cannot have a body",
+			origin: page, method: "GET", url: srv.URL, body: true, fields: nil, opts: fetch.Options{}, want: fetch.ReasonBodyNotAllowed},
+		{name: "only-if-cached in cors mode", anchor: "#dom-request", reason: "only-if-cached requires mode same-origin",
+			origin: page, method: "GET", url: srv.URL, body: false, fields: nil, opts: fetch.Options{Cache: fetch.CacheOnlyIfCached}, want: fetch.ReasonOnlyIfCached},
+		{name: "URL with credentials", anchor: "#dom-request", reason: "the Request constructor throws for a URL with a user name (cred-userinfo-url)",
+			origin: page, method: "GET", url: strings.Replace(srv.URL, "http://", "http://u:p@", 1), body: false, fields: nil, opts: fetch.Options{}, want: fetch.ReasonInvalidURL},
+		{name: "same-origin mode to another origin", anchor: "#concept-main-fetch", reason: "mode same-origin fails a cross-origin URL without sending (mode-same-origin-to-b)",
+			origin: page, method: "GET", url: srv.URL, body: false, fields: nil, opts: fetch.Options{Mode: fetch.ModeSameOrigin}, want: fetch.ReasonDisallowedByMode},
+		{name: "same-origin mode to a same-site origin", anchor: "#concept-main-fetch", reason: "same site is not same origin (mode-same-origin-to-p)",
+			origin: origin.MustParse("http://127.0.0.2:1"), method: "GET", url: srv.URL, body: false, fields: nil, opts: fetch.Options{Mode: fetch.ModeSameOrigin}, want: fetch.ReasonDisallowedByMode},
+		{name: "no-cors with redirect error", anchor: "#concept-main-fetch", reason: "a cross-origin no-cors request must follow redirects (mode-no-cors-redirect-error)",
+			origin: page, method: "GET", url: srv.URL, body: false, fields: nil, opts: fetch.Options{Mode: fetch.ModeNoCORS, Redirect: fetch.RedirectError}, want: fetch.ReasonDisallowedByMode},
+		{name: "https page to plain http", anchor: "mixed-content #should-block-fetch", reason: "an https page may not fetch an http URL that is not potentially trustworthy",
+			origin: origin.MustParse("https://app.example"), method: "GET", url: "http://api.example.invalid/x", body: false, fields: nil, opts: fetch.Options{}, want: fetch.ReasonMixedContent},
+		{name: "cors to ftp", anchor: "#concept-main-fetch", reason: "a cross-origin cors request needs an HTTP(S) URL",
+			origin: page, method: "GET", url: "ftp://127.0.0.2/x", body: false, fields: nil, opts: fetch.Options{}, want: fetch.ReasonCorsDisabledScheme},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -190,39 +190,39 @@ func TestPreflightValidation(t *testing.T) {
 		creds                fetch.Credentials
 		want                 fetch.Reason // "" for success
 	}{
-		{"no ACAO", "#concept-cors-check", "the CORS check runs first; Chromium names it before the status",
-			fetch.Chrome, answer(404, ""), nil, 0, fetch.ReasonMissingAllowOriginHeader},
-		{"no ACAO, Safari", "CrossOriginPreflightChecker.cpp", "WebKit checks the status first, so the same 404 is a status failure",
-			fetch.Safari, answer(404, ""), nil, 0, fetch.ReasonPreflightInvalidStatus},
-		{"not ok status", "#ok-status", "a preflight must answer 200-299 (preflight-status-*)",
-			fetch.Chrome, func(w http.ResponseWriter, r *http.Request) {
+		{name: "no ACAO", anchor: "#concept-cors-check", reason: "the CORS check runs first; Chromium names it before the status",
+			browser: fetch.Chrome, pre: answer(404, ""), fields: nil, creds: 0, want: fetch.ReasonMissingAllowOriginHeader},
+		{name: "no ACAO, Safari", anchor: "CrossOriginPreflightChecker.cpp", reason: "WebKit checks the status first, so the same 404 is a status failure",
+			browser: fetch.Safari, pre: answer(404, ""), fields: nil, creds: 0, want: fetch.ReasonPreflightInvalidStatus},
+		{name: "not ok status", anchor: "#ok-status", reason: "a preflight must answer 200-299 (preflight-status-*)",
+			browser: fetch.Chrome, pre: func(w http.ResponseWriter, r *http.Request) {
 				w.Header().Set("Access-Control-Allow-Origin", r.Header.Get("Origin"))
 				w.WriteHeader(404)
-			}, nil, 0, fetch.ReasonPreflightInvalidStatus},
-		{"redirect", "#cors-preflight-fetch-0", "a preflight never follows a redirect (preflight-status-*)",
-			fetch.Chrome, func(w http.ResponseWriter, r *http.Request) {
+			}, fields: nil, creds: 0, want: fetch.ReasonPreflightInvalidStatus},
+		{name: "redirect", anchor: "#cors-preflight-fetch-0", reason: "a preflight never follows a redirect (preflight-status-*)",
+			browser: fetch.Chrome, pre: func(w http.ResponseWriter, r *http.Request) {
 				w.Header().Set("Access-Control-Allow-Origin", r.Header.Get("Origin"))
 				w.Header().Set("Location", "/elsewhere")
 				w.WriteHeader(302)
-			}, nil, 0, fetch.ReasonPreflightDisallowedRedirect},
-		{"method in lower case", "#cors-preflight-fetch-0", "Access-Control-Allow-Methods is compared byte for byte (preflight-acam-lower)",
-			fetch.Chrome, echoOrigin("Access-Control-Allow-Methods", "put"), nil, 0, fetch.ReasonMethodDisallowed},
-		{"method star", "#cors-preflight-fetch-0", "`*` allows any method without credentials",
-			fetch.Chrome, echoOrigin("Access-Control-Allow-Methods", "*"), nil, 0, ""},
-		{"method star with credentials", "#cors-preflight-fetch-0", "with credentials `*` is only a name",
-			fetch.Chrome, echoOrigin("Access-Control-Allow-Methods", "*", "Access-Control-Allow-Credentials", "true"), nil, fetch.CredentialsInclude, fetch.ReasonMethodDisallowed},
-		{"unparsable methods", "#extract-header-list-values", "one bad element makes the whole list a failure",
-			fetch.Chrome, echoOrigin("Access-Control-Allow-Methods", "PUT, bad method"), nil, 0, fetch.ReasonInvalidAllowMethods},
-		{"header not allowed", "#cors-preflight-fetch-0", "every CORS-unsafe header name must be listed",
-			fetch.Chrome, echoOrigin("Access-Control-Allow-Methods", "PUT"), []string{"X-Custom", "1"}, 0, fetch.ReasonHeaderDisallowed},
-		{"header case-insensitive", "#cors-preflight-fetch-0", "header names are compared case-insensitively",
-			fetch.Chrome, echoOrigin("Access-Control-Allow-Methods", "PUT", "Access-Control-Allow-Headers", "X-CUSTOM"), []string{"X-Custom", "1"}, 0, ""},
-		{"star covers Authorization in Chrome", "whatwg/fetch#1919", "Chromium lets `*` cover Authorization (preflight-acah-star-authorization)",
-			fetch.Chrome, echoOrigin("Access-Control-Allow-Methods", "PUT", "Access-Control-Allow-Headers", "*"), []string{"Authorization", "x"}, 0, ""},
-		{"star does not cover Authorization in the standard", "#cors-preflight-fetch-0", "Authorization is a CORS non-wildcard request-header name",
-			fetch.Spec, echoOrigin("Access-Control-Allow-Methods", "PUT", "Access-Control-Allow-Headers", "*"), []string{"Authorization", "x"}, 0, fetch.ReasonHeaderDisallowed},
-		{"unparsable headers", "#extract-header-list-values", "a header list that does not parse fails the preflight",
-			fetch.Chrome, echoOrigin("Access-Control-Allow-Methods", "PUT", "Access-Control-Allow-Headers", "x-custom;"), []string{"X-Custom", "1"}, 0, fetch.ReasonInvalidAllowHeaders},
+			}, fields: nil, creds: 0, want: fetch.ReasonPreflightDisallowedRedirect},
+		{name: "method in lower case", anchor: "#cors-preflight-fetch-0", reason: "Access-Control-Allow-Methods is compared byte for byte (preflight-acam-lower)",
+			browser: fetch.Chrome, pre: echoOrigin("Access-Control-Allow-Methods", "put"), fields: nil, creds: 0, want: fetch.ReasonMethodDisallowed},
+		{name: "method star", anchor: "#cors-preflight-fetch-0", reason: "`*` allows any method without credentials",
+			browser: fetch.Chrome, pre: echoOrigin("Access-Control-Allow-Methods", "*"), fields: nil, creds: 0, want: ""},
+		{name: "method star with credentials", anchor: "#cors-preflight-fetch-0", reason: "with credentials `*` is only a name",
+			browser: fetch.Chrome, pre: echoOrigin("Access-Control-Allow-Methods", "*", "Access-Control-Allow-Credentials", "true"), fields: nil, creds: fetch.CredentialsInclude, want: fetch.ReasonMethodDisallowed},
+		{name: "unparsable methods", anchor: "#extract-header-list-values", reason: "one bad element makes the whole list a failure",
+			browser: fetch.Chrome, pre: echoOrigin("Access-Control-Allow-Methods", "PUT, bad method"), fields: nil, creds: 0, want: fetch.ReasonInvalidAllowMethods},
+		{name: "header not allowed", anchor: "#cors-preflight-fetch-0", reason: "every CORS-unsafe header name must be listed",
+			browser: fetch.Chrome, pre: echoOrigin("Access-Control-Allow-Methods", "PUT"), fields: []string{"X-Custom", "1"}, creds: 0, want: fetch.ReasonHeaderDisallowed},
+		{name: "header case-insensitive", anchor: "#cors-preflight-fetch-0", reason: "header names are compared case-insensitively",
+			browser: fetch.Chrome, pre: echoOrigin("Access-Control-Allow-Methods", "PUT", "Access-Control-Allow-Headers", "X-CUSTOM"), fields: []string{"X-Custom", "1"}, creds: 0, want: ""},
+		{name: "star covers Authorization in Chrome", anchor: "whatwg/fetch#1919", reason: "Chromium lets `*` cover Authorization (preflight-acah-star-authorization)",
+			browser: fetch.Chrome, pre: echoOrigin("Access-Control-Allow-Methods", "PUT", "Access-Control-Allow-Headers", "*"), fields: []string{"Authorization", "x"}, creds: 0, want: ""},
+		{name: "star does not cover Authorization in the standard", anchor: "#cors-preflight-fetch-0", reason: "Authorization is a CORS non-wildcard request-header name",
+			browser: fetch.Spec, pre: echoOrigin("Access-Control-Allow-Methods", "PUT", "Access-Control-Allow-Headers", "*"), fields: []string{"Authorization", "x"}, creds: 0, want: fetch.ReasonHeaderDisallowed},
+		{name: "unparsable headers", anchor: "#extract-header-list-values", reason: "a header list that does not parse fails the preflight",
+			browser: fetch.Chrome, pre: echoOrigin("Access-Control-Allow-Methods", "PUT", "Access-Control-Allow-Headers", "x-custom;"), fields: []string{"X-Custom", "1"}, creds: 0, want: fetch.ReasonInvalidAllowHeaders},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -261,14 +261,14 @@ func TestFilteredResponses(t *testing.T) {
 		headers              []string
 		body                 string
 	}{
-		{"basic", "#concept-filtered-response-basic", "same origin: everything but Set-Cookie",
-			same.Origin, same.URL, fetch.ModeCORS, fetch.TypeBasic, 200,
-			[]string{"Access-Control-Expose-Headers", "Content-Length", "Content-Type", "Date", "X-Secret", "X-Shown"}, "same"},
-		{"cors", "#concept-filtered-response-cors", "cross origin: safelisted and exposed names only (expose-*)",
-			page, cross.URL, fetch.ModeCORS, fetch.TypeCORS, 200,
-			[]string{"Content-Length", "Content-Type", "X-Shown"}, "cross"},
-		{"opaque", "#concept-filtered-response-opaque", "no-cors cross origin: status 0, no header, no body (mode-no-cors-get)",
-			page, cross.URL, fetch.ModeNoCORS, fetch.TypeOpaque, 0, []string{}, ""},
+		{name: "basic", anchor: "#concept-filtered-response-basic", reason: "same origin: everything but Set-Cookie",
+			page: same.Origin, url: same.URL, mode: fetch.ModeCORS, typ: fetch.TypeBasic, status: 200,
+			headers: []string{"Access-Control-Expose-Headers", "Content-Length", "Content-Type", "Date", "X-Secret", "X-Shown"}, body: "same"},
+		{name: "cors", anchor: "#concept-filtered-response-cors", reason: "cross origin: safelisted and exposed names only (expose-*)",
+			page: page, url: cross.URL, mode: fetch.ModeCORS, typ: fetch.TypeCORS, status: 200,
+			headers: []string{"Content-Length", "Content-Type", "X-Shown"}, body: "cross"},
+		{name: "opaque", anchor: "#concept-filtered-response-opaque", reason: "no-cors cross origin: status 0, no header, no body (mode-no-cors-get)",
+			page: page, url: cross.URL, mode: fetch.ModeNoCORS, typ: fetch.TypeOpaque, status: 0, headers: []string{}, body: ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -333,8 +333,8 @@ func TestBaseHeaderMapsUntouched(t *testing.T) {
 		typ  fetch.ResponseType
 		seen []string
 	}{
-		{"cors", page, fetch.TypeCORS, []string{"Content-Type"}},
-		{"basic", origin.MustParse("http://api.example"), fetch.TypeBasic, []string{"Access-Control-Allow-Origin", "Content-Type", "X-Secret"}},
+		{desc: "cors", page: page, typ: fetch.TypeCORS, seen: []string{"Content-Type"}},
+		{desc: "basic", page: origin.MustParse("http://api.example"), typ: fetch.TypeBasic, seen: []string{"Access-Control-Allow-Origin", "Content-Type", "X-Secret"}},
 	} {
 		tr := &fetch.Transport{Origin: tc.page, Base: sharedHeaderBase{shared}}
 		for i := range 2 {
@@ -409,16 +409,16 @@ func TestCredentials(t *testing.T) {
 		wantErr              bool
 		wantStored, wantSent bool
 	}{
-		{"same-origin default", "#concept-request-credentials-mode", "same-origin URL: cookies stored and sent (cred-same-origin-default)",
-			fetch.CredentialsSameOrigin, true, false, false, true, true},
-		{"omit same origin", "#concept-request-credentials-mode", "omit: nothing stored, nothing sent (cred-same-origin-omit-set)",
-			fetch.CredentialsOmit, true, false, false, false, false},
-		{"same-origin mode to same-site URL", "#concept-request-credentials-mode", "credentials only for basic tainting (cred-p-set-same-origin)",
-			fetch.CredentialsSameOrigin, false, false, false, false, false},
-		{"include, check passes", "#concept-request-credentials-mode", "include: stored and sent (cred-p-set-include-ok)",
-			fetch.CredentialsInclude, false, true, false, true, true},
-		{"include, check fails", "#example-cors-with-credentials", "cookies are stored before the CORS check fails (cred-p-set-include-fails-check)",
-			fetch.CredentialsInclude, false, false, true, true, true},
+		{name: "same-origin default", anchor: "#concept-request-credentials-mode", reason: "same-origin URL: cookies stored and sent (cred-same-origin-default)",
+			creds: fetch.CredentialsSameOrigin, sameOrigin: true, acac: false, wantErr: false, wantStored: true, wantSent: true},
+		{name: "omit same origin", anchor: "#concept-request-credentials-mode", reason: "omit: nothing stored, nothing sent (cred-same-origin-omit-set)",
+			creds: fetch.CredentialsOmit, sameOrigin: true, acac: false, wantErr: false, wantStored: false, wantSent: false},
+		{name: "same-origin mode to same-site URL", anchor: "#concept-request-credentials-mode", reason: "credentials only for basic tainting (cred-p-set-same-origin)",
+			creds: fetch.CredentialsSameOrigin, sameOrigin: false, acac: false, wantErr: false, wantStored: false, wantSent: false},
+		{name: "include, check passes", anchor: "#concept-request-credentials-mode", reason: "include: stored and sent (cred-p-set-include-ok)",
+			creds: fetch.CredentialsInclude, sameOrigin: false, acac: true, wantErr: false, wantStored: true, wantSent: true},
+		{name: "include, check fails", anchor: "#example-cors-with-credentials", reason: "cookies are stored before the CORS check fails (cred-p-set-include-fails-check)",
+			creds: fetch.CredentialsInclude, sameOrigin: false, acac: false, wantErr: true, wantStored: true, wantSent: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -488,12 +488,12 @@ func TestPreflightCacheUse(t *testing.T) {
 		wait                 time.Duration
 		wantPreflights       int
 	}{
-		{"default 5 s, at once", "#cors-preflight-fetch-0", "no Max-Age: 5 s (cache-max-age-absent)", "", 0, 1},
-		{"default 5 s, after 6 s", "#cors-preflight-fetch-0", "expired (cache-max-age-absent-expired)", "", 6 * time.Second, 2},
-		{"0", "#cors-preflight-fetch-0", "Max-Age 0 is not cached (cache-max-age-0)", "0", 0, 2},
-		{"-1 in Chrome", "preflight_result.cc", "a negative Max-Age is not cached in Chromium (cache-max-age-negative)", "-1", 0, 2},
-		{"10, after 3.5 s", "#cors-preflight-fetch-0", "still fresh (cache-max-age-10-fresh)", "10", 3500 * time.Millisecond, 1},
-		{"over the cap", "preflight_result.cc", "Chromium clamps to 2 h", "86400", 2*time.Hour + time.Second, 2},
+		{name: "default 5 s, at once", anchor: "#cors-preflight-fetch-0", reason: "no Max-Age: 5 s (cache-max-age-absent)", maxAge: "", wait: 0, wantPreflights: 1},
+		{name: "default 5 s, after 6 s", anchor: "#cors-preflight-fetch-0", reason: "expired (cache-max-age-absent-expired)", maxAge: "", wait: 6 * time.Second, wantPreflights: 2},
+		{name: "0", anchor: "#cors-preflight-fetch-0", reason: "Max-Age 0 is not cached (cache-max-age-0)", maxAge: "0", wait: 0, wantPreflights: 2},
+		{name: "-1 in Chrome", anchor: "preflight_result.cc", reason: "a negative Max-Age is not cached in Chromium (cache-max-age-negative)", maxAge: "-1", wait: 0, wantPreflights: 2},
+		{name: "10, after 3.5 s", anchor: "#cors-preflight-fetch-0", reason: "still fresh (cache-max-age-10-fresh)", maxAge: "10", wait: 3500 * time.Millisecond, wantPreflights: 1},
+		{name: "over the cap", anchor: "preflight_result.cc", reason: "Chromium clamps to 2 h", maxAge: "86400", wait: 2*time.Hour + time.Second, wantPreflights: 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

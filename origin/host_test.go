@@ -9,12 +9,12 @@ func TestIsSerializedHost(t *testing.T) {
 		in   string
 		want bool
 	}{
-		{"example.com", true}, {"a-b.example", true}, {"127.0.0.1", true}, {"255.255.255.255", true},
-		{"localhost", true}, {"0.0.0.0", true},
-		{"Example.com", false}, {"xn--nxasmq6b.example", false}, {"a.xn--p1ai", false},
-		{"127.0.0.01", false}, {"256.0.0.1", false}, {"1.2.3", false}, {"1.2.3.4.5", false},
-		{"example.com.", false}, {".example", false}, {"a..b", false}, {"0x7f.0.0.1", false},
-		{"example.123", false}, {"a_b.example", false}, {"", false}, {"1.2.3.4a", false},
+		{in: "example.com", want: true}, {in: "a-b.example", want: true}, {in: "127.0.0.1", want: true}, {in: "255.255.255.255", want: true},
+		{in: "localhost", want: true}, {in: "0.0.0.0", want: true},
+		{in: "Example.com", want: false}, {in: "xn--nxasmq6b.example", want: false}, {in: "a.xn--p1ai", want: false},
+		{in: "127.0.0.01", want: false}, {in: "256.0.0.1", want: false}, {in: "1.2.3", want: false}, {in: "1.2.3.4.5", want: false},
+		{in: "example.com.", want: false}, {in: ".example", want: false}, {in: "a..b", want: false}, {in: "0x7f.0.0.1", want: false},
+		{in: "example.123", want: false}, {in: "a_b.example", want: false}, {in: "", want: false}, {in: "1.2.3.4a", want: false},
 	}
 	for _, tt := range tests {
 		if got := isSerializedHost(tt.in); got != tt.want {

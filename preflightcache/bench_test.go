@@ -44,11 +44,11 @@ func TestLookupAllocs(t *testing.T) {
 		now    time.Time
 		want   preflightcache.Outcome
 	}{
-		{"hit", k, "PATCH", benchNeeded, t0, preflightcache.Hit},
-		{"hit, headers only", k, "", benchNeeded, t0, preflightcache.Hit},
-		{"miss, unknown header", k, "PUT", []string{"x-unknown"}, t0, preflightcache.Miss},
-		{"miss, unknown key", preflightcache.Key{Origin: "https://x.example", URL: "https://y.example/"}, "PUT", nil, t0, preflightcache.Miss},
-		{"stale", k, "PUT", benchNeeded, later, preflightcache.Stale},
+		{desc: "hit", k: k, method: "PATCH", names: benchNeeded, now: t0, want: preflightcache.Hit},
+		{desc: "hit, headers only", k: k, method: "", names: benchNeeded, now: t0, want: preflightcache.Hit},
+		{desc: "miss, unknown header", k: k, method: "PUT", names: []string{"x-unknown"}, now: t0, want: preflightcache.Miss},
+		{desc: "miss, unknown key", k: preflightcache.Key{Origin: "https://x.example", URL: "https://y.example/"}, method: "PUT", names: nil, now: t0, want: preflightcache.Miss},
+		{desc: "stale", k: k, method: "PUT", names: benchNeeded, now: later, want: preflightcache.Stale},
 	} {
 		var got preflightcache.Outcome
 		n := testing.AllocsPerRun(200, func() { got = c.Lookup(tc.k, tc.method, tc.names, tc.now) })
@@ -75,9 +75,9 @@ func BenchmarkLookup(b *testing.B) {
 		names  []string
 		now    time.Time
 	}{
-		{"hit", "PATCH", benchNeeded, t0},
-		{"miss", "POST", benchNeeded, t0},
-		{"stale", "PATCH", benchNeeded, t0.Add(2 * time.Hour)},
+		{name: "hit", method: "PATCH", names: benchNeeded, now: t0},
+		{name: "miss", method: "POST", names: benchNeeded, now: t0},
+		{name: "stale", method: "PATCH", names: benchNeeded, now: t0.Add(2 * time.Hour)},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()
@@ -126,8 +126,8 @@ func BenchmarkLookupParallel(b *testing.B) {
 		keys []preflightcache.Key
 		hot  bool
 	}{
-		{"spread", c, keys, false},
-		{"hot-key", c, keys, true},
+		{name: "spread", c: c, keys: keys, hot: false},
+		{name: "hot-key", c: c, keys: keys, hot: true},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			var next atomic.Uint64

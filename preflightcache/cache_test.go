@@ -452,7 +452,7 @@ func TestOutcomeString(t *testing.T) {
 	for _, tc := range []struct {
 		o    preflightcache.Outcome
 		want string
-	}{{preflightcache.Miss, "miss"}, {preflightcache.Hit, "hit"}, {preflightcache.Stale, "stale"}, {7, "Outcome(7)"}} {
+	}{{o: preflightcache.Miss, want: "miss"}, {o: preflightcache.Hit, want: "hit"}, {o: preflightcache.Stale, want: "stale"}, {o: 7, want: "Outcome(7)"}} {
 		if got := tc.o.String(); got != tc.want {
 			t.Errorf("Outcome(%d).String() = %q; want %q", uint8(tc.o), got, tc.want)
 		}

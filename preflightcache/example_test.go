@@ -69,9 +69,9 @@ func ExampleWildcard() {
 		name string
 		w    preflightcache.Wildcard
 	}{
-		{"spec", preflightcache.WildcardSpec},
-		{"chromium, webkit", preflightcache.WildcardUncredentialed},
-		{"firefox", preflightcache.WildcardLiteral},
+		{name: "spec", w: preflightcache.WildcardSpec},
+		{name: "chromium, webkit", w: preflightcache.WildcardUncredentialed},
+		{name: "firefox", w: preflightcache.WildcardLiteral},
 	} {
 		cache := preflightcache.New(preflightcache.Options{Wildcard: p.w})
 		cache.Store(uncredentialed, []string{"*"}, nil, time.Minute, now)

@@ -20,9 +20,9 @@ func BenchmarkIsStatus(b *testing.B) {
 func BenchmarkLocation(b *testing.B) {
 	base := mustURL(b, hostB+"/s/r1")
 	for _, c := range []struct{ name, loc string }{
-		{"absolute", hostC + "/r2"},
-		{"relative", "r2?x=1"},
-		{"unicode host", "https://bücher.example/"},
+		{name: "absolute", loc: hostC + "/r2"},
+		{name: "relative", loc: "r2?x=1"},
+		{name: "unicode host", loc: "https://bücher.example/"},
 	} {
 		h := http.Header{"Location": {c.loc}}
 		b.Run(c.name, func(b *testing.B) {
@@ -44,9 +44,9 @@ func BenchmarkNext(b *testing.B) {
 		status int
 		loc    string
 	}{
-		{"same origin 307", 307, hostB + "/r2"},
-		{"same origin 303", 303, hostB + "/r2"},
-		{"cross origin 302", 302, hostC + "/r2"},
+		{name: "same origin 307", status: 307, loc: hostB + "/r2"},
+		{name: "same origin 303", status: 303, loc: hostB + "/r2"},
+		{name: "cross origin 302", status: 302, loc: hostC + "/r2"},
 	} {
 		loc := mustURL(b, c.loc)
 		b.Run(c.name, func(b *testing.B) {
@@ -66,9 +66,9 @@ func BenchmarkTaintOf(b *testing.B) {
 		name string
 		list []string
 	}{
-		{"A to B", []string{pageA + "/r", hostB + "/r"}},
-		{"B to B to B", []string{hostB + "/r1", hostB + "/r2", hostB + "/r3"}},
-		{"B to C", []string{hostB + "/r", hostC + "/r"}},
+		{name: "A to B", list: []string{pageA + "/r", hostB + "/r"}},
+		{name: "B to B to B", list: []string{hostB + "/r1", hostB + "/r2", hostB + "/r3"}},
+		{name: "B to C", list: []string{hostB + "/r", hostC + "/r"}},
 	} {
 		list := urls(b, c.list...)
 		b.Run(c.name, func(b *testing.B) {

@@ -11,15 +11,15 @@
 // sends it, runs the CORS check on the redirect response (#concept-http-fetch
 // does that before a redirect is followed), and calls into this package once
 // per hop. Each function cites the steps it implements; the numbers are those
-// of the Fetch Standard snapshot recorded in ../shared/reference (commit
-// 586cd2a, 2026-07-02), and each citation also quotes a few words of the step
-// so that a renumbering shows.
+// of the Fetch Standard at whatwg/fetch commit 586cd2a (2026-07-02, the
+// snapshot the module's doc.go lists), and each citation also quotes a few
+// words of the step so that a renumbering shows.
 //
 // # Policy
 //
 // The zero [Policy] is the Fetch Standard. Its fields are the points where an
 // engine was seen to differ, each documented with the engine's value and the
-// evidence (a scenario of conformance/testdata/chromium.json, recorded from
+// evidence (a scenario of conformance/corpus/chromium.json, recorded from
 // Chromium 156, or a cited engine source).
 //
 // # Deviations

@@ -95,7 +95,7 @@ type Policy struct {
 	//
 	// WebKitGTK 2.50: true (redirect-location-non-ascii-path,
 	// redirect-location-non-ascii-query, redirect-location-latin1-byte in
-	// conformance/testdata/webkit.json); libsoup, its network library,
+	// conformance/corpus/webkit.json); libsoup, its network library,
 	// makes header values valid UTF-8, and WebKit reads them as Latin-1.
 	// Chromium and Firefox request %C3%A9, and a lone byte as %E9.
 	Latin1Location bool
@@ -121,7 +121,7 @@ const (
 	// parses that. WebKitGTK 2.50: it requests the joined value resolved as
 	// a URL, whose path then holds ", " and the second URL
 	// (redirect-two-fields, redirect-two-fields-different in
-	// conformance/testdata/webkit.json).
+	// conformance/corpus/webkit.json).
 	FieldsJoined
 )
 

@@ -14,18 +14,18 @@ func TestParseMIMEEssence(t *testing.T) {
 		typ, sub           string
 		ok                 bool
 	}{
-		{"plain", "#parse-a-mime-type", "type/subtype", "text/plain", "text", "plain", true},
-		{"params", "#parse-a-mime-type", "parameters never fail the parse", "text/plain;;;=;a", "text", "plain", true},
-		{"whitespace", "#parse-a-mime-type", "step 1 trims HTTP whitespace, newlines included", "\r\n text/plain \t", "text", "plain", true},
-		{"subtype trailing space", "#parse-a-mime-type", "step 8 trims the subtype's trailing whitespace", "text/plain \t;x", "text", "plain", true},
-		{"empty type", "#parse-a-mime-type", "step 4: empty type", "/plain", "", "", false},
-		{"no slash", "#parse-a-mime-type", "step 5: no slash", "text", "", "", false},
-		{"empty subtype", "#parse-a-mime-type", "step 9: empty subtype", "text/;a=b", "", "", false},
-		{"leading space subtype", "#parse-a-mime-type", "the subtype's leading space is not trimmed", "text/ plain", "", "", false},
-		{"comma", "#parse-a-mime-type", "a comma list is not a MIME type", "text/plain, application/json", "", "", false},
-		{"non-token", "#parse-a-mime-type", "the type must be token code points", "te(xt/plain", "", "", false},
-		{"case kept", "#parse-a-mime-type", "the caller compares the essence case-insensitively", "Text/PLAIN", "Text", "PLAIN", true},
-		{"empty", "#parse-a-mime-type", "nothing is no MIME type", "", "", "", false},
+		{desc: "plain", spec: "#parse-a-mime-type", reason: "type/subtype", in: "text/plain", typ: "text", sub: "plain", ok: true},
+		{desc: "params", spec: "#parse-a-mime-type", reason: "parameters never fail the parse", in: "text/plain;;;=;a", typ: "text", sub: "plain", ok: true},
+		{desc: "whitespace", spec: "#parse-a-mime-type", reason: "step 1 trims HTTP whitespace, newlines included", in: "\r\n text/plain \t", typ: "text", sub: "plain", ok: true},
+		{desc: "subtype trailing space", spec: "#parse-a-mime-type", reason: "step 8 trims the subtype's trailing whitespace", in: "text/plain \t;x", typ: "text", sub: "plain", ok: true},
+		{desc: "empty type", spec: "#parse-a-mime-type", reason: "step 4: empty type", in: "/plain", typ: "", sub: "", ok: false},
+		{desc: "no slash", spec: "#parse-a-mime-type", reason: "step 5: no slash", in: "text", typ: "", sub: "", ok: false},
+		{desc: "empty subtype", spec: "#parse-a-mime-type", reason: "step 9: empty subtype", in: "text/;a=b", typ: "", sub: "", ok: false},
+		{desc: "leading space subtype", spec: "#parse-a-mime-type", reason: "the subtype's leading space is not trimmed", in: "text/ plain", typ: "", sub: "", ok: false},
+		{desc: "comma", spec: "#parse-a-mime-type", reason: "a comma list is not a MIME type", in: "text/plain, application/json", typ: "", sub: "", ok: false},
+		{desc: "non-token", spec: "#parse-a-mime-type", reason: "the type must be token code points", in: "te(xt/plain", typ: "", sub: "", ok: false},
+		{desc: "case kept", spec: "#parse-a-mime-type", reason: "the caller compares the essence case-insensitively", in: "Text/PLAIN", typ: "Text", sub: "PLAIN", ok: true},
+		{desc: "empty", spec: "#parse-a-mime-type", reason: "nothing is no MIME type", in: "", typ: "", sub: "", ok: false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.desc, func(t *testing.T) {

@@ -407,6 +407,8 @@ func notes(r *Report, b fetch.Profile) []string {
 				why = "the request is cross-site and " + b.Name + " blocks third-party cookies (only Partitioned cookies set in this site's context are sent)"
 			case !origin.FromURL(u).SameSite(origin.MustParse(r.Origin)) && b.Cookies.ThirdParty == fetch.ThirdPartyPartitioned:
 				why = "the request is cross-site and " + b.Name + " keeps third-party cookies partitioned by the page's site, apart from the browser's own"
+			case !origin.FromURL(u).SameSite(origin.MustParse(r.Origin)) && b.Cookies.ThirdParty == fetch.ThirdPartyNone:
+				why = "the request is cross-site and " + b.Name + " sends no third-party cookies at all, Partitioned ones included"
 			default:
 				why = "their domain, path or Secure attribute does not match the URL"
 			}

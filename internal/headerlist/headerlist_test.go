@@ -26,17 +26,17 @@ func TestSplit(t *testing.T) {
 		in                 string
 		want               []string
 	}{
-		{"spec example trailing comma", "#header-value-get-decode-and-split", "a trailing comma leaves an empty last item", "nosniff,", []string{"nosniff", ""}},
-		{"spec example empty value", "#header-value-get-decode-and-split", "a present empty field is one empty item", "", []string{""}},
-		{"spec example quoted comma", "#header-value-get-decode-and-split", "commas inside quotes do not split; quotes are kept", `"1,2", 3`, []string{`"1,2"`, "3"}},
-		{"quote after semicolon", "#collect-an-http-quoted-string", "a quote opened mid-item and never closed swallows the rest", "text/html;\", text/plain", []string{"text/html;\", text/plain"}},
-		{"escaped quote", "#collect-an-http-quoted-string", "a backslash escapes the quote inside a quoted string", `"a\",b", c`, []string{`"a\",b"`, "c"}},
-		{"unterminated quote", "#collect-an-http-quoted-string", "an unterminated quoted string runs to the end", `a, "b, c`, []string{"a", `"b, c`}},
-		{"backslash at end", "#collect-an-http-quoted-string", "a backslash as the last byte ends the string", `"ab\`, []string{`"ab\`}},
-		{"tabs trimmed", "#header-value-get-decode-and-split", "HTTP tab or space is removed around items", "\tGET \t,\tTRACE ", []string{"GET", "TRACE"}},
-		{"only commas", "#header-value-get-decode-and-split", "every empty item is kept", ",,", []string{"", "", ""}},
-		{"text after quote", "#header-value-get-decode-and-split", "an item may continue after a quoted string", `a"b,c"d, e`, []string{`a"b,c"d`, "e"}},
-		{"non-ASCII bytes", "#isomorphic-decode", "bytes above 0x7F pass through untouched", "\xff\xfe, \xc3\xa9", []string{"\xff\xfe", "\xc3\xa9"}},
+		{desc: "spec example trailing comma", spec: "#header-value-get-decode-and-split", reason: "a trailing comma leaves an empty last item", in: "nosniff,", want: []string{"nosniff", ""}},
+		{desc: "spec example empty value", spec: "#header-value-get-decode-and-split", reason: "a present empty field is one empty item", in: "", want: []string{""}},
+		{desc: "spec example quoted comma", spec: "#header-value-get-decode-and-split", reason: "commas inside quotes do not split; quotes are kept", in: `"1,2", 3`, want: []string{`"1,2"`, "3"}},
+		{desc: "quote after semicolon", spec: "#collect-an-http-quoted-string", reason: "a quote opened mid-item and never closed swallows the rest", in: "text/html;\", text/plain", want: []string{"text/html;\", text/plain"}},
+		{desc: "escaped quote", spec: "#collect-an-http-quoted-string", reason: "a backslash escapes the quote inside a quoted string", in: `"a\",b", c`, want: []string{`"a\",b"`, "c"}},
+		{desc: "unterminated quote", spec: "#collect-an-http-quoted-string", reason: "an unterminated quoted string runs to the end", in: `a, "b, c`, want: []string{"a", `"b, c`}},
+		{desc: "backslash at end", spec: "#collect-an-http-quoted-string", reason: "a backslash as the last byte ends the string", in: `"ab\`, want: []string{`"ab\`}},
+		{desc: "tabs trimmed", spec: "#header-value-get-decode-and-split", reason: "HTTP tab or space is removed around items", in: "\tGET \t,\tTRACE ", want: []string{"GET", "TRACE"}},
+		{desc: "only commas", spec: "#header-value-get-decode-and-split", reason: "every empty item is kept", in: ",,", want: []string{"", "", ""}},
+		{desc: "text after quote", spec: "#header-value-get-decode-and-split", reason: "an item may continue after a quoted string", in: `a"b,c"d, e`, want: []string{`a"b,c"d`, "e"}},
+		{desc: "non-ASCII bytes", spec: "#isomorphic-decode", reason: "bytes above 0x7F pass through untouched", in: "\xff\xfe, \xc3\xa9", want: []string{"\xff\xfe", "\xc3\xa9"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.desc, func(t *testing.T) {
@@ -68,10 +68,10 @@ func TestGet(t *testing.T) {
 		want               string
 		wantOK             bool
 	}{
-		{"absent", "#concept-header-list-get", "no field is null", nil, "", false},
-		{"one", "#concept-header-list-get", "a single field is its value", []string{"*"}, "*", true},
-		{"empty field", "#concept-header-list-get", "an empty field is the empty string, not null", []string{""}, "", true},
-		{"two", "#concept-header-list-get", "repeated fields join with comma space", []string{"*", "*"}, "*, *", true},
+		{desc: "absent", spec: "#concept-header-list-get", reason: "no field is null", in: nil, want: "", wantOK: false},
+		{desc: "one", spec: "#concept-header-list-get", reason: "a single field is its value", in: []string{"*"}, want: "*", wantOK: true},
+		{desc: "empty field", spec: "#concept-header-list-get", reason: "an empty field is the empty string, not null", in: []string{""}, want: "", wantOK: true},
+		{desc: "two", spec: "#concept-header-list-get", reason: "repeated fields join with comma space", in: []string{"*", "*"}, want: "*, *", wantOK: true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.desc, func(t *testing.T) {
@@ -112,19 +112,19 @@ func TestExtractTokens(t *testing.T) {
 		status             Status
 		want               []string
 	}{
-		{"absent", "#extract-header-list-values", "no field is null", nil, Null, nil},
-		{"simple", "#extract-header-list-values", "a comma list of tokens", []string{"GET, PUT"}, Parsed, []string{"GET", "PUT"}},
-		{"empty field", "#extract-header-list-values", "an empty value is an empty list (RFC 9110 5.6.1)", []string{""}, Parsed, nil},
-		{"empty elements", "#extract-header-list-values", "empty list elements are ignored", []string{",GET,, PUT ,"}, Parsed, []string{"GET", "PUT"}},
-		{"two fields", "#extract-header-list-values", "fields concatenate in order", []string{"GET", "patch"}, Parsed, []string{"GET", "patch"}},
-		{"star", "#extract-header-list-values", "* is a tchar, so a valid token", []string{"*"}, Parsed, []string{"*"}},
-		{"space inside", "#extract-header-list-values", "two tokens without a comma are not a list", []string{"PUT, bad method"}, Failure, nil},
-		{"one bad field of two", "#extract-header-list-values", "any field that fails fails the whole", []string{"GET", "a/b"}, Failure, nil},
-		{"semicolon", "#extract-header-list-values", "; is not a tchar", []string{"GET;PUT"}, Failure, nil},
-		{"quoted", "#extract-header-list-values", "quotes are not tchars", []string{`"GET"`}, Failure, nil},
-		{"tab separators", "#extract-header-list-values", "OWS is spaces and tabs", []string{"\tGET\t,\tPUT\t"}, Parsed, []string{"GET", "PUT"}},
-		{"control byte", "#extract-header-list-values", "a control byte is not a tchar", []string{"GET\x01"}, Failure, nil},
-		{"non-ASCII", "#extract-header-list-values", "bytes above 0x7F are not tchars", []string{"caf\xc3\xa9"}, Failure, nil},
+		{desc: "absent", spec: "#extract-header-list-values", reason: "no field is null", in: nil, status: Null, want: nil},
+		{desc: "simple", spec: "#extract-header-list-values", reason: "a comma list of tokens", in: []string{"GET, PUT"}, status: Parsed, want: []string{"GET", "PUT"}},
+		{desc: "empty field", spec: "#extract-header-list-values", reason: "an empty value is an empty list (RFC 9110 5.6.1)", in: []string{""}, status: Parsed, want: nil},
+		{desc: "empty elements", spec: "#extract-header-list-values", reason: "empty list elements are ignored", in: []string{",GET,, PUT ,"}, status: Parsed, want: []string{"GET", "PUT"}},
+		{desc: "two fields", spec: "#extract-header-list-values", reason: "fields concatenate in order", in: []string{"GET", "patch"}, status: Parsed, want: []string{"GET", "patch"}},
+		{desc: "star", spec: "#extract-header-list-values", reason: "* is a tchar, so a valid token", in: []string{"*"}, status: Parsed, want: []string{"*"}},
+		{desc: "space inside", spec: "#extract-header-list-values", reason: "two tokens without a comma are not a list", in: []string{"PUT, bad method"}, status: Failure, want: nil},
+		{desc: "one bad field of two", spec: "#extract-header-list-values", reason: "any field that fails fails the whole", in: []string{"GET", "a/b"}, status: Failure, want: nil},
+		{desc: "semicolon", spec: "#extract-header-list-values", reason: "; is not a tchar", in: []string{"GET;PUT"}, status: Failure, want: nil},
+		{desc: "quoted", spec: "#extract-header-list-values", reason: "quotes are not tchars", in: []string{`"GET"`}, status: Failure, want: nil},
+		{desc: "tab separators", spec: "#extract-header-list-values", reason: "OWS is spaces and tabs", in: []string{"\tGET\t,\tPUT\t"}, status: Parsed, want: []string{"GET", "PUT"}},
+		{desc: "control byte", spec: "#extract-header-list-values", reason: "a control byte is not a tchar", in: []string{"GET\x01"}, status: Failure, want: nil},
+		{desc: "non-ASCII", spec: "#extract-header-list-values", reason: "bytes above 0x7F are not tchars", in: []string{"caf\xc3\xa9"}, status: Failure, want: nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.desc, func(t *testing.T) {
@@ -196,7 +196,7 @@ func TestBytes(t *testing.T) {
 	for _, tc := range []struct {
 		a, b string
 		want int
-	}{{"a", "B", -1}, {"b", "A", 1}, {"Ab", "aB", 0}, {"a", "ab", -1}, {"ab", "A", 1}} {
+	}{{a: "a", b: "B", want: -1}, {a: "b", b: "A", want: 1}, {a: "Ab", b: "aB", want: 0}, {a: "a", b: "ab", want: -1}, {a: "ab", b: "A", want: 1}} {
 		if got := CompareFold(tc.a, tc.b); got != tc.want {
 			t.Errorf("CompareFold(%q, %q) = %d; want %d", tc.a, tc.b, got, tc.want)
 		}

@@ -1,0 +1,141 @@
+package fetch
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/url"
+
+	"github.com/corsfetch/corsfetch/origin"
+)
+
+// tainting is a request's response tainting.
+//
+// [response tainting]: https://fetch.spec.whatwg.org/#concept-request-response-tainting
+type tainting uint8
+
+const (
+	taintBasic tainting = iota
+	taintCORS
+	taintOpaque
+)
+
+// fetchState is one fetch in progress: the request as the browser holds it
+// after the Request constructor, and what main fetch has learned.
+type fetchState struct {
+	// What the fetch runs with.
+	t    *Transport
+	p    *Profile
+	req  *http.Request
+	ctx  context.Context
+	opts Options
+	tr   tracer
+	page string // the page's origin, serialized
+
+	// The request as the Request constructor made it (setup), changed by
+	// redirects (redirectTo).
+	method        string
+	header        http.Header   // the header list: author headers kept, plus Accept
+	body          io.ReadCloser // the body not yet sent, or nil
+	hasBody       bool          // the request has a body (until a redirect drops it)
+	getBody       func() (io.ReadCloser, error)
+	contentLength int64
+	// conditional: the header list has a conditional field
+	// (hasConditionalHeader); set by setup, it never changes across hops.
+	conditional bool
+
+	// The URL list and what the redirects so far made of the request.
+	urls       []*url.URL
+	origins    []origin.Origin // origins[i] is the origin of urls[i]
+	urlsBuf    [2]*url.URL
+	originsBuf [2]origin.Origin
+	firstURL   url.URL // urls[0], the request's URL copied
+	tainted    bool    // redirect-taint is not same-origin: the origin serializes as "null"
+	count      int     // redirects followed
+
+	// What main fetch learned on the way, for later hops.
+	tainting tainting // the response tainting, set by mainFetch
+	// preflighted: the fetch went through the CORS-with-preflight path,
+	// whose failures clear the cache (clearCache).
+	preflighted bool
+	// originSent: the last request sent carried an Origin header, which
+	// Redirect.OriginKeptAfterMethodChange keeps (keepsOrigin).
+	originSent bool
+	// Unless Preflight.AfterRedirect is PreflightPerHop: whether the
+	// request as the page made it needs a preflight, and the header names
+	// it would list (set by setup, read by mainFetch).
+	initialNeedsPreflight bool
+	initialListed         []string
+}
+
+// current returns the current URL, or the request's URL before the URL
+// list exists.
+func (f *fetchState) current() *url.URL {
+	if len(f.urls) > 0 {
+		return f.urls[len(f.urls)-1]
+	}
+	return f.req.URL
+}
+
+// push appends u to the URL list.
+func (f *fetchState) push(u *url.URL) {
+	f.urls = append(f.urls, u)
+	f.origins = append(f.origins, origin.FromURL(u))
+}
+
+// pop removes the last URL of the URL list.
+func (f *fetchState) pop() {
+	f.urls = f.urls[:len(f.urls)-1]
+	f.origins = f.origins[:len(f.origins)-1]
+}
+
+// currentOrigin returns the origin of the current URL.
+func (f *fetchState) currentOrigin() origin.Origin { return f.origins[len(f.origins)-1] }
+
+// fail returns an *Error for the current URL.
+func (f *fetchState) fail(r Reason, value string) *Error {
+	e := &Error{Reason: r, Value: value, Origin: f.page, Profile: f.p.Name, Console: f.p.Console}
+	if u := f.current(); u != nil {
+		e.URL = u.String()
+	}
+	if len(f.urls) > 1 {
+		e.InitialURL = f.urls[0].String()
+	}
+	return e
+}
+
+// run performs the fetch.
+func (f *fetchState) run() (*http.Response, *Error) {
+	if err := f.setup(); err != nil {
+		return nil, err
+	}
+	return f.loop()
+}
+
+// loop runs main fetch for the current URL and HTTP fetch on its response,
+// hop after hop, until a response that is not followed.
+func (f *fetchState) loop() (*http.Response, *Error) {
+	for {
+		raw, typ, err := f.mainFetch()
+		if err != nil {
+			return nil, err
+		}
+		if resp, err := f.httpFetch(raw, typ); resp != nil || err != nil {
+			return resp, err
+		}
+	}
+}
+
+// include reports whether the request's credentials mode is include.
+func (f *fetchState) include() bool { return f.opts.Credentials == CredentialsInclude }
+
+// serializedOrigin is the byte-serialized request origin: "null" once the
+// request is redirect-tainted.
+//
+// [byte-serializing a request origin]: https://fetch.spec.whatwg.org/#byte-serializing-a-request-origin
+func (f *fetchState) serializedOrigin() string {
+	if f.tainted {
+		return "null"
+	}
+	return f.page
+}

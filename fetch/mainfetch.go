@@ -1,0 +1,170 @@
+package fetch
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/corsfetch/corsfetch/origin"
+	"github.com/corsfetch/corsfetch/preflightcache"
+	"github.com/corsfetch/corsfetch/safelist"
+)
+
+// mainFetch runs main fetch's switch for the current URL and sends the
+// request: the basic, opaque or CORS path, the last with a preflight when
+// needed. It returns the unfiltered response after the CORS check.
+//
+// [main fetch]: https://fetch.spec.whatwg.org/#concept-main-fetch
+func (f *fetchState) mainFetch() (response, ResponseType, *Error) {
+	cur := f.current()
+	httpScheme := cur.Scheme == "http" || cur.Scheme == "https"
+	if f.t.Origin.Scheme() == "https" && !origin.IsURLPotentiallyTrustworthy(cur) {
+		// Mixed content (main fetch step "should fetching request be
+		// blocked as mixed content"): Chromium restricts pages served
+		// over https.
+		return response{}, 0, f.fail(ReasonMixedContent, cur.Redacted())
+	}
+	switch {
+	case f.tainting == taintBasic && f.currentOrigin().SameOrigin(f.t.Origin):
+		if !httpScheme {
+			return response{}, 0, f.fail(ReasonUnsupportedScheme, cur.Scheme)
+		}
+		raw, err := f.send(cur)
+		return raw, TypeBasic, err
+	case f.opts.Mode == ModeSameOrigin:
+		return response{}, 0, f.fail(ReasonDisallowedByMode, "")
+	case f.opts.Mode == ModeNoCORS:
+		if f.opts.Redirect != RedirectFollow {
+			return response{}, 0, f.fail(ReasonDisallowedByMode, "")
+		}
+		if !httpScheme {
+			return response{}, 0, f.fail(ReasonUnsupportedScheme, cur.Scheme)
+		}
+		f.tainting = taintOpaque
+		raw, err := f.send(cur)
+		return raw, TypeOpaque, err
+	case !httpScheme:
+		return response{}, 0, f.fail(ReasonCorsDisabledScheme, cur.Scheme)
+	}
+	f.tainting = taintCORS
+	names, listed := f.unsafeNames(f.header)
+	needed := !safelist.IsMethod(f.method) || len(names) > 0
+	forced := !needed && f.p.Preflight.AfterRedirect != PreflightPerHop && f.initialNeedsPreflight
+	if needed || forced {
+		f.preflighted = true
+		if f.p.Preflight.AfterRedirect == PreflightEveryHopOriginalNames && len(f.urls) > 1 {
+			listed = f.initialListed
+		}
+		if err := f.preflightIfNeeded(cur, names, listed, forced); err != nil {
+			f.clearCache(cur, true)
+			return response{}, 0, err
+		}
+	}
+	raw, err := f.send(cur)
+	if err != nil {
+		return response{}, 0, err
+	}
+	if reason, value, ok := corsCheck(raw.Header, f.serializedOrigin(), f.include()); !ok {
+		discard(raw.Body, raw.owned)
+		f.clearCache(cur, false)
+		e := f.fail(reason, value)
+		e.Status = raw.StatusCode
+		return response{}, 0, e
+	}
+	return raw, TypeCORS, nil
+}
+
+// unsafeNames returns the CORS-unsafe request-header names of the header
+// list h under the profile, and the list the preflight's
+// Access-Control-Request-Headers names (the same, or with a name repeated
+// per field where the profile lists repeats).
+//
+// [CORS-unsafe request-header names]: https://fetch.spec.whatwg.org/#cors-unsafe-request-header-names
+func (f *fetchState) unsafeNames(h http.Header) (names, listed []string) {
+	p := f.p
+	if p.Request.SafelistedTotal && p.Request.NonASCIISafelisted && !p.Preflight.ListRepeatedNames {
+		names = safelist.UnsafeRequestHeaderNames(h)
+		// A name Chromium adds is never safelisted by the standard, so it
+		// is among names whenever it is present.
+		if (!p.Request.ChromiumSafelist || !slices.ContainsFunc(names, isChromiumSafelistedName)) &&
+			(!p.Request.Range.UnitAnyCase || !slices.Contains(names, "range")) &&
+			(p.Request.Range.NumberMax == 0 || rangeNumbersWithin(h["Range"], p.Request.Range.NumberMax)) {
+			return names, names
+		}
+	}
+	total := 0
+	var all []string
+	for name, values := range h {
+		for _, v := range values {
+			safe := safelist.IsRequestHeader(name, v) && (p.Request.NonASCIISafelisted || !hasNonASCII(v)) ||
+				p.Request.ChromiumSafelist && chromiumSafelisted(name, v) ||
+				p.Request.Range.UnitAnyCase && name == "Range" && webkitRangeSafelisted(v)
+			if safe && name == "Range" && p.Request.Range.NumberMax != 0 && !rangeValueWithin(v, p.Request.Range.NumberMax) {
+				safe = false
+			}
+			if safe {
+				total += len(v)
+				continue
+			}
+			listed = append(listed, strings.ToLower(name))
+		}
+		if len(values) > 0 {
+			all = append(all, strings.ToLower(name))
+		}
+	}
+	if p.Request.SafelistedTotal && total > safelist.MaxSafelistedTotal {
+		listed = all
+	}
+	if len(listed) == 0 {
+		return nil, nil
+	}
+	slices.Sort(listed)
+	names = slices.Compact(slices.Clone(listed))
+	if !p.Preflight.ListRepeatedNames {
+		listed = names
+	}
+	return names, listed
+}
+
+// hasNonASCII reports whether s has a byte above 0x7F.
+func hasNonASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return true
+		}
+	}
+	return false
+}
+
+// clearCache runs "clear cache entries" for u after a failed fetch, when
+// the profile's CacheClearing says so: preflight tells whether the
+// preflight itself failed.
+//
+// [clear cache entries]: https://fetch.spec.whatwg.org/#concept-cache-clear
+func (f *fetchState) clearCache(u *url.URL, preflight bool) {
+	switch f.p.Preflight.Clearing {
+	case ClearNever:
+		return
+	case ClearOnPreflightFailure:
+		if !preflight {
+			return
+		}
+	case ClearOnPreflightPathFailure:
+		if !f.preflighted {
+			return
+		}
+	}
+	f.t.cache.Clear(f.cacheKey(u))
+}
+
+// cacheKey returns the preflight cache key of the request at u.
+func (f *fetchState) cacheKey(u *url.URL) preflightcache.Key {
+	return preflightcache.Key{Origin: f.preflightOrigin(), URL: u.String(), Credentials: f.include()}
+}
+
+// bypassesCache reports whether the request's cache mode makes the profile
+// skip the preflight cache and mark its preflight uncacheable on the wire.
+func (f *fetchState) bypassesCache() bool {
+	return f.p.Preflight.Bypass.Has(f.opts.Cache)
+}

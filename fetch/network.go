@@ -1,0 +1,276 @@
+package fetch
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+)
+
+// response is a response as the network or the HTTP cache handed it
+// over, before the CORS check and filtering.
+type response struct {
+	*http.Response
+	// owned reports that the response came from an *http.Transport, which
+	// makes a new header map for every response and whose bodies return
+	// from a blocked Read when closed, or from the HTTP cache, whose header
+	// maps are copies and whose bodies are in memory: its header may be
+	// filtered in place and its body drained in the caller's goroutine.
+	owned bool
+}
+
+// send runs HTTP-network-or-cache fetch for the current hop: the HTTP
+// cache when it has an answer, else the request as the browser sends it
+// (the headers it adds, cookies when credentials are included) through
+// HTTP-network fetch, and what the browser does with the response before
+// anything else sees it (a null body, Set-Cookie, the HTTP cache).
+//
+// [HTTP-network-or-cache fetch]: https://fetch.spec.whatwg.org/#concept-http-network-or-cache-fetch
+func (f *fetchState) send(u *url.URL) (response, *Error) {
+	if raw, ok := f.fromHTTPCache(u); ok {
+		return raw, nil
+	}
+	if f.opts.Cache == CacheOnlyIfCached && !f.p.Request.OnlyIfCachedUsesNetwork {
+		// Only same-origin mode gets here, and the HTTP cache had no
+		// answer: the browser's cache miss.
+		e := f.fail(ReasonNetwork, "")
+		e.Err = errOnlyIfCached
+		return response{}, e
+	}
+	credentials := f.include() || (f.opts.Credentials == CredentialsSameOrigin && f.tainting == taintBasic)
+	out, err := f.networkRequest(u, f.requestHeaders(u, credentials))
+	if err != nil {
+		return response{}, err
+	}
+	raw, err := f.roundTrip(out, false)
+	if err != nil {
+		return response{}, err
+	}
+	f.received(u, out, raw, credentials)
+	return raw, nil
+}
+
+// fromHTTPCache returns the HTTP cache's answer to a GET to u when the
+// cache mode lets the cache answer and it has one.
+func (f *fetchState) fromHTTPCache(u *url.URL) (response, bool) {
+	cache := f.t.httpCache
+	if cache == nil || f.method != http.MethodGet {
+		return response{}, false
+	}
+	switch f.opts.Cache {
+	case CacheDefault, CacheForceCache, CacheOnlyIfCached:
+	default:
+		return response{}, false
+	}
+	raw := cache.lookup(u, f.header, f.t.now(), f.opts.Cache != CacheDefault)
+	if raw == nil {
+		return response{}, false
+	}
+	if f.tr.on() {
+		f.tr.emit(Event{Kind: EventResponse, URL: f.current(), Status: raw.StatusCode, Header: raw.Header, FromCache: true})
+	}
+	return response{Response: raw, owned: true}, true // a copied header, a body in memory
+}
+
+// requestHeaders returns the header list of the request to u as the
+// browser sends it: the request's own fields, whose value slices are shared
+// (never modified), plus Origin, the Fetch Metadata, Referer, User-Agent and
+// Accept-Language, the cache mode's fields, and cookies when credentials
+// are included.
+func (f *fetchState) requestHeaders(u *url.URL, credentials bool) http.Header {
+	h := make(http.Header, len(f.header)+6)
+	for k, v := range f.header {
+		h[k] = v
+	}
+	f.originSent = f.tainting == taintCORS || (f.method != http.MethodGet && f.method != http.MethodHead) || f.keepsOrigin()
+	if f.originSent {
+		h["Origin"] = f.originValue(f.requestOriginHeader(u))
+	}
+	f.addCommon(h, u, false)
+	if f.p.Request.FetchMetadata == MetadataOmittedAfterCrossOriginRedirect && f.opts.Mode == ModeCORS && f.crossedOrigins() {
+		delete(h, "Sec-Fetch-Dest")
+		delete(h, "Sec-Fetch-Mode")
+		delete(h, "Sec-Fetch-Site")
+	}
+	f.addCacheModeHeaders(h)
+	// Chromium's HTTP cache layer rewrites the range, so only where it
+	// handles the request: a GET that may use the cache (div-range-wire-*).
+	if f.p.Request.Range.Canonicalize && f.method == http.MethodGet && f.opts.Cache != CacheNoStore && !f.conditional {
+		normalizeRange(h)
+	}
+	if credentials {
+		f.t.addCookies(h, f, u)
+	}
+	return h
+}
+
+// networkRequest returns the request HTTP-network fetch sends to u with the
+// header list h, carrying the hop's body.
+func (f *fetchState) networkRequest(u *url.URL, h http.Header) (*http.Request, *Error) {
+	body, err := f.takeBody()
+	if err != nil {
+		return nil, err
+	}
+	// A value, not a pointer: WithContext makes the one copy that escapes.
+	tmp := http.Request{
+		Method:        f.method,
+		URL:           wireURL(u),
+		Proto:         "HTTP/1.1",
+		ProtoMajor:    1,
+		ProtoMinor:    1,
+		Header:        h,
+		Body:          body,
+		GetBody:       f.getBody,
+		ContentLength: f.contentLength,
+		Host:          u.Host,
+	}
+	if body == nil {
+		tmp.ContentLength = 0
+	}
+	return tmp.WithContext(f.ctx), nil
+}
+
+// received does what the browser does with the response raw to the
+// request out before the CORS check: a 205's body dropped (a null body
+// status, #null-body-status), its cookies stored when credentials are
+// included (before the CORS check, as browsers do), and the HTTP cache
+// updated.
+func (f *fetchState) received(u *url.URL, out *http.Request, raw response, credentials bool) {
+	if raw.StatusCode == http.StatusResetContent && !f.p.Response.ResetContentBody {
+		discard(raw.Body, raw.owned)
+		raw.Body = http.NoBody
+	}
+	if credentials {
+		f.t.storeCookies(raw.Header, f, u)
+	}
+	if cache := f.t.httpCache; cache != nil {
+		switch {
+		case f.method == http.MethodGet && f.opts.Cache != CacheNoStore:
+			cache.store(u, out.Header, raw.Response, f.t.now())
+		case f.method != http.MethodHead && raw.StatusCode < 400:
+			cache.invalidate(u)
+		}
+	}
+}
+
+// takeBody returns the body to send on this hop: the request's own the
+// first time, and a new one from GetBody after that (a redirect that keeps
+// the body).
+func (f *fetchState) takeBody() (io.ReadCloser, *Error) {
+	if !f.hasBody {
+		return nil, nil
+	}
+	if f.body != nil {
+		b := f.body
+		f.body = nil
+		return b, nil
+	}
+	if f.getBody == nil {
+		return nil, f.fail(ReasonBodyNotReplayable, "")
+	}
+	b, err := f.getBody()
+	if err != nil {
+		e := f.fail(ReasonBodyNotReplayable, "")
+		e.Err = err
+		return nil, e
+	}
+	return b, nil
+}
+
+// wireURL returns a copy of u as sent: without the fragment, which never
+// reaches the network. Always a copy, though a RoundTripper should not
+// modify a request: Bases that point every request at a test server by
+// rewriting req.URL are common, and must not rewrite the URL list.
+func wireURL(u *url.URL) *url.URL {
+	c := *u
+	c.Fragment, c.RawFragment = "", ""
+	return &c
+}
+
+// roundTrip sends out through Base, reporting the request and its response
+// to the trace hooks: HTTP-network fetch. A failure of Base is a network
+// error, and so is a response the profile's network stack refuses
+// (refusal).
+//
+// [HTTP-network fetch]: https://fetch.spec.whatwg.org/#concept-http-network-fetch
+func (f *fetchState) roundTrip(out *http.Request, preflight bool) (response, *Error) {
+	if f.tr.on() {
+		f.tr.emit(Event{Kind: EventRequest, Preflight: preflight, URL: f.current(), Method: out.Method, Header: out.Header})
+	}
+	rt := f.t.base()
+	// Decided per call: with a nil Base, base() returns whatever
+	// http.DefaultTransport is now, which a test may have replaced.
+	_, owned := rt.(*http.Transport)
+	raw, err := rt.RoundTrip(out)
+	if err != nil {
+		e := f.fail(ReasonNetwork, "")
+		e.Preflight = preflight
+		e.Err = err
+		if f.ctx.Err() != nil && !errors.Is(err, f.ctx.Err()) {
+			e.Err = errors.Join(f.ctx.Err(), err)
+		}
+		return response{}, e
+	}
+	resp := response{Response: raw, owned: owned || f.t.trustBase}
+	raw.Header = ownHeader(raw.Header, resp.owned)
+	if raw.Close && raw.ProtoMajor == 1 && raw.ProtoMinor >= 1 && raw.Header["Connection"] == nil {
+		// net/http deletes the Connection field of an HTTP/1.1 response
+		// that says "close" (and sets Close); every engine shows it to
+		// the page (expose-name-space-basic).
+		raw.Header["Connection"] = []string{"close"} // the caller's to modify
+	}
+	if f.tr.on() {
+		f.tr.emit(Event{Kind: EventResponse, Preflight: preflight, URL: f.current(), Status: raw.StatusCode, Header: raw.Header})
+	}
+	if cause := f.refusal(raw); cause != nil {
+		discard(raw.Body, resp.owned)
+		e := f.fail(ReasonNetwork, "")
+		e.Preflight = preflight
+		e.Status = raw.StatusCode
+		e.Err = cause
+		return response{}, e
+	}
+	return resp, nil
+}
+
+// refusal returns why the profile's network stack refuses raw, or nil:
+// a head over Response.MaxHeadBytes, or a 407 under Response.ProxyAuthFails.
+func (f *fetchState) refusal(raw *http.Response) error {
+	if limit := f.p.Response.MaxHeadBytes; limit > 0 && headSize(raw, limit) > limit {
+		return errHeadersTooBig
+	}
+	if raw.StatusCode == http.StatusProxyAuthRequired && f.p.Response.ProxyAuthFails {
+		return errUnexpectedProxyAuth
+	}
+	return nil
+}
+
+// errHeadersTooBig is the cause of the network error a response head over
+// Profile.MaxResponseHeadBytes is.
+var errHeadersTooBig = errors.New("net::ERR_RESPONSE_HEADERS_TOO_BIG: the response head is larger than the browser reads")
+
+// headSize returns the size in bytes of the HTTP/1.1 head resp arrived with,
+// as far as it can be known after net/http parsed it: the status line, one
+// "Name: value" line per field, each with its CRLF, and the empty line. It
+// stops counting once the size is over limit.
+func headSize(resp *http.Response, limit int) int {
+	n := len(resp.Proto) + 1 + len(resp.Status) + 2 + 2
+	for name, values := range resp.Header {
+		for _, v := range values {
+			n += len(name) + 2 + len(v) + 2
+		}
+		if n > limit {
+			return n
+		}
+	}
+	for _, te := range resp.TransferEncoding {
+		n += len("Transfer-Encoding: ") + len(te) + 2
+	}
+	return n
+}
+
+// errUnexpectedProxyAuth is the cause of the network error a 407 response
+// is under Profile.ProxyAuthFails.
+var errUnexpectedProxyAuth = errors.New("net::ERR_UNEXPECTED_PROXY_AUTH: status 407 from a server reached without a proxy")
+
+var errOnlyIfCached = errors.New(`cache mode "only-if-cached" and the response is not in the HTTP cache`)
