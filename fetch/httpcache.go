@@ -13,8 +13,8 @@ import (
 	"github.com/corsfetch/corsfetch/internal/headerlist"
 )
 
-// httpCache is the private HTTP cache of a Transport with HTTPCache set: a
-// small RFC 9111 cache of GET responses with explicit freshness. It stores
+// httpCache is the HTTP cache of a Browser, or the private one of a
+// Transport with HTTPCache set: a small RFC 9111 cache of GET responses with explicit freshness. It stores
 // the unfiltered response; a cached answer goes through the CORS check and
 // the filtering of the request that reuses it, like a network answer.
 type httpCache struct {
@@ -55,15 +55,16 @@ func cacheableStatus(code int) bool {
 	return false
 }
 
-// cacheKey is the key of u: its URL without the fragment.
-func httpCacheKey(u *url.URL) string { return wireURL(u).String() }
+// httpCacheKey is the key of u in the partition part (the page's top-level
+// site, as browsers partition their HTTP cache): u without the fragment.
+func httpCacheKey(part string, u *url.URL) string { return part + " " + wireURL(u).String() }
 
 // lookup returns the stored response for a GET of u with the request
 // header h, if one may be used: fresh, or any age when stale is acceptable
 // (cache mode force-cache or only-if-cached), and with matching Vary.
-func (c *httpCache) lookup(u *url.URL, h http.Header, now time.Time, staleOK bool) *http.Response {
+func (c *httpCache) lookup(part string, u *url.URL, h http.Header, now time.Time, staleOK bool) *http.Response {
 	c.mu.Lock()
-	e := c.entries[httpCacheKey(u)]
+	e := c.entries[httpCacheKey(part, u)]
 	c.mu.Unlock()
 	if e == nil {
 		return nil
@@ -95,7 +96,7 @@ func (c *httpCache) lookup(u *url.URL, h http.Header, now time.Time, staleOK boo
 // h, when RFC 9111 lets a private cache store it with explicit freshness.
 // It reads the body (at most maxCachedBody bytes) and replaces raw.Body with
 // one that yields the same bytes.
-func (c *httpCache) store(u *url.URL, h http.Header, raw *http.Response, now time.Time) {
+func (c *httpCache) store(part string, u *url.URL, h http.Header, raw *http.Response, now time.Time) {
 	if !cacheableStatus(raw.StatusCode) {
 		return
 	}
@@ -147,17 +148,17 @@ func (c *httpCache) store(u *url.URL, h http.Header, raw *http.Response, now tim
 	if c.entries == nil {
 		c.entries = make(map[string]*cachedResponse)
 	}
-	if _, exists := c.entries[httpCacheKey(u)]; !exists && len(c.entries) >= maxCacheEntries {
+	if _, exists := c.entries[httpCacheKey(part, u)]; !exists && len(c.entries) >= maxCacheEntries {
 		return
 	}
-	c.entries[httpCacheKey(u)] = e
+	c.entries[httpCacheKey(part, u)] = e
 }
 
 // invalidate drops the stored response of u, as a non-error response to an
 // unsafe method does (RFC 9111 section 4.4).
-func (c *httpCache) invalidate(u *url.URL) {
+func (c *httpCache) invalidate(part string, u *url.URL) {
 	c.mu.Lock()
-	delete(c.entries, httpCacheKey(u))
+	delete(c.entries, httpCacheKey(part, u))
 	c.mu.Unlock()
 }
 

@@ -27,7 +27,9 @@ type response struct {
 //
 // [HTTP-network-or-cache fetch]: https://fetch.spec.whatwg.org/#concept-http-network-or-cache-fetch
 func (f *fetchState) send(u *url.URL) (response, *Error) {
-	if raw, ok := f.fromHTTPCache(u); ok {
+	credentials := f.include() || (f.opts.Credentials == CredentialsSameOrigin && f.tainting == taintBasic)
+	h := f.requestHeaders(u, credentials)
+	if raw, ok := f.fromHTTPCache(u, h); ok {
 		return raw, nil
 	}
 	if f.opts.Cache == CacheOnlyIfCached && !f.p.Request.OnlyIfCachedUsesNetwork {
@@ -37,8 +39,7 @@ func (f *fetchState) send(u *url.URL) (response, *Error) {
 		e.Err = errOnlyIfCached
 		return response{}, e
 	}
-	credentials := f.include() || (f.opts.Credentials == CredentialsSameOrigin && f.tainting == taintBasic)
-	out, err := f.networkRequest(u, f.requestHeaders(u, credentials))
+	out, err := f.networkRequest(u, h)
 	if err != nil {
 		return response{}, err
 	}
@@ -50,9 +51,12 @@ func (f *fetchState) send(u *url.URL) (response, *Error) {
 	return raw, nil
 }
 
-// fromHTTPCache returns the HTTP cache's answer to a GET to u when the
-// cache mode lets the cache answer and it has one.
-func (f *fetchState) fromHTTPCache(u *url.URL) (response, bool) {
+// fromHTTPCache returns the HTTP cache's answer to a GET to u with the
+// header list h, as it would be sent, when the cache mode lets the cache
+// answer and it has one: its Vary is matched against the request as sent,
+// Origin, Sec-Fetch-* and Cookie included (RFC 9111 section 4.1), as the
+// engines match it.
+func (f *fetchState) fromHTTPCache(u *url.URL, h http.Header) (response, bool) {
 	cache := f.t.httpCache
 	if cache == nil || f.method != http.MethodGet {
 		return response{}, false
@@ -62,7 +66,7 @@ func (f *fetchState) fromHTTPCache(u *url.URL) (response, bool) {
 	default:
 		return response{}, false
 	}
-	raw := cache.lookup(u, f.header, f.t.now(), f.opts.Cache != CacheDefault)
+	raw := cache.lookup(f.t.pageSite, u, h, f.t.now(), f.opts.Cache != CacheDefault)
 	if raw == nil {
 		return response{}, false
 	}
@@ -146,9 +150,9 @@ func (f *fetchState) received(u *url.URL, out *http.Request, raw response, crede
 	if cache := f.t.httpCache; cache != nil {
 		switch {
 		case f.method == http.MethodGet && f.opts.Cache != CacheNoStore:
-			cache.store(u, out.Header, raw.Response, f.t.now())
+			cache.store(f.t.pageSite, u, out.Header, raw.Response, f.t.now())
 		case f.method != http.MethodHead && raw.StatusCode < 400:
-			cache.invalidate(u)
+			cache.invalidate(f.t.pageSite, u)
 		}
 	}
 }

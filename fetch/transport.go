@@ -119,6 +119,7 @@ type Transport struct {
 	partErr   error
 	flights   flights
 	httpCache *httpCache
+	shared    *Browser // the browser of a page made by Browser.Page
 	// trustBase makes every Base count as net/http's (TrustFreshHeaders,
 	// for a benchmark).
 	trustBase bool
@@ -132,7 +133,10 @@ type Transport struct {
 // init resolves the profile and creates what the Transport owns.
 func (t *Transport) init() {
 	t.prof = t.Browser.resolve()
-	if t.HTTPCache {
+	switch {
+	case t.shared != nil:
+		t.httpCache = t.shared.httpCache
+	case t.HTTPCache:
 		t.httpCache = &httpCache{}
 	}
 	t.page = t.Origin.String()
