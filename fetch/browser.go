@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/corsfetch/corsfetch/cookiestore"
+	"github.com/corsfetch/corsfetch/httpcache"
 	"github.com/corsfetch/corsfetch/origin"
 	"github.com/corsfetch/corsfetch/preflightcache"
 )
@@ -61,7 +62,7 @@ type Browser struct {
 	profile   Profile
 	cookies   *cookiestore.Store
 	preflight *preflightcache.Cache
-	httpCache *httpCache
+	httpCache *httpcache.Cache
 }
 
 // init creates the state left nil.
@@ -76,7 +77,7 @@ func (b *Browser) init() {
 		b.preflight = preflightcache.New(b.profile.PreflightCache)
 	}
 	if !b.NoHTTPCache {
-		b.httpCache = &httpCache{}
+		b.httpCache = httpcache.New(nil)
 	}
 }
 

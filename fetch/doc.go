@@ -157,13 +157,11 @@
 //   - WebKit's opaque-redirect response to a 3xx without a Location carries
 //     the body (redirect-manual-no-location-*); the Safari profile keeps the
 //     contract that an opaque-redirect response has an empty body.
-//   - Most of the HTTP cache. Transport.HTTPCache (off by default) keeps a
-//     private cache of GET responses with explicit freshness, which is
-//     what the recordings show (cache-http-cache-fresh); it does no
-//     heuristic freshness, no revalidation with validators, no ranges and
-//     no partitioning by top-level site. Without it every request reaches
-//     the network and cache modes only change request headers and the
-//     preflight cache.
+//   - Parts of the HTTP cache (package httpcache): ranges and 206
+//     responses, stale-while-revalidate and stale-if-error, and persistence
+//     on disk. A Transport built on its own has no HTTP cache unless
+//     Transport.HTTPCache is set, so that every request reaches the network;
+//     the pages of a Browser share one.
 //   - data:, blob: and file: URLs (ReasonUnsupportedScheme), service
 //     workers, navigation requests, CORP, ORB and COEP checks, Private and
 //     Local Network Access, HTTP authentication prompts and the

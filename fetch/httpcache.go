@@ -5,161 +5,122 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strconv"
-	"strings"
-	"sync"
 	"time"
 
-	"github.com/corsfetch/corsfetch/internal/headerlist"
+	"github.com/corsfetch/corsfetch/httpcache"
 )
 
-// httpCache is the HTTP cache of a Browser, or the private one of a
-// Transport with HTTPCache set: a small RFC 9111 cache of GET responses with explicit freshness. It stores
-// the unfiltered response; a cached answer goes through the CORS check and
-// the filtering of the request that reuses it, like a network answer.
-type httpCache struct {
-	mu      sync.Mutex
-	entries map[string]*cachedResponse
+// The HTTP cache's part of HTTP-network-or-cache fetch: which stored
+// response a request may use under its cache mode, the conditional request
+// that validates a stale one, and what is stored. The cache holds the
+// unfiltered response; a stored answer goes through the CORS check and the
+// filtering of the request that uses it, like a network answer, so that a
+// response stored by a no-cors fetch and reused by a CORS fetch fails the
+// CORS check as it does in a browser.
+//
+// [HTTP-network-or-cache fetch]: https://fetch.spec.whatwg.org/#concept-http-network-or-cache-fetch
+
+// cacheKey returns where a GET of u is stored: the page's top-level site,
+// and u without its fragment.
+func (f *fetchState) httpCacheKey(u *url.URL) httpcache.Key {
+	return httpcache.Key{Partition: f.t.pageSite, URL: wireURL(u).String()}
 }
 
-// cachedResponse is one stored response.
-type cachedResponse struct {
-	status     int
-	statusText string
-	header     http.Header
-	body       []byte
-	stored     time.Time
-	lifetime   time.Duration // freshness lifetime (RFC 9111 section 4.2.1)
-	age        time.Duration // the Age the response arrived with
-	vary       []string      // request header names listed in Vary, canonical
-	varyValues map[string]string
+// storedResponse returns the stored response the cache mode lets a GET to u
+// with the header list h (as it would be sent) use or validate, or nil:
+// none for no-store and reload, and none without an HTTP cache.
+func (f *fetchState) storedResponse(u *url.URL, h http.Header) *httpcache.Stored {
+	cache := f.t.httpCache
+	if cache == nil || f.method != http.MethodGet {
+		return nil
+	}
+	switch f.opts.Cache {
+	case CacheNoStore, CacheReload:
+		return nil
+	}
+	return cache.Lookup(f.httpCacheKey(u), h, f.t.now())
 }
 
-const (
-	// maxCachedBody is the largest body stored; longer responses are not
-	// cached (and are not read ahead).
-	maxCachedBody = 1 << 20
-	// maxCacheEntries bounds the cache; a full cache stores nothing new
-	// until entries are invalidated.
-	maxCacheEntries = 4096
-)
-
-// cacheableStatus reports whether a response with this status may be stored
-// with explicit freshness ("heuristically cacheable" statuses of RFC 9110
-// section 15.1, without 206, whose ranges this cache does not combine).
-func cacheableStatus(code int) bool {
-	switch code {
-	case 200, 203, 204, 300, 301, 308, 404, 405, 410, 414, 501:
+// usable reports whether the cache mode lets the request use s without the
+// network: fresh in the default mode; at any age under force-cache and
+// only-if-cached; never under no-cache, which validates every time.
+func (f *fetchState) usable(s *httpcache.Stored) bool {
+	switch f.opts.Cache {
+	case CacheForceCache, CacheOnlyIfCached:
 		return true
+	case CacheDefault:
+		return s.Fresh
 	}
 	return false
 }
 
-// httpCacheKey is the key of u in the partition part (the page's top-level
-// site, as browsers partition their HTTP cache): u without the fragment.
-func httpCacheKey(part string, u *url.URL) string { return part + " " + wireURL(u).String() }
-
-// lookup returns the stored response for a GET of u with the request
-// header h, if one may be used: fresh, or any age when stale is acceptable
-// (cache mode force-cache or only-if-cached), and with matching Vary.
-func (c *httpCache) lookup(part string, u *url.URL, h http.Header, now time.Time, staleOK bool) *http.Response {
-	c.mu.Lock()
-	e := c.entries[httpCacheKey(part, u)]
-	c.mu.Unlock()
-	if e == nil {
-		return nil
+// conditional adds to h the fields that validate s, when it has
+// validators (If-None-Match for an ETag, If-Modified-Since for a
+// Last-Modified), and reports whether it did.
+func conditional(h http.Header, s *httpcache.Stored) bool {
+	if s.ETag != "" {
+		h["If-None-Match"] = []string{s.ETag}
 	}
-	for _, name := range e.vary {
-		if strings.Join(h[name], ", ") != e.varyValues[name] {
-			return nil
-		}
+	if s.LastModified != "" {
+		h["If-Modified-Since"] = []string{s.LastModified}
 	}
-	age := e.age + now.Sub(e.stored)
-	if !staleOK && age >= e.lifetime {
-		return nil
-	}
-	header := e.header.Clone()
-	header.Set("Age", strconv.FormatInt(int64(age/time.Second), 10))
-	return &http.Response{
-		Status:        e.statusText,
-		StatusCode:    e.status,
-		Proto:         "HTTP/1.1",
-		ProtoMajor:    1,
-		ProtoMinor:    1,
-		Header:        header,
-		Body:          io.NopCloser(bytes.NewReader(e.body)),
-		ContentLength: int64(len(e.body)),
-	}
+	return s.ETag != "" || s.LastModified != ""
 }
 
-// store keeps raw, the network's answer to a GET of u with request header
-// h, when RFC 9111 lets a private cache store it with explicit freshness.
-// It reads the body (at most maxCachedBody bytes) and replaces raw.Body with
-// one that yields the same bytes.
-func (c *httpCache) store(part string, u *url.URL, h http.Header, raw *http.Response, now time.Time) {
-	if !cacheableStatus(raw.StatusCode) {
-		return
+// cachedResponse returns s as the response to the request to u.
+func (f *fetchState) cachedResponse(u *url.URL, s *httpcache.Stored) response {
+	raw := &http.Response{
+		Status: s.StatusText, StatusCode: s.Status, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		Header: s.Header, Body: io.NopCloser(bytes.NewReader(s.Body)), ContentLength: int64(len(s.Body)),
+		Request: &http.Request{Method: f.method, URL: wireURL(u)},
 	}
-	cc := cacheControl(raw.Header)
-	if _, ok := cc["no-store"]; ok {
-		return
+	if f.tr.on() {
+		f.tr.emit(Event{Kind: EventResponse, URL: f.current(), Status: raw.StatusCode, Header: raw.Header, FromCache: true})
 	}
-	if _, ok := cc["no-cache"]; ok {
-		return
+	return response{Response: raw, owned: true} // a copied header, a body in memory
+}
+
+// revalidated returns the stored response to the request to u after a 304
+// validated it, freshened with the 304's fields, or false when the cache no
+// longer holds it.
+func (f *fetchState) revalidated(u *url.URL, raw response, sent time.Time) (response, bool) {
+	discard(raw.Body, raw.owned)
+	s := f.t.httpCache.Freshen(f.httpCacheKey(u), raw.Header, sent, f.t.now())
+	if s == nil {
+		return response{}, false
 	}
-	lifetime, ok := freshness(raw.Header, cc, now)
-	if !ok || lifetime <= 0 {
+	return f.cachedResponse(u, s), true
+}
+
+// storeResponse stores raw, the network's answer to the request out to u,
+// when the cache mode and the response allow, reading its body into memory
+// (at most the cache's body limit) and giving raw a body that yields the
+// same bytes; a successful response to a method that is not safe
+// invalidates the stored GET (RFC 9111 section 4.4).
+func (f *fetchState) storeResponse(u *url.URL, out *http.Request, raw response, sent time.Time) {
+	cache := f.t.httpCache
+	switch {
+	case cache == nil:
 		return
-	}
-	var vary []string
-	for _, v := range raw.Header["Vary"] {
-		for _, name := range strings.Split(v, ",") {
-			name = strings.TrimSpace(name)
-			if name == "*" {
-				return
-			}
-			if name != "" {
-				vary = append(vary, http.CanonicalHeaderKey(name))
-			}
+	case f.method != http.MethodGet:
+		if f.method != http.MethodHead && raw.StatusCode < 400 {
+			cache.Invalidate(f.httpCacheKey(u))
 		}
-	}
-	if raw.ContentLength > maxCachedBody {
+		return
+	case f.opts.Cache == CacheNoStore || !httpcache.Storable(raw.StatusCode, raw.Header):
 		return
 	}
-	body, err := io.ReadAll(io.LimitReader(raw.Body, maxCachedBody+1))
+	limit := cache.MaxBodyBytes()
+	if raw.ContentLength > limit {
+		return
+	}
+	body, err := io.ReadAll(io.LimitReader(raw.Body, limit+1))
 	rest := raw.Body
 	raw.Body = readCloser{io.MultiReader(bytes.NewReader(body), rest), rest}
-	if err != nil || len(body) > maxCachedBody {
+	if err != nil || int64(len(body)) > limit {
 		return
 	}
-	var age time.Duration
-	if a, err := strconv.ParseInt(strings.TrimSpace(raw.Header.Get("Age")), 10, 64); err == nil && a > 0 {
-		age = secondsToDuration(a)
-	}
-	e := &cachedResponse{
-		status: raw.StatusCode, statusText: raw.Status, header: raw.Header.Clone(), body: body,
-		stored: now, lifetime: lifetime, age: age, vary: vary, varyValues: map[string]string{},
-	}
-	for _, name := range vary {
-		e.varyValues[name] = strings.Join(h[name], ", ")
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.entries == nil {
-		c.entries = make(map[string]*cachedResponse)
-	}
-	if _, exists := c.entries[httpCacheKey(part, u)]; !exists && len(c.entries) >= maxCacheEntries {
-		return
-	}
-	c.entries[httpCacheKey(part, u)] = e
-}
-
-// invalidate drops the stored response of u, as a non-error response to an
-// unsafe method does (RFC 9111 section 4.4).
-func (c *httpCache) invalidate(part string, u *url.URL) {
-	c.mu.Lock()
-	delete(c.entries, httpCacheKey(part, u))
-	c.mu.Unlock()
+	cache.Store(f.httpCacheKey(u), out.Header, raw.StatusCode, raw.Status, raw.Header, body, sent, f.t.now())
 }
 
 // readCloser reads from r and closes c.
@@ -169,40 +130,3 @@ type readCloser struct {
 }
 
 func (r readCloser) Close() error { return r.c.Close() }
-
-// cacheControl parses the Cache-Control fields of h into directive -> value.
-func cacheControl(h http.Header) map[string]string {
-	out := map[string]string{}
-	for _, v := range h["Cache-Control"] {
-		for _, d := range strings.Split(v, ",") {
-			name, value, _ := strings.Cut(strings.TrimSpace(d), "=")
-			name = headerlist.ToLower(strings.TrimSpace(name))
-			if name != "" {
-				out[name] = strings.Trim(strings.TrimSpace(value), `"`)
-			}
-		}
-	}
-	return out
-}
-
-// freshness returns the freshness lifetime of a response from max-age, or
-// from Expires minus Date (RFC 9111 section 4.2.1); false when it has none.
-// Heuristic freshness is not applied.
-func freshness(h http.Header, cc map[string]string, now time.Time) (time.Duration, bool) {
-	if v, ok := cc["max-age"]; ok {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n < 0 {
-			return 0, false
-		}
-		return secondsToDuration(n), true
-	}
-	exp, err := http.ParseTime(h.Get("Expires"))
-	if err != nil {
-		return 0, len(h["Expires"]) > 0 // an invalid Expires means already expired
-	}
-	date := now
-	if d, err := http.ParseTime(h.Get("Date")); err == nil {
-		date = d
-	}
-	return exp.Sub(date), true
-}

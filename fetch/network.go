@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"time"
 )
 
 // response is a response as the network or the HTTP cache handed it
@@ -20,17 +21,21 @@ type response struct {
 }
 
 // send runs HTTP-network-or-cache fetch for the current hop: the HTTP
-// cache when it has an answer, else the request as the browser sends it
-// (the headers it adds, cookies when credentials are included) through
-// HTTP-network fetch, and what the browser does with the response before
-// anything else sees it (a null body, Set-Cookie, the HTTP cache).
+// cache when the cache mode lets it answer, else the request as the browser
+// sends it (the headers it adds, cookies when credentials are included, the
+// validators of a stored response) through HTTP-network fetch, and what the
+// browser does with the response before anything else sees it (a null
+// body, Set-Cookie, the HTTP cache).
 //
 // [HTTP-network-or-cache fetch]: https://fetch.spec.whatwg.org/#concept-http-network-or-cache-fetch
 func (f *fetchState) send(u *url.URL) (response, *Error) {
 	credentials := f.include() || (f.opts.Credentials == CredentialsSameOrigin && f.tainting == taintBasic)
 	h := f.requestHeaders(u, credentials)
-	if raw, ok := f.fromHTTPCache(u, h); ok {
-		return raw, nil
+	// Vary is matched against the request as sent, Origin, Sec-Fetch-* and
+	// Cookie included (RFC 9111 section 4.1), as the engines match it.
+	stored := f.storedResponse(u, h)
+	if stored != nil && f.usable(stored) {
+		return f.cachedResponse(u, stored), nil
 	}
 	if f.opts.Cache == CacheOnlyIfCached && !f.p.Request.OnlyIfCachedUsesNetwork {
 		// Only same-origin mode gets here, and the HTTP cache had no
@@ -39,41 +44,23 @@ func (f *fetchState) send(u *url.URL) (response, *Error) {
 		e.Err = errOnlyIfCached
 		return response{}, e
 	}
+	revalidating := stored != nil && conditional(h, stored)
 	out, err := f.networkRequest(u, h)
 	if err != nil {
 		return response{}, err
 	}
+	sent := f.t.now()
 	raw, err := f.roundTrip(out, false)
 	if err != nil {
 		return response{}, err
 	}
-	f.received(u, out, raw, credentials)
+	if revalidating && raw.StatusCode == http.StatusNotModified {
+		if resp, ok := f.revalidated(u, raw, sent); ok {
+			return resp, nil
+		}
+	}
+	f.received(u, out, raw, credentials, sent)
 	return raw, nil
-}
-
-// fromHTTPCache returns the HTTP cache's answer to a GET to u with the
-// header list h, as it would be sent, when the cache mode lets the cache
-// answer and it has one: its Vary is matched against the request as sent,
-// Origin, Sec-Fetch-* and Cookie included (RFC 9111 section 4.1), as the
-// engines match it.
-func (f *fetchState) fromHTTPCache(u *url.URL, h http.Header) (response, bool) {
-	cache := f.t.httpCache
-	if cache == nil || f.method != http.MethodGet {
-		return response{}, false
-	}
-	switch f.opts.Cache {
-	case CacheDefault, CacheForceCache, CacheOnlyIfCached:
-	default:
-		return response{}, false
-	}
-	raw := cache.lookup(f.t.pageSite, u, h, f.t.now(), f.opts.Cache != CacheDefault)
-	if raw == nil {
-		return response{}, false
-	}
-	if f.tr.on() {
-		f.tr.emit(Event{Kind: EventResponse, URL: f.current(), Status: raw.StatusCode, Header: raw.Header, FromCache: true})
-	}
-	return response{Response: raw, owned: true}, true // a copied header, a body in memory
 }
 
 // requestHeaders returns the header list of the request to u as the
@@ -139,7 +126,7 @@ func (f *fetchState) networkRequest(u *url.URL, h http.Header) (*http.Request, *
 // status, #null-body-status), its cookies stored when credentials are
 // included (before the CORS check, as browsers do), and the HTTP cache
 // updated.
-func (f *fetchState) received(u *url.URL, out *http.Request, raw response, credentials bool) {
+func (f *fetchState) received(u *url.URL, out *http.Request, raw response, credentials bool, sent time.Time) {
 	if raw.StatusCode == http.StatusResetContent && !f.p.Response.ResetContentBody {
 		discard(raw.Body, raw.owned)
 		raw.Body = http.NoBody
@@ -147,14 +134,7 @@ func (f *fetchState) received(u *url.URL, out *http.Request, raw response, crede
 	if credentials {
 		f.t.storeCookies(raw.Header, f, u)
 	}
-	if cache := f.t.httpCache; cache != nil {
-		switch {
-		case f.method == http.MethodGet && f.opts.Cache != CacheNoStore:
-			cache.store(f.t.pageSite, u, out.Header, raw.Response, f.t.now())
-		case f.method != http.MethodHead && raw.StatusCode < 400:
-			cache.invalidate(f.t.pageSite, u)
-		}
-	}
+	f.storeResponse(u, out, raw, sent)
 }
 
 // takeBody returns the body to send on this hop: the request's own the

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/corsfetch/corsfetch/cookiestore"
+	"github.com/corsfetch/corsfetch/httpcache"
 	"github.com/corsfetch/corsfetch/origin"
 	"github.com/corsfetch/corsfetch/preflightcache"
 )
@@ -86,16 +87,19 @@ type Transport struct {
 	// from the goroutine running RoundTrip. See also WithTrace.
 	Trace func(Event)
 
-	// HTTPCache gives the Transport a private HTTP cache, as a browser
-	// has: a GET response with explicit freshness (Cache-Control max-age,
-	// or Expires) is stored and answers later GETs of the same URL while
-	// fresh, without the network, and through the CORS check and filtering
-	// of each request that reuses it. Cache modes apply: no-store neither
-	// reads nor writes it, reload and no-cache only write, force-cache and
-	// only-if-cached also take stale answers. Off by default, so that tests
-	// see every request reach the server; not simulated: heuristic
-	// freshness, revalidation with validators, ranges, partitioning by top
-	// level site.
+	// HTTPCache gives a Transport built on its own a private HTTP cache, as
+	// a browser has one (package httpcache): GET responses are stored with
+	// the request's Vary values as sent, answer later GETs of the same URL
+	// from the same top-level site while fresh (max-age, Expires, or 10% of
+	// the time since Last-Modified), are validated with If-None-Match or
+	// If-Modified-Since when stale, and go through the CORS check and
+	// filtering of each request that uses them. Cache modes apply:
+	// no-store neither reads nor writes it, reload only writes, no-cache
+	// validates every time, force-cache and only-if-cached take stale
+	// answers. Off by default, so that a test sees every request reach its
+	// server; the pages of a Browser share the browser's cache, which is on
+	// unless Browser.NoHTTPCache is set, and this field is then set for
+	// them.
 	HTTPCache bool
 
 	// CoalescePreflights makes concurrent requests that need the same
@@ -118,7 +122,7 @@ type Transport struct {
 	partJar   http.CookieJar
 	partErr   error
 	flights   flights
-	httpCache *httpCache
+	httpCache *httpcache.Cache
 	shared    *Browser // the browser of a page made by Browser.Page
 	// trustBase makes every Base count as net/http's (TrustFreshHeaders,
 	// for a benchmark).
@@ -137,7 +141,7 @@ func (t *Transport) init() {
 	case t.shared != nil:
 		t.httpCache = t.shared.httpCache
 	case t.HTTPCache:
-		t.httpCache = &httpCache{}
+		t.httpCache = httpcache.New(nil)
 	}
 	t.page = t.Origin.String()
 	t.pageValue = []string{t.page}

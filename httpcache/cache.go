@@ -1,0 +1,315 @@
+// Package httpcache is a browser's HTTP cache: a private cache as RFC 9111
+// (HTTP Caching) describes one, partitioned as browsers partition theirs,
+// and bounded in memory. It stores responses with their request's Vary
+// values, says whether a stored response is fresh or must be validated, and
+// freshens a stored response from a 304.
+//
+// The cache decides nothing about requests: the caller (package fetch,
+// running the Fetch Standard's HTTP-network-or-cache fetch) applies the
+// request's cache mode, sends the conditional request and passes the
+// headers as the request is sent, so that Vary is matched against what the
+// server sees.
+//
+// # Not simulated
+//
+//   - Range requests and partial (206) responses, which are not stored;
+//   - stale-while-revalidate and stale-if-error;
+//   - the on-disk cache's persistence: a Cache lives in memory.
+package httpcache
+
+import (
+	"container/list"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Defaults for the Options fields left zero.
+const (
+	// DefaultMaxBytes bounds what a Cache holds: bodies and header fields.
+	DefaultMaxBytes = 32 << 20
+	// DefaultMaxBodyBytes is the largest body stored; a longer response is
+	// not cached.
+	DefaultMaxBodyBytes = 1 << 20
+	// DefaultHeuristicPercent is the share of the time since Last-Modified
+	// that a response without explicit freshness stays fresh, the figure
+	// RFC 9111 section 4.2.2 suggests and the engines use.
+	DefaultHeuristicPercent = 10
+)
+
+// Options configure a Cache. The zero Options is valid.
+type Options struct {
+	// MaxBytes bounds the bytes held (bodies, field names and values, and
+	// a per-entry overhead); the least recently used entries go first.
+	// Zero means DefaultMaxBytes.
+	MaxBytes int64
+
+	// MaxBodyBytes is the largest body stored. Zero means
+	// DefaultMaxBodyBytes.
+	MaxBodyBytes int64
+
+	// HeuristicPercent is the heuristic freshness of a response without
+	// explicit freshness but with Last-Modified, as a percentage of the
+	// time between Last-Modified and Date. Zero means
+	// DefaultHeuristicPercent; a negative value turns heuristic freshness
+	// off.
+	HeuristicPercent int
+
+	// HeuristicMax, when positive, caps the heuristic freshness lifetime.
+	HeuristicMax time.Duration
+}
+
+// Key is where a response is stored: the partition (a browser's top-level
+// site, so that pages of one site share entries and pages of another site
+// do not) and the request URL without its fragment.
+type Key struct {
+	Partition string
+	URL       string
+}
+
+// Stored is a stored response as Lookup returns it. Header is a copy the
+// caller may keep and modify; Body is shared with the cache and must not be
+// modified.
+type Stored struct {
+	Status     int
+	StatusText string // the status line's code and reason, "200 OK"
+	Header     http.Header
+	Body       []byte
+	// Fresh reports whether the response may be used without validation
+	// (RFC 9111 section 4.2): its age is below its freshness lifetime and
+	// it has no no-cache directive.
+	Fresh bool
+	// ETag and LastModified are its validators, for a conditional request
+	// (RFC 9110 section 13.1); empty when it has none.
+	ETag, LastModified string
+}
+
+// Cache is an HTTP cache. It is safe for concurrent use. Create one with New.
+type Cache struct {
+	opts Options
+
+	mu      sync.Mutex
+	entries map[Key]*list.Element // of *entry
+	lru     list.List             // most recently used at the front
+	bytes   int64
+}
+
+// entry is a stored response with what freshness needs (RFC 9111 section
+// 4.2.3) and the request values its Vary names (section 4.1).
+type entry struct {
+	key                       Key
+	status                    int
+	statusText                string
+	header                    http.Header
+	body                      []byte
+	requestTime, responseTime time.Time
+	vary                      []string // canonical names
+	varyValues                []string // the request's combined values, per name
+	size                      int64
+	// Computed from the header when it is stored or freshened.
+	lifetime           time.Duration // freshness lifetime (RFC 9111 section 4.2.1)
+	initialAge         time.Duration // corrected initial age (section 4.2.3)
+	noCache            bool          // Cache-Control: no-cache
+	etag, lastModified string
+}
+
+// New returns an empty Cache; a nil o means the zero Options.
+func New(o *Options) *Cache {
+	c := &Cache{entries: map[Key]*list.Element{}}
+	if o != nil {
+		c.opts = *o
+	}
+	if c.opts.MaxBytes <= 0 {
+		c.opts.MaxBytes = DefaultMaxBytes
+	}
+	if c.opts.MaxBodyBytes <= 0 {
+		c.opts.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if c.opts.HeuristicPercent == 0 {
+		c.opts.HeuristicPercent = DefaultHeuristicPercent
+	}
+	return c
+}
+
+// MaxBodyBytes returns the largest body the cache stores, so that a caller
+// reads no more of a response than it could store.
+func (c *Cache) MaxBodyBytes() int64 { return c.opts.MaxBodyBytes }
+
+// Lookup returns the response stored under k for a request whose header
+// fields, as sent, are sent, or nil when there is none or its Vary values
+// differ (RFC 9111 section 4.1). It says whether the response is fresh at
+// now.
+func (c *Cache) Lookup(k Key, sent http.Header, now time.Time) *Stored {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	el, ok := c.entries[k]
+	if !ok {
+		return nil
+	}
+	e := el.Value.(*entry)
+	if !e.varyMatches(sent) {
+		return nil
+	}
+	c.lru.MoveToFront(el)
+	return e.stored(now)
+}
+
+// Store stores the response to a request to k with the header fields sent
+// (status, header and the whole body), received between requestTime and
+// responseTime, when a private cache may (RFC 9111 section 3), and reports
+// whether it did. A response that may not be stored leaves the entry it
+// would replace in place.
+func (c *Cache) Store(k Key, sent http.Header, status int, statusText string, header http.Header, body []byte, requestTime, responseTime time.Time) bool {
+	if !Storable(status, header) || int64(len(body)) > c.opts.MaxBodyBytes {
+		return false
+	}
+	vary, star := VaryNames(header)
+	if star {
+		return false
+	}
+	e := &entry{
+		key: k, status: status, statusText: statusText, header: header.Clone(), body: slices.Clone(body),
+		requestTime: requestTime, responseTime: responseTime, vary: vary,
+	}
+	for _, name := range vary {
+		e.varyValues = append(e.varyValues, strings.Join(sent[name], ", "))
+	}
+	e.size = int64(len(e.body)) + headerSize(e.header) + entryOverhead
+	e.compute(c.opts)
+	if e.size > c.opts.MaxBytes {
+		return false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.remove(k)
+	c.entries[k] = c.lru.PushFront(e)
+	c.bytes += e.size
+	for c.bytes > c.opts.MaxBytes {
+		c.remove(c.lru.Back().Value.(*entry).key)
+	}
+	return true
+}
+
+// Freshen updates the response stored under k with the header fields of a
+// 304 (Not Modified) that validated it, received between requestTime and
+// responseTime (RFC 9111 section 4.3.4), and returns it as Lookup would,
+// or nil when nothing is stored there any more.
+func (c *Cache) Freshen(k Key, notModified http.Header, requestTime, responseTime time.Time) *Stored {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	el, ok := c.entries[k]
+	if !ok {
+		return nil
+	}
+	e := el.Value.(*entry)
+	for name, values := range notModified {
+		if keepOnFreshen(name) {
+			continue
+		}
+		e.header[name] = slices.Clone(values)
+	}
+	e.requestTime, e.responseTime = requestTime, responseTime
+	e.compute(c.opts)
+	c.bytes -= e.size
+	e.size = int64(len(e.body)) + headerSize(e.header) + entryOverhead
+	c.bytes += e.size
+	c.lru.MoveToFront(el)
+	return e.stored(responseTime)
+}
+
+// Invalidate removes the response stored under k, as a successful response
+// to an unsafe method invalidates it (RFC 9111 section 4.4).
+func (c *Cache) Invalidate(k Key) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.remove(k)
+}
+
+// Len returns the number of stored responses, and Bytes the bytes they
+// count against MaxBytes.
+func (c *Cache) Len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.entries)
+}
+
+// Bytes returns the bytes the stored responses count against MaxBytes.
+func (c *Cache) Bytes() int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.bytes
+}
+
+// remove drops the entry under k, if any. c.mu is held.
+func (c *Cache) remove(k Key) {
+	if el, ok := c.entries[k]; ok {
+		c.bytes -= el.Value.(*entry).size
+		c.lru.Remove(el)
+		delete(c.entries, k)
+	}
+}
+
+// entryOverhead is what one entry costs besides its body and fields.
+const entryOverhead = 256
+
+// headerSize returns the bytes of h's names and values.
+func headerSize(h http.Header) int64 {
+	var n int64
+	for name, values := range h {
+		for _, v := range values {
+			n += int64(len(name) + len(v) + 4)
+		}
+	}
+	return n
+}
+
+// keepOnFreshen reports whether a field of a 304 leaves the stored one
+// alone: the fields that describe the stored body, which a 304 has none of
+// (RFC 9111 section 3.2 lets a cache keep them; the engines do).
+func keepOnFreshen(name string) bool {
+	switch name {
+	case "Content-Length", "Content-Encoding", "Transfer-Encoding", "Content-Range":
+		return true
+	}
+	return false
+}
+
+// varyMatches reports whether the request header sent has the values the
+// stored request had for every name in Vary.
+func (e *entry) varyMatches(sent http.Header) bool {
+	for i, name := range e.vary {
+		if strings.Join(sent[name], ", ") != e.varyValues[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// compute sets the fields computed from e's header and times.
+func (e *entry) compute(o Options) {
+	cc := ParseCacheControl(e.header["Cache-Control"])
+	_, e.noCache = cc["no-cache"]
+	e.lifetime = freshnessLifetime(e, cc, o)
+	e.initialAge = initialAge(e)
+	e.etag, e.lastModified = get(e.header, "Etag"), get(e.header, "Last-Modified")
+}
+
+// stored returns e as Lookup returns it, fresh or not at now: its header
+// copied, its body shared.
+func (e *entry) stored(now time.Time) *Stored {
+	return &Stored{
+		Status: e.status, StatusText: e.statusText, Header: e.header.Clone(), Body: e.body,
+		ETag: e.etag, LastModified: e.lastModified,
+		Fresh: !e.noCache && e.initialAge+now.Sub(e.responseTime) < e.lifetime,
+	}
+}
+
+// get returns the first value of the field name (canonical) of h.
+func get(h http.Header, name string) string {
+	if v := h[name]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
