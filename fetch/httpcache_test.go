@@ -1,6 +1,7 @@
 package fetch_test
 
 import (
+	"io"
 	"net/http"
 	"strconv"
 	"sync/atomic"
@@ -89,5 +90,65 @@ func TestHTTPCacheRechecksCORS(t *testing.T) {
 	}
 	if n := len(srv.requests()); n != 1 {
 		t.Errorf("%d requests; the second was answered from the cache", n)
+	}
+}
+
+// TestHTTPCacheRevalidation checks the validation of a stale stored
+// response: the conditional request carries its validator without making
+// the request preflighted (the cache adds it after the CORS-preflight
+// decision, #concept-http-network-or-cache-fetch), a 304 is answered with
+// the stored body, the 304's fields freshen the stored response (RFC 9111
+// #section-4.3.4) and its cookies are stored.
+func TestHTTPCacheRevalidation(t *testing.T) {
+	var n atomic.Int32
+	// Same site, another origin: the cookie is first-party.
+	srv := newServer(t, "127.0.0.1", func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		w.Header().Set("Access-Control-Allow-Origin", "http://127.0.0.1:8000")
+		w.Header().Set("Access-Control-Allow-Credentials", "true")
+		w.Header().Set("Cache-Control", "max-age=60")
+		w.Header().Set("ETag", `"v1"`)
+		if r.Header.Get("If-None-Match") == `"v1"` {
+			w.Header().Set("Set-Cookie", "revalidated=1; Path=/")
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		w.Write([]byte("stored body"))
+	})
+	now := time.Unix(1e9, 0)
+	b := &fetch.Browser{Now: func() time.Time { return now }}
+	tr := b.Page(page)
+	include := fetch.Options{Credentials: fetch.CredentialsInclude}
+	if _, err := do(t, tr, "GET", srv.URL+"/r", nil, include); err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(2 * time.Minute)
+	resp, err := do(t, tr, "GET", srv.URL+"/r", nil, include)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("status %d; a validated stored response keeps its status, 200", resp.StatusCode)
+	}
+	if body, _ := io.ReadAll(resp.Body); string(body) != "stored body" {
+		t.Errorf("body %q; want the stored body", body)
+	}
+	reqs := srv.requests()
+	if len(reqs) != 2 || reqs[1].Method != http.MethodGet {
+		t.Fatalf("requests %v; want two GETs and no preflight", reqs)
+	}
+	if got := reqs[1].Header.Get("If-None-Match"); got != `"v1"` {
+		t.Errorf("If-None-Match %q; want the stored ETag", got)
+	}
+	// Freshened by the 304's Cache-Control: the third is answered by the cache.
+	now = now.Add(30 * time.Second)
+	if _, err := do(t, tr, "GET", srv.URL+"/r", nil, include); err != nil {
+		t.Fatal(err)
+	}
+	if got := n.Load(); got != 2 {
+		t.Errorf("%d requests reached the server; want 2, the 304 having freshened the stored response", got)
+	}
+	if got := b.CookieStore().Len(); got != 1 {
+		t.Errorf("%d cookies stored; want the one the 304 set", got)
 	}
 }

@@ -55,9 +55,13 @@ func (f *fetchState) send(u *url.URL) (response, *Error) {
 		return response{}, err
 	}
 	if revalidating && raw.StatusCode == http.StatusNotModified {
+		if credentials {
+			f.t.storeCookies(raw.Header, f, u)
+		}
 		if resp, ok := f.revalidated(u, raw, sent); ok {
 			return resp, nil
 		}
+		credentials = false // stored above
 	}
 	f.received(u, out, raw, credentials, sent)
 	return raw, nil

@@ -1,7 +1,11 @@
 package fetch_test
 
 import (
+	"io"
 	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/corsfetch/corsfetch/fetch"
@@ -97,4 +101,102 @@ func BenchmarkTransportOwn(b *testing.B) {
 			}
 		})
 	}
+}
+
+// cacheableBase is cannedBase whose answers the HTTP cache may store for a
+// minute.
+type cacheableBase struct{}
+
+var cacheableResponse = http.Header{
+	"Access-Control-Allow-Origin": {"*"},
+	"Cache-Control":               {"max-age=60"},
+	"Content-Type":                {"text/plain"},
+	"Content-Length":              {"2"},
+}
+
+func (cacheableBase) RoundTrip(req *http.Request) (*http.Response, error) {
+	return &http.Response{StatusCode: http.StatusOK, Header: cacheableResponse.Clone(), Body: io.NopCloser(strings.NewReader("ok")), ContentLength: 2, Request: req}, nil
+}
+
+// credentialedBase is cannedBase granting credentialed requests from
+// https://app.example; it keeps the Cookie field of the last request.
+type credentialedBase struct{ cookie *string }
+
+var credentialedResponse = http.Header{
+	"Access-Control-Allow-Origin":      {"https://app.example"},
+	"Access-Control-Allow-Credentials": {"true"},
+	"Content-Type":                     {"text/plain"},
+	"Content-Length":                   {"2"},
+}
+
+func (c credentialedBase) RoundTrip(req *http.Request) (*http.Response, error) {
+	*c.cookie = req.Header.Get("Cookie")
+	return &http.Response{StatusCode: http.StatusOK, Header: credentialedResponse.Clone(), Body: http.NoBody, ContentLength: 2, Request: req}, nil
+}
+
+// BenchmarkBrowser measures what the state a Browser shares costs its
+// pages, with a network that costs nothing: a simple GET from a page
+// (TransportOwn/simple-get plus an HTTP-cache look-up that misses and a
+// response it may not store), a GET answered by the HTTP cache (no
+// network), a credentialed GET with 20 cookies for the host, and making a
+// page. See BENCHMARKS.md.
+func BenchmarkBrowser(b *testing.B) {
+	pageOrigin := origin.MustParse("https://app.example")
+	var cookie string
+	// Another origin of the page's site: its cookies are first-party.
+	get := func(o fetch.Options) *http.Request {
+		req, _ := http.NewRequest(http.MethodGet, "https://api.app.example/r", nil)
+		return fetch.WithOptions(req, o)
+	}
+	cases := []struct {
+		name string
+		base http.RoundTripper
+		prep func(*fetch.Browser)
+		req  *http.Request
+	}{
+		{name: "simple-get", base: cannedBase{}, req: get(fetch.Options{})},
+		{name: "http-cache-hit", base: cacheableBase{}, req: get(fetch.Options{})},
+		{name: "cookies-20", base: credentialedBase{&cookie}, req: get(fetch.Options{Credentials: fetch.CredentialsInclude}), prep: func(br *fetch.Browser) {
+			u, _ := url.Parse("https://api.app.example/")
+			cookies := make([]*http.Cookie, 20)
+			for i := range cookies {
+				cookies[i] = &http.Cookie{Name: "c" + strconv.Itoa(i), Value: "v", SameSite: http.SameSiteNoneMode, Secure: true}
+			}
+			br.CookieStore().SetCookies(u, cookies)
+		}},
+	}
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			br := &fetch.Browser{Base: c.base}
+			if c.prep != nil {
+				c.prep(br)
+			}
+			tr := br.Page(pageOrigin)
+			fetch.TrustFreshHeaders(tr)
+			if _, err := tr.RoundTrip(c.req); err != nil {
+				b.Fatal(err)
+			}
+			if c.prep != nil && strings.Count(cookie, "=") != 20 {
+				b.Fatalf("Cookie %q; want 20 cookies", cookie)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				resp, err := tr.RoundTrip(c.req)
+				if err != nil {
+					b.Fatal(err)
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+			}
+		})
+	}
+	b.Run("new-page", func(b *testing.B) {
+		br := &fetch.Browser{Base: cannedBase{}}
+		b.ReportAllocs()
+		for b.Loop() {
+			if br.Page(pageOrigin) == nil {
+				b.Fatal("no page")
+			}
+		}
+	})
 }

@@ -41,9 +41,11 @@ const (
 
 // Options configure a Cache. The zero Options is valid.
 type Options struct {
-	// MaxBytes bounds the bytes held (bodies, field names and values, and
-	// a per-entry overhead); the least recently used entries go first.
-	// Zero means DefaultMaxBytes.
+	// MaxBytes bounds the bytes held, counting for each entry its key,
+	// body, field names and values, and overheads per entry and per field
+	// that make the count cover the heap the entry takes (BenchmarkMemory
+	// checks it); the least recently used entries go first. Zero means
+	// DefaultMaxBytes.
 	MaxBytes int64
 
 	// MaxBodyBytes is the largest body stored. Zero means
@@ -176,7 +178,7 @@ func (c *Cache) Store(k Key, sent http.Header, status int, statusText string, he
 	for _, name := range vary {
 		e.varyValues = append(e.varyValues, strings.Join(sent[name], ", "))
 	}
-	e.size = int64(len(e.body)) + headerSize(e.header) + entryOverhead
+	e.size = e.charge()
 	e.compute(c.opts)
 	if e.size > c.opts.MaxBytes {
 		return false
@@ -213,7 +215,7 @@ func (c *Cache) Freshen(k Key, notModified http.Header, requestTime, responseTim
 	e.requestTime, e.responseTime = requestTime, responseTime
 	e.compute(c.opts)
 	c.bytes -= e.size
-	e.size = int64(len(e.body)) + headerSize(e.header) + entryOverhead
+	e.size = e.charge()
 	c.bytes += e.size
 	c.lru.MoveToFront(el)
 	return e.stored(responseTime)
@@ -251,16 +253,26 @@ func (c *Cache) remove(k Key) {
 	}
 }
 
-// entryOverhead is what one entry costs besides its body and fields.
-const entryOverhead = 256
+// What an entry and each of its field values take on the heap besides their
+// bytes (the entry, its list element and map slot, a header map's slot and
+// value slice), rounded up from BenchmarkMemory's measurement with Go 1.26
+// on amd64 so that the charge covers the heap.
+const (
+	entryOverhead = 512
+	fieldOverhead = 64
+)
 
-// headerSize returns the bytes of h's names and values.
-func headerSize(h http.Header) int64 {
-	var n int64
-	for name, values := range h {
+// charge returns the bytes e counts towards MaxBytes: its key, body,
+// field names and values, and the overheads.
+func (e *entry) charge() int64 {
+	n := int64(len(e.key.Partition)+len(e.key.URL)+len(e.body)) + entryOverhead
+	for name, values := range e.header {
 		for _, v := range values {
-			n += int64(len(name) + len(v) + 4)
+			n += int64(len(name)+len(v)) + fieldOverhead
 		}
+	}
+	for _, v := range e.varyValues {
+		n += int64(len(v)) + fieldOverhead
 	}
 	return n
 }
