@@ -91,6 +91,49 @@ type Client interface {
 // Everything else a client does comes from the calls of the scenario.
 type NewClient func(page string, engine string) Client
 
+// Session is one browser for one scenario run: its pages share what a
+// browser shares between its tabs (cookies, the preflight cache, the HTTP
+// cache). It starts empty: no cookie, no cached preflight, no cached
+// response, matching how scenarios are isolated in a recording.
+type Session interface {
+	// Page returns the client of a new load of a page at origin page
+	// (serialized, e.g. "http://127.0.0.1:41234"). Replay calls it at
+	// every page load of the scenario (see Scenario.Loads), then makes
+	// the calls of that load through it.
+	Page(page string) Client
+}
+
+// NewSession returns a fresh session (an empty browser) for one scenario;
+// engine names the browser whose recording the run is checked against, as
+// for [NewClient].
+type NewSession func(engine string) Session
+
+// Sessions opens the session of each scenario run. [NewSession] and
+// [NewClient] implement it, so [Replay] takes either.
+type Sessions interface {
+	// Open returns a fresh session for one scenario, checked against the
+	// recording of engine.
+	Open(engine string) Session
+}
+
+// Open calls f.
+func (f NewSession) Open(engine string) Session { return f(engine) }
+
+// Open returns a session whose every page load is a client of its own,
+// made by f: pages share nothing. Such a client passes every scenario of one
+// page load (a session of one page is the client NewClient makes), but not
+// a scenario whose later pages depend on what an earlier page left in the
+// browser (a cookie, a cached preflight or response).
+func (f NewClient) Open(engine string) Session { return clientSession{newClient: f, engine: engine} }
+
+// clientSession is the session of a NewClient.
+type clientSession struct {
+	newClient NewClient
+	engine    string
+}
+
+func (s clientSession) Page(page string) Client { return s.newClient(page, s.engine) }
+
 // Resolve returns the concrete call of c in the scenario with the given id
 // on a server with origins o: the URL and header values expanded, the
 // method "GET" when c gives none, and fetch()'s defaults for the init

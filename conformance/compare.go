@@ -48,6 +48,8 @@ var comparedFields = []string{
 	"Sec-Fetch-Dest",
 	"Cache-Control",
 	"Pragma",
+	"If-None-Match",
+	"If-Modified-Since",
 }
 
 // IgnoredFields lists request header fields that browsers add and that the

@@ -1,25 +1,30 @@
 // Package conformance holds a Go client to what real browsers do: it
 // defines scenarios, in which a page at one loopback origin calls fetch()
 // against routes on other origins, and recordings of what a browser did with
-// them, and it replays a recording against a Go [Client] and reports every
-// [Difference].
+// them, and it replays a recording against a Go client ([Session] and
+// [Client]) and reports every [Difference].
 //
 // The pieces are:
 //
 //   - Scenarios ([Scenario], [LoadScenarios]): data. Each scenario is a list
-//     of fetch() calls and the routes they reach, on four origins: the page
-//     A (127.0.0.1), P (127.0.0.1 on another port: same site, cross origin),
-//     B (127.0.0.2) and C (127.0.0.3), both cross site.
+//     of fetch() calls and the routes they reach, on four origins: A
+//     (127.0.0.1), P (127.0.0.1 on another port: same site, cross origin),
+//     B (127.0.0.2) and C (127.0.0.3), both cross site. The calls are made
+//     by a page at A, or by pages at any of the four origins, one load
+//     after the other in one browser ([Scenario.Loads]).
 //   - The scenario server ([Server]): serves the four origins on loopback,
 //     answers every route as its scenario says and logs every request that
 //     arrives.
 //   - Recordings ([Recording], [ReadRecording], [DecodeRecording]): for each
 //     scenario, what page script saw for each call and what the server saw.
 //   - The replay runner and comparator ([Replay], [CompareScenario],
-//     [CompareRecordings]): runs scenarios through a [Client] against a
-//     fresh server and compares each run with a recording.
-//   - The adapter over fetch.Transport ([TransportClients]), configured from
-//     the engine's name alone (see [NewClient] and [EngineAgent]).
+//     [CompareRecordings]): runs each scenario in a [Session] (a browser
+//     whose pages are [Client] values) against a fresh server and compares
+//     each run with a recording.
+//   - The adapters over package fetch ([TransportSessions], a fetch.Browser
+//     per session; [TransportClients], a fetch.Transport per page load),
+//     configured from the engine's name alone (see [NewSession] and
+//     [EngineAgent]).
 //
 // This package embeds no data, starts no browser and does not import
 // testing, so a program that replays a recording against its own client

@@ -20,8 +20,9 @@ type Recording struct {
 	// Version is the browser's own version line, e.g. "Chromium 156.0.8078.79".
 	Version string `json:"version"`
 	// WarmUp is what the recorder's warm-up did on origins P, B and C, in
-	// that order, before the scenarios ran (see [WarmUp]). It is not
-	// compared.
+	// that order, before the scenarios ran, then from each page of a paged
+	// scenario at another origin than A, at its first load (see [WarmUp]).
+	// It is not compared.
 	WarmUp []WarmUp `json:"warm_up,omitempty"`
 	// Scenarios are sorted by ID.
 	Scenarios []RecordedScenario `json:"scenarios"`
@@ -101,11 +102,16 @@ func ReadRecording(path string) (*Recording, error) {
 }
 
 // WarmUp is what the recorder's warm-up did on one origin before the
-// scenarios ran: it repeats one preflighted call until the preflight cache
+// scenarios ran (or, from a page of a paged scenario, before its calls): it repeats one preflighted call until the preflight cache
 // serves one, so that every scenario is recorded in the state of a browser
 // that has talked to the host before (package recorder says why).
 type WarmUp struct {
-	// Origin is the origin's name: P, B or C.
+	// Page is the origin's name of the page that made the calls when it is
+	// not A: a page of a paged scenario, which warms up at its origin's
+	// first load. Empty for the first page, at A.
+	Page string `json:"page,omitempty"`
+	// Origin is the name of the origin warmed up: P, B or C from the
+	// first page; any origin but its own from another page.
 	Origin string `json:"origin"`
 	// Calls is the number of identical preflighted calls it took until one
 	// was served from the preflight cache, that one included.
@@ -114,7 +120,12 @@ type WarmUp struct {
 	Preflights int `json:"preflights"`
 }
 
-// String formats w as "B: 3 preflights in 4 calls".
+// String formats w as "B: 3 preflights in 4 calls", or "B from page C: 3
+// preflights in 4 calls" for a warm-up from a page at C.
 func (w WarmUp) String() string {
-	return fmt.Sprintf("%s: %d preflights in %d calls", w.Origin, w.Preflights, w.Calls)
+	from := ""
+	if w.Page != "" {
+		from = " from page " + w.Page
+	}
+	return fmt.Sprintf("%s%s: %d preflights in %d calls", w.Origin, from, w.Preflights, w.Calls)
 }

@@ -97,11 +97,14 @@ func (r *Report) Write(w io.Writer) {
 	io.WriteString(w, r.Summary())
 }
 
-// Replay runs scenarios through clients made by newClient against a fresh
-// scenario server and compares each run with rec: what each call returned
-// and what the server saw. Scenarios run concurrently (each with its own
-// client); a scenario's calls run in order with their delays.
-func Replay(ctx context.Context, scenarios []Scenario, rec *Recording, newClient NewClient, opts ReplayOptions) (*Report, error) {
+// Replay runs scenarios through sessions opened by sessions (a [NewSession],
+// or a [NewClient] whose pages share nothing) against a fresh scenario
+// server and compares each run with rec: what each call returned and what
+// the server saw. Every scenario gets a session of its own; scenarios run
+// concurrently. A scenario's calls run in order with their delays, each
+// through the client the session gave for its page load (Session.Page, at
+// every load of Scenario.Loads).
+func Replay(ctx context.Context, scenarios []Scenario, rec *Recording, sessions Sessions, opts ReplayOptions) (*Report, error) {
 	var run []*Scenario
 	for i := range scenarios {
 		if opts.Filter == nil || opts.Filter(&scenarios[i]) {
@@ -136,7 +139,7 @@ func Replay(ctx context.Context, scenarios []Scenario, rec *Recording, newClient
 				return
 			}
 			defer func() { <-sem }()
-			got, ok := replayScenario(ctx, srv, s, newClient(srv.Origins()["A"], rec.Engine))
+			got, ok := replayScenario(ctx, srv, s, sessions.Open(rec.Engine))
 			if !ok {
 				return
 			}
@@ -151,25 +154,29 @@ func Replay(ctx context.Context, scenarios []Scenario, rec *Recording, newClient
 	return &Report{Engine: rec.Engine, Version: rec.Version, Results: results}, nil
 }
 
-// replayScenario makes the calls of s in order with client, each after its
-// delay, and returns them with the requests srv logged for s, as a
-// recording stores them. ok is false when ctx ended the run.
-func replayScenario(ctx context.Context, srv *Server, s *Scenario, client Client) (got RecordedScenario, ok bool) {
+// replayScenario makes the calls of s in order in sess, each load's calls
+// through the client of that page load and each call after its delay, and
+// returns them with the requests srv logged for s, as a recording stores
+// them. ok is false when ctx ended the run.
+func replayScenario(ctx context.Context, srv *Server, s *Scenario, sess Session) (got RecordedScenario, ok bool) {
 	o := srv.Origins()
 	un := newUntemplater(o, s.ID)
 	got = RecordedScenario{ID: s.ID, Digest: s.Digest()}
-	for _, c := range s.Calls {
-		if !sleep(ctx, time.Duration(c.DelayMS)*time.Millisecond) {
-			return got, false
+	for _, load := range s.Loads() {
+		client := sess.Page(o[load.Page])
+		for _, c := range s.Calls[load.Start:load.End] {
+			if !sleep(ctx, time.Duration(c.DelayMS)*time.Millisecond) {
+				return got, false
+			}
+			call, err := c.Resolve(o, s.ID)
+			out := Outcome{TypeError: true, Error: "TypeError: " + fmt.Sprint(err)}
+			if err == nil {
+				cctx, cancel := context.WithTimeout(ctx, callTimeout)
+				out = client.Fetch(cctx, call)
+				cancel()
+			}
+			got.Outcomes = append(got.Outcomes, un.outcome(out))
 		}
-		call, err := c.Resolve(o, s.ID)
-		out := Outcome{TypeError: true, Error: "TypeError: " + fmt.Sprint(err)}
-		if err == nil {
-			cctx, cancel := context.WithTimeout(ctx, callTimeout)
-			out = client.Fetch(cctx, call)
-			cancel()
-		}
-		got.Outcomes = append(got.Outcomes, un.outcome(out))
 	}
 	got.Requests = srv.Requests(s.ID)
 	return got, true

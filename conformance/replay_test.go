@@ -68,7 +68,7 @@ func TestReplayReportsNaiveClient(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	newClient := func(string, string) conformance.Client { return naiveClient{} }
+	newClient := conformance.NewClient(func(string, string) conformance.Client { return naiveClient{} })
 	rep, err := conformance.Replay(t.Context(), scenarios, rec, newClient, conformance.ReplayOptions{Filter: noDelay})
 	if err != nil {
 		t.Fatal(err)
@@ -201,12 +201,12 @@ func TestReplayOracleAgrees(t *testing.T) {
 			defer srv.Close()
 			// NewClient does not say which scenario it is for; the oracle
 			// finds out from the first call's URL.
-			newClient := func(page, got string) conformance.Client {
+			newClient := conformance.NewClient(func(page, got string) conformance.Client {
 				if got != engine || page != srv.Origins()["A"] {
 					t.Errorf("NewClient(%q, %q); want A's origin and %s", page, got, engine)
 				}
 				return &lazyOracle{t: t, rec: rec, origins: srv.Origins()}
-			}
+			})
 			rep, err := conformance.Replay(t.Context(), scenarios, rec, newClient, conformance.ReplayOptions{Filter: noDelay, Server: srv})
 			if err != nil {
 				t.Fatal(err)

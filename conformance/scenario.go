@@ -48,9 +48,10 @@ func (f *Field) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// Scenario is one independent test: fetch() calls made in order by a page at
-// origin A, and the routes they reach. Scenarios are isolated from each other
-// by a path prefix of their own, /s/<id>, on every origin.
+// Scenario is one independent test: fetch() calls made in order by pages
+// (a page at origin A unless a call names another, see [Scenario.Loads]),
+// and the routes they reach. Scenarios are isolated from each other by a
+// path prefix of their own, /s/<id>, on every origin.
 type Scenario struct {
 	// ID names the scenario: lower-case letters, digits and '-'; unique in the corpus.
 	ID string `json:"id"`
@@ -63,6 +64,8 @@ type Scenario struct {
 	// Reason says why the scenario exists: which rule or browser difference it pins down.
 	Reason string `json:"reason"`
 	// Calls are made in order; each waits for the previous one to settle.
+	// Consecutive calls on the same page are made by one load of that page
+	// (see [Scenario.Loads]).
 	Calls []CallSpec `json:"calls"`
 	// Routes are the scenario's resources. A request for a path no route
 	// declares is answered 404 with no header fields, and logged.
@@ -90,6 +93,23 @@ type CallSpec struct {
 	Cache       string `json:"cache,omitempty"`
 	// DelayMS is how long to wait, in milliseconds, before making the call.
 	DelayMS int `json:"delay_ms,omitempty"`
+	// Page names the origin of the page that makes the call: "A", "P", "B"
+	// or "C"; empty means "A". A call on another page than the previous
+	// call's is made after the tab navigated to that page (see
+	// [Scenario.Loads]).
+	Page string `json:"page,omitempty"`
+	// Navigate makes the call start a new load of its page even when the
+	// previous call was made on the same page (a second load of page A,
+	// say). The first call always starts a load.
+	Navigate bool `json:"navigate,omitempty"`
+}
+
+// page returns the name of the page that makes c.
+func (c CallSpec) page() string {
+	if c.Page == "" {
+		return "A"
+	}
+	return c.Page
 }
 
 // Route is a resource of a scenario on one origin.
@@ -101,6 +121,11 @@ type Route struct {
 	Preflight *Answer `json:"preflight,omitempty"`
 	// Response answers every other request.
 	Response Answer `json:"response"`
+	// Conditional, when not nil, answers instead of Response a request that
+	// is not a CORS preflight and carries an If-None-Match or an
+	// If-Modified-Since field, whatever its value: a browser revalidating
+	// what its HTTP cache stored, or a page that set the field itself.
+	Conditional *Answer `json:"conditional,omitempty"`
 }
 
 // Answer is how a route responds.
@@ -186,7 +211,7 @@ func (s Scenario) routeErrors() []error {
 			bad("route %d: %q declared twice", i, r.At)
 		}
 		seen[name+p] = true
-		for _, a := range []*Answer{r.Preflight, &r.Response} {
+		for _, a := range []*Answer{r.Preflight, &r.Response, r.Conditional} {
 			if a == nil {
 				continue
 			}
@@ -220,8 +245,55 @@ func (s Scenario) callErrors() []error {
 		if c.DelayMS < 0 || c.DelayMS > 20000 {
 			errs = append(errs, fmt.Errorf("call %d: delay_ms %d not in [0, 20000]", i, c.DelayMS))
 		}
+		if _, ok := originHosts[c.page()]; !ok {
+			errs = append(errs, fmt.Errorf("call %d: page %q: want A, P, B or C", i, c.Page))
+		}
+	}
+	if n := len(s.Loads()); n > maxLoads {
+		errs = append(errs, fmt.Errorf("%d page loads; at most %d", n, maxLoads))
 	}
 	return errs
+}
+
+// maxLoads bounds the page loads of a scenario.
+const maxLoads = 16
+
+// PageLoad is one load of a page in a scenario: the calls
+// Calls[Start:End] are made, in order, by one page at origin Page.
+type PageLoad struct {
+	// Page is the origin's name: A, P, B or C.
+	Page string
+	// Start and End delimit the calls of the load.
+	Start, End int
+}
+
+// Loads splits the calls of s into page loads. A load starts at the first
+// call, at every call made on another page than the previous call's, and at
+// every call with Navigate; so the pages A, P, A give three loads, two of
+// them of A. A scenario whose calls name no page is one load of A.
+func (s Scenario) Loads() []PageLoad {
+	var loads []PageLoad
+	for i, c := range s.Calls {
+		if n := len(loads); n > 0 && !c.Navigate && loads[n-1].Page == c.page() {
+			loads[n-1].End = i + 1
+			continue
+		}
+		loads = append(loads, PageLoad{Page: c.page(), Start: i, End: i + 1})
+	}
+	return loads
+}
+
+// Paged reports whether s runs page by page: whether any call names its page
+// or asks for a navigation. The recorder runs such a scenario alone, each of
+// its loads a top-level navigation of the tab; a scenario that is not paged
+// runs in the recorder's first page at A, side by side with the others.
+func (s Scenario) Paged() bool {
+	for _, c := range s.Calls {
+		if c.Page != "" || c.Navigate {
+			return true
+		}
+	}
+	return false
 }
 
 // validRawField reports whether a field can be written by a raw answer:

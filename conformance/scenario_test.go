@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -129,6 +130,19 @@ func TestValidate(t *testing.T) {
 		{desc: "bad header name", reason: "the server must be able to send it", edit: func(s *Scenario) { s.Routes[0].Response.Headers = []Field{{Name: "X Y", Value: "1"}} }, wantErr: "cannot be sent"},
 		{desc: "bad mode", reason: "only fetch()'s enum values", edit: func(s *Scenario) { s.Calls[0].Mode = "navigate" }, wantErr: "mode"},
 		{desc: "bad delay", reason: "delays are bounded", edit: func(s *Scenario) { s.Calls[0].DelayMS = -1 }, wantErr: "delay_ms"},
+		{desc: "page", reason: "a call may name the page it is made from", edit: func(s *Scenario) { s.Calls[0].Page = "C" }},
+		{desc: "bad page", reason: "pages are the four origins, by name", edit: func(s *Scenario) { s.Calls[0].Page = "a" }, wantErr: `page "a"`},
+		{desc: "too many loads", reason: "page loads are bounded", edit: func(s *Scenario) {
+			for range maxLoads {
+				s.Calls = append(s.Calls, CallSpec{URL: "{B}/r", Navigate: true})
+			}
+		}, wantErr: "17 page loads"},
+		{desc: "conditional answer", reason: "a route may answer conditional requests apart",
+			edit: func(s *Scenario) { s.Routes[0].Conditional = &Answer{Status: 304} }},
+		{desc: "bad conditional answer", reason: "the conditional answer is checked like the others",
+			edit: func(s *Scenario) {
+				s.Routes[0].Conditional = &Answer{Status: 304, Headers: []Field{{Name: "X Y", Value: "1"}}}
+			}, wantErr: "cannot be sent"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.desc, func(t *testing.T) {
@@ -223,5 +237,59 @@ func TestResolve(t *testing.T) {
 				t.Errorf("Resolve() (-want +got), %s:\n%s", tt.reason, diff)
 			}
 		})
+	}
+}
+
+func TestLoads(t *testing.T) {
+	t.Parallel()
+	call := func(page string, navigate bool) CallSpec {
+		return CallSpec{URL: "{B}/r", Page: page, Navigate: navigate}
+	}
+	tests := []struct {
+		desc, spec, reason string
+		calls              []CallSpec
+		want               []PageLoad
+		wantPaged          bool
+	}{
+		{desc: "no page", reason: "a scenario whose calls name no page is one load of A, not paged",
+			calls: []CallSpec{call("", false), call("", false)},
+			want:  []PageLoad{{Page: "A", Start: 0, End: 2}}},
+		{desc: "explicit A", reason: "naming page A makes the scenario paged, in one load",
+			calls: []CallSpec{call("A", false), call("", false)},
+			want:  []PageLoad{{Page: "A", Start: 0, End: 2}}, wantPaged: true},
+		{desc: "A, P, A", reason: "a return to A after another page is a load of its own",
+			calls: []CallSpec{call("", false), call("P", false), call("P", false), call("A", false)},
+			want:  []PageLoad{{Page: "A", Start: 0, End: 1}, {Page: "P", Start: 1, End: 3}, {Page: "A", Start: 3, End: 4}}, wantPaged: true},
+		{desc: "navigate", reason: "navigate starts a new load of the same page",
+			calls: []CallSpec{call("", false), call("", true), call("", false)},
+			want:  []PageLoad{{Page: "A", Start: 0, End: 1}, {Page: "A", Start: 1, End: 3}}, wantPaged: true},
+		{desc: "navigate first", reason: "the first call starts a load anyway",
+			calls: []CallSpec{call("B", true)},
+			want:  []PageLoad{{Page: "B", Start: 0, End: 1}}, wantPaged: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.desc, func(t *testing.T) {
+			t.Parallel()
+			s := Scenario{Calls: tt.calls}
+			if diff := cmp.Diff(tt.want, s.Loads()); diff != "" {
+				t.Errorf("Loads() (-want +got), %s:\n%s", tt.reason, diff)
+			}
+			if got := s.Paged(); got != tt.wantPaged {
+				t.Errorf("Paged() = %v; want %v (%s)", got, tt.wantPaged, tt.reason)
+			}
+		})
+	}
+}
+
+// TestDigestIgnoresAbsentPageFields checks that the fields added for pages
+// and conditional answers leave the digest of a scenario without them as it
+// was: the stored recordings carry those digests.
+func TestDigestIgnoresAbsentPageFields(t *testing.T) {
+	t.Parallel()
+	s := validScenario()
+	const want = `{"id":"x-1","area":"simple","desc":"d","reason":"r","calls":[{"url":"{B}/r"}],"routes":[{"at":"{B}/r","response":{}}]}`
+	b, err := json.Marshal(s)
+	if err != nil || string(b) != want {
+		t.Errorf("encoding = %s, %v; want %s", b, err, want)
 	}
 }

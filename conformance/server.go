@@ -126,8 +126,8 @@ const RunnerPrefix = "/runner/"
 
 // HandleRunner makes the origin named origin (A, P, B or C) pass every
 // request whose path starts with [RunnerPrefix] to h; without a handler,
-// such requests get 404. They are not logged. The recorder serves its page
-// on A and its warm-up route on P, B and C this way.
+// such requests get 404. They are not logged. The recorder serves its
+// runner page, its protocol and its warm-up route on every origin this way.
 func (s *Server) HandleRunner(origin string, h http.Handler) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -206,12 +206,25 @@ func (s *Server) handler(name string) http.Handler {
 			w.WriteHeader(http.StatusNotFound)
 			return
 		}
-		a := &route.Response
-		if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" && route.Preflight != nil {
-			a = route.Preflight
-		}
-		writeAnswer(w, a, name, p, s.origins, prefix, r.Header)
+		writeAnswer(w, route.answer(r), name, p, s.origins, prefix, r.Header)
 	})
+}
+
+// answer returns the answer of rt to r: Preflight for a CORS preflight
+// (OPTIONS with Access-Control-Request-Method), Conditional for any other
+// request with If-None-Match or If-Modified-Since, else Response (also when
+// the answer chosen is not given).
+func (rt *Route) answer(r *http.Request) *Answer {
+	preflight := r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != ""
+	_, inm := r.Header["If-None-Match"]
+	_, ims := r.Header["If-Modified-Since"]
+	switch {
+	case preflight && rt.Preflight != nil:
+		return rt.Preflight
+	case !preflight && (inm || ims) && rt.Conditional != nil:
+		return rt.Conditional
+	}
+	return &rt.Response
 }
 
 // writeAnswer writes a as the response. Go adds no Date and no sniffed

@@ -303,3 +303,81 @@ func TestServerHandleRunner(t *testing.T) {
 		t.Errorf("logged %d requests; runner requests are not logged", len(got))
 	}
 }
+
+// TestRouteAnswer checks which answer of a route a request gets: Preflight
+// for a CORS preflight, Conditional for any other request with
+// If-None-Match or If-Modified-Since, Response otherwise and whenever the
+// answer chosen is not given.
+func TestRouteAnswer(t *testing.T) {
+	t.Parallel()
+	full := &Route{At: "{B}/r", Preflight: &Answer{Status: 204}, Response: Answer{Status: 200}, Conditional: &Answer{Status: 304}}
+	bare := &Route{At: "{B}/r", Response: Answer{Status: 200}}
+	inm := http.Header{"If-None-Match": {`"v1"`}}
+	tests := []struct {
+		desc, spec, reason string
+		route              *Route
+		method             string
+		header             http.Header
+		want               int
+	}{
+		{desc: "plain GET", reason: "no validator: the response", route: full, method: "GET", want: 200},
+		{desc: "If-None-Match", spec: "https://httpwg.org/specs/rfc9111.html#validation.sent",
+			reason: "a revalidation by ETag", route: full, method: "GET", header: inm, want: 304},
+		{desc: "If-Modified-Since", reason: "a revalidation by date", route: full, method: "GET",
+			header: http.Header{"If-Modified-Since": {"Mon, 01 Jan 2024 00:00:00 GMT"}}, want: 304},
+		{desc: "empty If-None-Match", reason: "the field's presence counts, not its value", route: full, method: "GET",
+			header: http.Header{"If-None-Match": {""}}, want: 304},
+		{desc: "conditional PUT", reason: "any method but a preflight", route: full, method: "PUT", header: inm, want: 304},
+		{desc: "preflight with a validator", reason: "a preflight never gets the conditional answer", route: full, method: "OPTIONS",
+			header: http.Header{"Access-Control-Request-Method": {"PUT"}, "If-None-Match": {`"v1"`}}, want: 204},
+		{desc: "plain OPTIONS with a validator", reason: "an OPTIONS without ACRM is no preflight", route: full, method: "OPTIONS", header: inm, want: 304},
+		{desc: "no conditional answer", reason: "a route without one answers every request with its response", route: bare, method: "GET", header: inm, want: 200},
+		{desc: "other If- field", reason: "only If-None-Match and If-Modified-Since select it", route: full, method: "GET",
+			header: http.Header{"If-Match": {`"v1"`}}, want: 200},
+	}
+	for _, tt := range tests {
+		t.Run(tt.desc, func(t *testing.T) {
+			t.Parallel()
+			r := httptestRequest(tt.method, tt.header)
+			if got := tt.route.answer(r).Status; got != tt.want {
+				t.Errorf("answer status = %d; want %d (%s)", got, tt.want, tt.reason)
+			}
+		})
+	}
+}
+
+func httptestRequest(method string, h http.Header) *http.Request {
+	r, _ := http.NewRequest(method, "http://127.0.0.2/s/x/r", nil)
+	for k, vs := range h {
+		r.Header[k] = vs
+	}
+	return r
+}
+
+// TestServerConditional checks a conditional answer on the wire: a 304
+// with its fields, the request echoes expanded, and the request logged.
+func TestServerConditional(t *testing.T) {
+	t.Parallel()
+	sc := Scenario{ID: "cond", Area: "test", Desc: "d", Reason: "r", Calls: []CallSpec{{URL: "{B}/r"}},
+		Routes: []Route{{At: "{B}/r",
+			Response:    Answer{Headers: []Field{{Name: "ETag", Value: `"v1"`}, {Name: "Cache-Control", Value: "max-age=0"}}},
+			Conditional: &Answer{Status: 304, Headers: []Field{{Name: "ETag", Value: `"v1"`}, {Name: "Access-Control-Allow-Origin", Value: "{origin}"}}}}}}
+	if err := sc.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := NewServer([]Scenario{sc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	o := srv.Origins()
+	first := roundTrip(t, "GET", o["B"]+"/s/cond/r", http.Header{"Origin": {o["A"]}}, "")
+	second := roundTrip(t, "GET", o["B"]+"/s/cond/r", http.Header{"Origin": {o["A"]}, "If-None-Match": {`"v1"`}}, "")
+	b, _ := io.ReadAll(second.Body)
+	if first.StatusCode != 200 || second.StatusCode != 304 || len(b) != 0 || second.Header.Get("Access-Control-Allow-Origin") != o["A"] {
+		t.Errorf("got %d, then %d %q with ACAO %q; want 200, then an empty 304 echoing the Origin", first.StatusCode, second.StatusCode, b, second.Header.Get("Access-Control-Allow-Origin"))
+	}
+	if log := srv.Requests("cond"); len(log) != 2 || !cmp.Equal(log[1].Header["If-None-Match"], []string{`"v1"`}) {
+		t.Errorf("log = %+v; want both requests, the second with its If-None-Match", log)
+	}
+}

@@ -8,42 +8,64 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/corsfetch/corsfetch/cookiestore"
 	"github.com/corsfetch/corsfetch/fetch"
 	"github.com/corsfetch/corsfetch/origin"
 )
 
-// TransportClients returns a NewClient whose clients fetch through a new
-// fetch.Transport each: the page's origin, the engine's profile
-// (fetch.ProfileByName; fetch.Spec for an engine it does not know), the
-// engine's User-Agent and Accept-Language (see [EngineAgent]), an empty
-// preflight cache, an empty HTTP cache, an empty cookie jar, and base as
-// the network (nil means http.DefaultTransport).
+// TransportSessions returns a NewSession whose sessions are each a new
+// fetch.Browser, and whose pages are the browser's pages
+// (fetch.Browser.Page): they share its cookie store, its preflight cache
+// and its HTTP cache (partitioned by top-level site), as a browser's tabs
+// do. Each browser has the engine's profile (fetch.ProfileByName;
+// fetch.Spec for an engine it does not know), the engine's User-Agent and
+// Accept-Language (see [EngineAgent]), empty state, and base as the network
+// (nil means http.DefaultTransport).
 //
-// The clients are configured from the engine's name alone, never from the
+// The browsers are configured from the engine's name alone, never from the
 // recording they are checked against: the profile, the User-Agent and the
-// Accept-Language are what a Go program has to give a Transport for it to
-// pass as that browser, as the browser has them built in.
-func TransportClients(base http.RoundTripper) NewClient {
-	return func(page, engine string) Client {
-		o, err := origin.Parse(page)
-		if err != nil {
-			return errClient{err}
-		}
+// Accept-Language are what a Go program has to give a fetch.Browser for it
+// to pass as that browser, as the browser has them built in.
+func TransportSessions(base http.RoundTripper) NewSession {
+	return func(engine string) Session {
 		profile, ok := fetch.ProfileByName(engine)
 		if !ok {
 			profile = fetch.Spec
 		}
 		ua, lang := EngineAgent(engine)
-		return &transportClient{engine: engine, t: &fetch.Transport{
-			Origin:         o,
+		return &transportSession{engine: engine, b: &fetch.Browser{
+			Profile:        profile,
 			Base:           base,
-			Jar:            cookiestore.New(nil),
-			Browser:        profile,
 			UserAgent:      ua,
 			AcceptLanguage: lang,
-			HTTPCache:      true,
 		}}
+	}
+}
+
+// transportSession is one fetch.Browser.
+type transportSession struct {
+	b      *fetch.Browser
+	engine string
+}
+
+// Page returns a page of the browser at origin page.
+func (s *transportSession) Page(page string) Client {
+	o, err := origin.Parse(page)
+	if err != nil {
+		return errClient{err}
+	}
+	return &transportClient{engine: s.engine, t: s.b.Page(o)}
+}
+
+// TransportClients returns a NewClient whose clients are each the one page
+// of a browser of their own, made as [TransportSessions] makes it: a
+// fetch.Transport with the engine's profile, User-Agent and Accept-Language,
+// an empty preflight cache, HTTP cache and cookie store, and base as the
+// network. Its pages share nothing: use TransportSessions for scenarios of
+// several pages.
+func TransportClients(base http.RoundTripper) NewClient {
+	sessions := TransportSessions(base)
+	return func(page, engine string) Client {
+		return sessions(engine).Page(page)
 	}
 }
 

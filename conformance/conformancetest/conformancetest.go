@@ -12,14 +12,15 @@ import (
 )
 
 // Replay replays the built-in corpus (package corpus) against its stored
-// recording of engine ("chromium", "firefox" or "webkit") with clients from
-// newClient, reports every difference with t.Error and logs the per-area
-// summary. A test of a client calls it as
+// recording of engine ("chromium", "firefox" or "webkit") in sessions
+// opened by sessions (a conformance.NewSession, or a conformance.NewClient
+// whose pages share nothing), reports every difference with t.Error and
+// logs the per-area summary. A test of a client calls it as
 //
-//	conformancetest.Replay(t, "chromium", conformance.TransportClients(nil))
+//	conformancetest.Replay(t, "chromium", conformance.TransportSessions(nil))
 //
 // and returns the report for any further check.
-func Replay(t testing.TB, engine string, newClient conformance.NewClient) *conformance.Report {
+func Replay(t testing.TB, engine string, sessions conformance.Sessions) *conformance.Report {
 	t.Helper()
 	scenarios, err := corpus.Scenarios()
 	if err != nil {
@@ -29,7 +30,7 @@ func Replay(t testing.TB, engine string, newClient conformance.NewClient) *confo
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := conformance.Replay(t.Context(), scenarios, rec, newClient, conformance.ReplayOptions{})
+	rep, err := conformance.Replay(t.Context(), scenarios, rec, sessions, conformance.ReplayOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -39,6 +39,11 @@ func (rejecting) Fetch(context.Context, conformance.Call) conformance.Outcome {
 	return conformance.Outcome{TypeError: true, Error: "rejected"}
 }
 
+// rejectingSession is a session whose every page is rejecting.
+type rejectingSession struct{}
+
+func (rejectingSession) Page(string) conformance.Client { return rejecting{} }
+
 // TestReplay checks that Replay reports each difference of the report once
 // and logs the summary, with a client that rejects every call.
 func TestReplay(t *testing.T) {
@@ -51,12 +56,12 @@ func TestReplay(t *testing.T) {
 		mu      sync.Mutex
 		engines = map[string]int{}
 	)
-	rep := conformancetest.Replay(tb, "chromium", func(_, engine string) conformance.Client {
+	rep := conformancetest.Replay(tb, "chromium", conformance.NewSession(func(engine string) conformance.Session {
 		mu.Lock()
 		defer mu.Unlock()
 		engines[engine]++
-		return rejecting{}
-	})
+		return rejectingSession{}
+	}))
 	if n := len(rep.Differences()); n == 0 || tb.errors != n {
 		t.Errorf("%d errors reported for %d differences; want one per difference, and some", tb.errors, n)
 	}
@@ -64,6 +69,6 @@ func TestReplay(t *testing.T) {
 		t.Errorf("log = %q; want the summary", tb.log.String())
 	}
 	if len(engines) != 1 || engines["chromium"] != len(rep.Results) || len(rep.Results) < 200 {
-		t.Errorf("clients made per engine: %v for %d scenarios; want one per scenario of the corpus, for chromium", engines, len(rep.Results))
+		t.Errorf("sessions opened per engine: %v for %d scenarios; want one per scenario of the corpus, for chromium", engines, len(rep.Results))
 	}
 }

@@ -7,8 +7,12 @@
 // The pieces are:
 //
 //   - [Record]: starts a conformance.Server for the scenarios, serves the
-//     runner page (runner.html) and the warm-up route on it, opens the
-//     browser, waits for every scenario's outcomes and builds the recording.
+//     runner page (runner.html), its protocol and the warm-up route on every
+//     origin, opens the browser, waits for every scenario's outcomes and
+//     builds the recording. Scenarios that are not paged run side by side in
+//     the first page, at A; then the server leads the tab through the paged
+//     ones (tour.go), one page load at a time, each a top-level navigation
+//     to the runner page of the load's origin.
 //   - The launchers [ChromiumLauncher], [FirefoxLauncher] and
 //     [WebKitLauncher] (unix only): each starts its browser in a process
 //     group of its own with a fresh profile (WebKitGTK's MiniBrowser under a
@@ -20,6 +24,8 @@
 //     call on origins P, B and C until the preflight cache serves one, so
 //     that every scenario is recorded in the state of a browser that has
 //     talked to those hosts before (Firefox needs it; warmup.go says why).
+//     The first page at P, B or C of the tour does the same towards every
+//     other origin.
 //
 // Replaying a recording needs none of this: package conformance does it,
 // and package corpus holds the stored recordings. The command

@@ -49,9 +49,22 @@ type RecordOptions struct {
 	// [FirefoxLauncher.DefaultParallel]). Calls inside one scenario always
 	// run in order.
 	Parallel int
+	// StepTimeout bounds each page load of a paged scenario: the tab must
+	// load the next page within it, and the page must post its outcomes
+	// within it plus the delays of its calls; 0 means 30 seconds. A page
+	// that does not fails the recording at once.
+	StepTimeout time.Duration
 	// Progress, if not nil, receives one line per finished scenario and any
 	// message the page reports.
 	Progress io.Writer
+}
+
+// stepTimeout returns the bound on a page load of a paged scenario.
+func (opts RecordOptions) stepTimeout() time.Duration {
+	if opts.StepTimeout <= 0 {
+		return 30 * time.Second
+	}
+	return opts.StepTimeout
 }
 
 // parallel returns how many scenarios the page of l runs at the same time.
@@ -76,7 +89,11 @@ func (opts RecordOptions) timeout() time.Duration {
 // Record runs scenarios in a browser started by l and returns its
 // recording. The browser loads a page from origin A that first warms up the
 // preflight cache of origins P, B and C (see [conformance.WarmUp]), then
-// runs every scenario with fetch() and posts each outcome back; the
+// runs every scenario that is not paged with fetch(), side by side, and
+// posts each outcome back. Then the paged scenarios (see
+// [conformance.Scenario.Paged]) run one after the other, one page load at a
+// time: the server tells each page where the tab goes next, and the tab
+// navigates to the runner page of that origin, which asks for its calls. The
 // server's log is joined in. The browser is stopped on every path out of
 // Record.
 func Record(ctx context.Context, l Launcher, scenarios []conformance.Scenario, opts RecordOptions) (rec *conformance.Recording, err error) {
@@ -89,10 +106,10 @@ func Record(ctx context.Context, l Launcher, scenarios []conformance.Scenario, o
 		return nil, err
 	}
 	defer srv.Close()
-	rn := newRunner(srv.Origins(), scenarios, opts.parallel(l), opts.Progress)
-	srv.HandleRunner("A", rn)
-	for _, name := range warmOrigins {
-		srv.HandleRunner(name, &warmRoute{})
+	rn := newRunner(srv.Origins(), scenarios, opts.parallel(l), opts.stepTimeout(), opts.Progress)
+	defer rn.tour.stop()
+	for _, name := range conformance.OriginNames {
+		srv.HandleRunner(name, rn.handler(name))
 	}
 
 	ctx, cancel := context.WithTimeout(ctx, opts.timeout())
@@ -112,18 +129,19 @@ func Record(ctx context.Context, l Launcher, scenarios []conformance.Scenario, o
 	return rn.recording(l.Engine(), version, scenarios, srv)
 }
 
-// wait returns when the page has posted the outcomes of every scenario, or
-// with an error when the warm-up failed, the browser exited or ctx ended.
+// wait returns when the pages have posted the outcomes of every scenario,
+// or with an error when a warm-up failed, a page of the tour did not come or
+// did not report in time, the browser exited or ctx ended.
 func (rn *runner) wait(ctx context.Context, engine string, sess Session) error {
 	select {
 	case <-rn.done:
 		return nil
-	case err := <-rn.warmErr:
+	case err := <-rn.failed:
 		return err
 	case <-sess.Exited():
-		return fmt.Errorf("recorder: %s exited before the run finished (%d of %d scenarios)", engine, rn.count(), len(rn.scenarios))
+		return fmt.Errorf("recorder: %s exited before the run finished (%d of %d scenarios)", engine, rn.count(), rn.total)
 	case <-ctx.Done():
-		return fmt.Errorf("recorder: %s run: %w (%d of %d scenarios finished; missing: %s%s)", engine, ctx.Err(), rn.count(), len(rn.scenarios), rn.missing(), rn.missingWarm())
+		return fmt.Errorf("recorder: %s run: %w (%d of %d scenarios finished; missing: %s%s)", engine, ctx.Err(), rn.count(), rn.total, rn.missing(), rn.missingWarm())
 	}
 }
 

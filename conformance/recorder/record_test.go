@@ -7,6 +7,8 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -94,7 +96,8 @@ func (b *fakeLauncher) stoppedOnce(t *testing.T) {
 
 // playPage fetches the scenario list, warms up like a browser with a
 // preflight cache, and, for every call, sends the request with a plain Go
-// client and reports its status; extra adds outcomes.
+// client and reports its status; extra adds outcomes. Then it follows the
+// tour of paged scenarios.
 func playPage(extra int) func(ctx context.Context, pageURL string) {
 	return playPageWith(extra, warmCached)
 }
@@ -107,96 +110,186 @@ const (
 	warmFail          // reports a failed fetch for P, then stops
 )
 
+// How a fake page follows the tour of paged scenarios.
+const (
+	tourFollow = iota // navigates where the server says
+	tourStay          // never navigates: the tab stays on the first page
+	tourJump          // navigates to the load after the one the server names
+	tourNever         // never asks where to go after the batch
+)
+
 func playPageWith(extra, warm int) func(ctx context.Context, pageURL string) {
-	return func(ctx context.Context, pageURL string) {
-		base := strings.TrimSuffix(pageURL, "/runner/page")
-		get := func(u string) []byte {
-			req, _ := http.NewRequestWithContext(ctx, "GET", u, nil)
-			resp, err := http.DefaultClient.Do(req)
-			if err != nil {
-				return nil
-			}
-			defer resp.Body.Close()
-			b, _ := io.ReadAll(resp.Body)
-			return b
+	return (&fakePage{extra: extra, warm: warm}).play
+}
+
+// fakePage plays the runner page with a plain Go client.
+type fakePage struct {
+	extra, warm, tour int
+
+	mu      sync.Mutex
+	visited []string // the page URLs the tab loaded, in order
+}
+
+func (p *fakePage) play(ctx context.Context, pageURL string) {
+	next := p.batch(ctx, pageURL)
+	for next != "" && p.tour != tourStay {
+		if p.tour == tourJump {
+			next = strings.Replace(next, "load=0", "load=1", 1)
 		}
-		if !bytes.Contains(get(pageURL), []byte("/runner/result")) {
-			return
+		next = p.load(ctx, next)
+	}
+}
+
+// get returns the body of a GET of u, nil on failure.
+func get(ctx context.Context, u string) []byte {
+	req, _ := http.NewRequestWithContext(ctx, "GET", u, nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return b
+}
+
+// post posts v as JSON to u and returns the body of the answer.
+func post(ctx context.Context, u string, v any) []byte {
+	b, _ := json.Marshal(v)
+	req, _ := http.NewRequestWithContext(ctx, "POST", u, bytes.NewReader(b))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil
+	}
+	defer resp.Body.Close()
+	b, _ = io.ReadAll(resp.Body)
+	return b
+}
+
+// open loads the page at pageURL; it reports whether it is the runner.
+func (p *fakePage) open(ctx context.Context, pageURL string) bool {
+	p.mu.Lock()
+	p.visited = append(p.visited, pageURL)
+	p.mu.Unlock()
+	return bytes.Contains(get(ctx, pageURL), []byte("/runner/loaded"))
+}
+
+// batch plays the first page and returns where the server sends the tab.
+func (p *fakePage) batch(ctx context.Context, pageURL string) string {
+	base := strings.TrimSuffix(pageURL, pagePath)
+	if !p.open(ctx, pageURL) {
+		return ""
+	}
+	var list struct {
+		Parallel  int            `json:"parallel"`
+		Warm      []warmTarget   `json:"warm"`
+		Scenarios []pageScenario `json:"scenarios"`
+	}
+	if err := json.Unmarshal(get(ctx, base+scenariosPath), &list); err != nil {
+		return ""
+	}
+	if !p.warmUp(ctx, base, list.Warm) {
+		return ""
+	}
+	for _, s := range list.Scenarios {
+		res := pageResult{ID: s.ID, Outcomes: p.calls(ctx, base, s.Calls)}
+		for range p.extra {
+			res.Outcomes = append(res.Outcomes, conformance.Outcome{TypeError: true})
 		}
-		var list struct {
-			Parallel  int            `json:"parallel"`
-			Warm      []warmTarget   `json:"warm"`
-			Scenarios []pageScenario `json:"scenarios"`
+		post(ctx, base+resultPath, res)
+	}
+	if p.tour == tourNever {
+		return ""
+	}
+	var next struct{ Next string }
+	json.Unmarshal(post(ctx, base+nextPath, struct{}{}), &next)
+	return next.Next
+}
+
+// load plays the page of the tour at pageURL and returns where the server
+// sends the tab next.
+func (p *fakePage) load(ctx context.Context, pageURL string) string {
+	u, err := url.Parse(pageURL)
+	if err != nil || !p.open(ctx, pageURL) {
+		return ""
+	}
+	base := u.Scheme + "://" + u.Host
+	var l struct {
+		Warm  []warmTarget `json:"warm"`
+		Calls []pageCall   `json:"calls"`
+	}
+	if err := json.Unmarshal(get(ctx, base+loadPath+"?"+u.RawQuery), &l); err != nil || !p.warmUp(ctx, base, l.Warm) {
+		return ""
+	}
+	index, _ := strconv.Atoi(u.Query().Get("load"))
+	res := loadResult{ID: u.Query().Get("scenario"), Load: index, Outcomes: p.calls(ctx, base, l.Calls)}
+	var next struct{ Next string }
+	json.Unmarshal(post(ctx, base+loadedPath, res), &next)
+	return next.Next
+}
+
+// calls makes calls from the page at base and returns their outcomes: the
+// status and URL, and the page's origin as the body.
+func (p *fakePage) calls(ctx context.Context, base string, calls []pageCall) []conformance.Outcome {
+	outs := []conformance.Outcome{}
+	for _, c := range calls {
+		method, _ := c.Init["method"].(string)
+		if method == "" {
+			method = "GET"
 		}
-		if err := json.Unmarshal(get(base+"/runner/scenarios"), &list); err != nil {
-			return
+		req, _ := http.NewRequestWithContext(ctx, method, c.URL, nil)
+		req.Header.Set("Origin", base)
+		resp, err := http.DefaultTransport.RoundTrip(req)
+		if err != nil {
+			return outs
 		}
-		for _, t := range list.Warm {
-			if warm == warmSkip {
-				break
-			}
-			res := warmResult{WarmUp: conformance.WarmUp{Origin: t.Name}}
-			if warm == warmFail {
-				res.Error = "TypeError: NetworkError when attempting to fetch resource."
-			}
-			prev := -1
-			for res.Calls < t.Max && !res.Settled && res.Error == "" {
-				if warm == warmAlways || res.Calls == 0 {
-					req, _ := http.NewRequestWithContext(ctx, "OPTIONS", t.URL, nil)
-					req.Header.Set("Origin", base)
-					req.Header.Set("Access-Control-Request-Method", "PUT")
-					resp, err := http.DefaultClient.Do(req)
-					if err != nil {
-						return
-					}
-					resp.Body.Close()
-				}
-				req, _ := http.NewRequestWithContext(ctx, "PUT", t.URL, nil)
+		resp.Body.Close()
+		outs = append(outs, conformance.Outcome{Type: "cors", Status: resp.StatusCode, URL: c.URL, Body: base + "/x"})
+	}
+	return outs
+}
+
+// warmUp warms up targets from the page at base as p.warm says; it reports
+// whether the page goes on.
+func (p *fakePage) warmUp(ctx context.Context, base string, targets []warmTarget) bool {
+	for _, t := range targets {
+		if p.warm == warmSkip {
+			break
+		}
+		res := warmResult{WarmUp: conformance.WarmUp{Origin: t.Name}}
+		if p.warm == warmFail {
+			res.Error = "TypeError: NetworkError when attempting to fetch resource."
+		}
+		prev := -1
+		for res.Calls < t.Max && !res.Settled && res.Error == "" {
+			if p.warm == warmAlways || res.Calls == 0 {
+				req, _ := http.NewRequestWithContext(ctx, "OPTIONS", t.URL, nil)
+				req.Header.Set("Origin", base)
+				req.Header.Set("Access-Control-Request-Method", "PUT")
 				resp, err := http.DefaultClient.Do(req)
 				if err != nil {
-					return
+					return false
 				}
-				var v struct{ Preflights int }
-				json.NewDecoder(resp.Body).Decode(&v)
-				resp.Body.Close()
-				res.Calls++
-				res.Settled = v.Preflights == prev
-				res.Preflights, prev = v.Preflights, v.Preflights
-			}
-			b, _ := json.Marshal(res)
-			req, _ := http.NewRequestWithContext(ctx, "POST", base+"/runner/warmed", bytes.NewReader(b))
-			if resp, err := http.DefaultClient.Do(req); err == nil {
 				resp.Body.Close()
 			}
-			if warm == warmFail {
-				return
+			var v struct{ Preflights int }
+			req, _ := http.NewRequestWithContext(ctx, "PUT", t.URL, nil)
+			req.Header.Set("Origin", base)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				return false
 			}
+			json.NewDecoder(resp.Body).Decode(&v)
+			resp.Body.Close()
+			res.Calls++
+			res.Settled = v.Preflights == prev
+			res.Preflights, prev = v.Preflights, v.Preflights
 		}
-		for _, s := range list.Scenarios {
-			res := pageResult{ID: s.ID}
-			for _, c := range s.Calls {
-				method, _ := c.Init["method"].(string)
-				if method == "" {
-					method = "GET"
-				}
-				req, _ := http.NewRequestWithContext(ctx, method, c.URL, nil)
-				resp, err := http.DefaultTransport.RoundTrip(req)
-				if err != nil {
-					return
-				}
-				resp.Body.Close()
-				res.Outcomes = append(res.Outcomes, conformance.Outcome{Type: "cors", Status: resp.StatusCode, URL: c.URL, Body: base + "/x"})
-			}
-			for range extra {
-				res.Outcomes = append(res.Outcomes, conformance.Outcome{TypeError: true})
-			}
-			b, _ := json.Marshal(res)
-			req, _ := http.NewRequestWithContext(ctx, "POST", base+"/runner/result", bytes.NewReader(b))
-			if resp, err := http.DefaultClient.Do(req); err == nil {
-				resp.Body.Close()
-			}
+		post(ctx, base+warmedPath, res)
+		if p.warm == warmFail {
+			return false
 		}
 	}
+	return true
 }
 
 func recordScenarios() []conformance.Scenario {
@@ -377,6 +470,114 @@ func TestRecordParallelDefault(t *testing.T) {
 			if got != tc.want {
 				t.Errorf("page was told to run %d scenarios at a time; want %d", got, tc.want)
 			}
+		})
+	}
+}
+
+// tourScenarios are recordScenarios and two paged scenarios: p1 on pages A,
+// P, A and A again (four loads), p2 on page B (one load).
+func tourScenarios() []conformance.Scenario {
+	return append(recordScenarios(),
+		conformance.Scenario{ID: "p1", Area: "t", Desc: "d", Reason: "r",
+			Calls: []conformance.CallSpec{
+				{URL: "{B}/r"},
+				{URL: "{C}/r", Page: "P"},
+				{URL: "{B}/r", Page: "A"},
+				{URL: "{B}/r", Page: "A", Navigate: true},
+			},
+			Routes: []conformance.Route{{At: "{B}/r"}, {At: "{C}/r"}}},
+		conformance.Scenario{ID: "p2", Area: "t", Desc: "d", Reason: "r",
+			Calls:  []conformance.CallSpec{{URL: "{A}/r", Page: "B"}, {URL: "{A}/r", Page: "B"}},
+			Routes: []conformance.Route{{At: "{A}/r"}}},
+	)
+}
+
+func TestRecordTour(t *testing.T) {
+	t.Parallel()
+	page := &fakePage{}
+	b := &fakeLauncher{page: page.play}
+	rec, err := Record(t.Context(), b, tourScenarios(), RecordOptions{Timeout: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.stoppedOnce(t)
+	o := rec.Scenario("p1")
+	if o == nil || rec.Scenario("p2") == nil || len(rec.Scenarios) != 4 {
+		t.Fatalf("scenarios = %+v; want r1, r2, p1, p2", rec.Scenarios)
+	}
+	var bodies, origins []string
+	for _, out := range o.Outcomes {
+		bodies = append(bodies, out.Body)
+	}
+	for _, r := range o.Requests {
+		origins = append(origins, r.Origin+" from "+r.Header.Get("Origin"))
+	}
+	if diff := cmp.Diff([]string{"{A}/x", "{P}/x", "{A}/x", "{A}/x"}, bodies); diff != "" {
+		t.Errorf("p1: pages of the calls (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"B from {A}", "C from {P}", "B from {A}", "B from {A}"}, origins); diff != "" {
+		t.Errorf("p1: requests (-want +got):\n%s", diff)
+	}
+	// The tab's path: the first page, p1's four loads (A, P, A, A), p2's one.
+	var path []string
+	for _, v := range page.visited {
+		u, _ := url.Parse(v)
+		path = append(path, u.Port()+" "+u.RawQuery)
+	}
+	wantQueries := []string{"", "scenario=p1&load=0", "scenario=p1&load=1", "scenario=p1&load=2", "scenario=p1&load=3", "scenario=p2&load=0"}
+	if len(path) != len(wantQueries) {
+		t.Fatalf("tab visited %v; want %d pages", path, len(wantQueries))
+	}
+	for i, q := range wantQueries {
+		if !strings.HasSuffix(path[i], " "+q) {
+			t.Errorf("page %d: %s; want query %q", i, path[i], q)
+		}
+	}
+	portOf := func(i int) string { return strings.Fields(path[i])[0] }
+	if portOf(0) != portOf(1) || portOf(1) == portOf(2) || portOf(3) != portOf(0) || portOf(4) != portOf(0) || portOf(5) == portOf(0) {
+		t.Errorf("tab visited %v; want A, A, P, A, A, B", path)
+	}
+	var warm []string
+	for _, w := range rec.WarmUp {
+		warm = append(warm, w.String())
+	}
+	wantWarm := []string{
+		"P: 1 preflights in 2 calls", "B: 1 preflights in 2 calls", "C: 1 preflights in 2 calls",
+		"A from page P: 1 preflights in 2 calls", "B from page P: 1 preflights in 2 calls", "C from page P: 1 preflights in 2 calls",
+		"A from page B: 1 preflights in 2 calls", "P from page B: 1 preflights in 2 calls", "C from page B: 1 preflights in 2 calls",
+	}
+	if diff := cmp.Diff(wantWarm, warm); diff != "" {
+		t.Errorf("warm-ups (-want +got):\n%s\n(each origin counts the preflights of each page origin; a page at P or B warms up at its first load only)", diff)
+	}
+}
+
+func TestRecordTourFailures(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		desc, spec, reason string
+		tour               int
+		wantErr            string
+	}{
+		{desc: "tab stays", tour: tourStay, reason: "a navigation that never arrives fails the run at once, naming the page",
+			wantErr: "recorder: scenario p1, page load 1 of 4: the tab did not load http://127.0.0.1:"},
+		{desc: "first page stops", tour: tourNever, reason: "a first page that never asks for the tour fails the run at once",
+			wantErr: "recorder: the first page did not ask for the paged scenarios within 200ms"},
+		{desc: "tab jumps", tour: tourJump, reason: "a page of another load than the one the tour is at fails the run",
+			wantErr: "page loads out of order: a page at A asked for the calls of scenario p1, page load 2, while the tour is at scenario p1, page load 1 of 4 at A"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.desc, func(t *testing.T) {
+			t.Parallel()
+			b := &fakeLauncher{page: (&fakePage{tour: tt.tour}).play}
+			start := time.Now()
+			_, err := Record(t.Context(), b, tourScenarios(), RecordOptions{Timeout: 10 * time.Second, StepTimeout: 200 * time.Millisecond})
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("Record() error = %v; want one mentioning %q (%s)", err, tt.wantErr, tt.reason)
+			}
+			if d := time.Since(start); d > 5*time.Second {
+				t.Errorf("Record() took %s; want it to fail soon after the step timeout", d)
+			}
+			b.stoppedOnce(t)
 		})
 	}
 }

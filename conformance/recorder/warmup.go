@@ -26,11 +26,12 @@ import (
 // scenarios ran. Chromium and WebKit serve the second call from the cache.
 // The counts are stored in the recording for reference; they are not
 // compared, since Firefox's vary from run to run.
+//
+// A page of the tour of paged scenarios (tour.go) at an origin other than
+// A does the same at its first load, towards every other origin: Firefox
+// keeps those records per top-level site too, so a page at B starts cold
+// (conformance/NOTES.md).
 const (
-	// warmPath is the warm-up route, on origins P, B and C (under
-	// conformance.RunnerPrefix, where the scenario server lets the
-	// recorder serve it).
-	warmPath = "/runner/warm"
 	// warmHeader is the request header that makes the warm-up call
 	// non-simple, so that it needs a preflight.
 	warmHeader = "X-Corsfetch-Warm"
@@ -40,10 +41,6 @@ const (
 	// than any engine's cap (WebKit's is 600 s), more than any run lasts.
 	warmMaxAge = "600"
 )
-
-// warmOrigins are the origins the warm-up visits, in order: every origin a
-// scenario can preflight.
-var warmOrigins = []string{"P", "B", "C"}
 
 // warmResult is a warm-up as the page reports it.
 type warmResult struct {
@@ -59,22 +56,29 @@ type warmTarget struct {
 	Max  int    `json:"max"`
 }
 
-// warmTargets returns the warm-up targets on the origins o.
-func warmTargets(o conformance.Origins) []warmTarget {
+// warmTargets returns the warm-up targets of a page at the origin named
+// page: every other origin, in the order A, P, B, C (for the first page, at
+// A: P, B and C), each of which a page at that origin can preflight.
+func warmTargets(o conformance.Origins, page string) []warmTarget {
 	var ts []warmTarget
-	for _, n := range warmOrigins {
-		ts = append(ts, warmTarget{Name: n, URL: o[n] + warmPath, Max: maxWarmCalls})
+	for _, n := range conformance.OriginNames {
+		if n != page {
+			ts = append(ts, warmTarget{Name: n, URL: o[n] + warmPath, Max: maxWarmCalls})
+		}
 	}
 	return ts
 }
 
-// warmRoute answers the warm-up route on one origin and counts the
-// preflights it receives. The preflight allows the page's PUT with
-// warmHeader for warmMaxAge seconds; the PUT's body tells how many
-// preflights the origin received so far. Any other path gets 404.
+// warmRoute answers the warm-up route (warmPath, on every origin under
+// conformance.RunnerPrefix, where the scenario server lets the recorder
+// serve it) on one origin and counts the preflights it receives from each
+// page origin (the preflight's Origin). The preflight allows the page's PUT
+// with warmHeader for warmMaxAge seconds; the PUT's body tells how many
+// preflights the origin received so far from the PUT's Origin. Any other
+// path gets 404.
 type warmRoute struct {
 	mu         sync.Mutex
-	preflights int
+	preflights map[string]int // page origin → preflights
 }
 
 func (wr *warmRoute) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -85,13 +89,17 @@ func (wr *warmRoute) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h["Date"] = nil
 	h["Content-Type"] = nil
-	if o := r.Header.Get("Origin"); o != "" {
-		h.Set("Access-Control-Allow-Origin", o)
+	page := r.Header.Get("Origin")
+	if page != "" {
+		h.Set("Access-Control-Allow-Origin", page)
 	}
 	switch {
 	case r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "":
 		wr.mu.Lock()
-		wr.preflights++
+		if wr.preflights == nil {
+			wr.preflights = map[string]int{}
+		}
+		wr.preflights[page]++
 		wr.mu.Unlock()
 		h.Set("Access-Control-Allow-Methods", http.MethodPut)
 		h.Set("Access-Control-Allow-Headers", warmHeader)
@@ -99,7 +107,7 @@ func (wr *warmRoute) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusOK)
 	case r.Method == http.MethodPut:
 		wr.mu.Lock()
-		n := wr.preflights
+		n := wr.preflights[page]
 		wr.mu.Unlock()
 		h.Set("Cache-Control", "no-store")
 		h.Set("Content-Type", "application/json")
@@ -112,11 +120,15 @@ func (wr *warmRoute) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // check returns the warm-up of r, or an error when it failed or never
 // settled.
 func (r warmResult) check() (conformance.WarmUp, error) {
+	from := ""
+	if r.Page != "" {
+		from = " from a page at " + r.Page
+	}
 	switch {
 	case r.Error != "":
-		return conformance.WarmUp{}, fmt.Errorf("recorder: warm-up of origin %s failed after %d calls: %s", r.Origin, r.Calls, r.Error)
+		return conformance.WarmUp{}, fmt.Errorf("recorder: warm-up of origin %s%s failed after %d calls: %s", r.Origin, from, r.Calls, r.Error)
 	case !r.Settled:
-		return conformance.WarmUp{}, fmt.Errorf("recorder: warm-up of origin %s did not settle: %d preflights in %d calls, none served from the preflight cache", r.Origin, r.Preflights, r.Calls)
+		return conformance.WarmUp{}, fmt.Errorf("recorder: warm-up of origin %s%s did not settle: %d preflights in %d calls, none served from the preflight cache", r.Origin, from, r.Preflights, r.Calls)
 	}
 	return r.WarmUp, nil
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/corsfetch/corsfetch/conformance"
 )
@@ -28,8 +29,9 @@ func roundTrip(t *testing.T, method, u string, h http.Header) *http.Response {
 }
 
 // TestWarmRoute checks the warm-up route as Record serves it on a scenario
-// server: the preflight and the counting PUT on P, B and C, none on A, and
-// nothing of it in the scenarios' log.
+// server: the preflight and the counting PUT on every origin (A too, for a
+// page at another origin), each origin counting its own, and nothing of it
+// in the scenarios' log.
 func TestWarmRoute(t *testing.T) {
 	t.Parallel()
 	sc := conformance.Scenario{ID: "srv", Area: "test", Desc: "d", Reason: "r",
@@ -40,9 +42,9 @@ func TestWarmRoute(t *testing.T) {
 	}
 	defer srv.Close()
 	o := srv.Origins()
-	srv.HandleRunner("A", newRunner(o, []conformance.Scenario{sc}, 1, nil))
-	for _, name := range warmOrigins {
-		srv.HandleRunner(name, &warmRoute{})
+	rn := newRunner(o, []conformance.Scenario{sc}, 1, time.Second, nil)
+	for _, name := range conformance.OriginNames {
+		srv.HandleRunner(name, rn.handler(name))
 	}
 	preflight := http.Header{"Origin": {o["A"]}, "Access-Control-Request-Method": {"PUT"}, "Access-Control-Request-Headers": {"x-corsfetch-warm"}}
 	put := http.Header{"Origin": {o["A"]}, "X-Corsfetch-Warm": {"1"}}
@@ -67,10 +69,14 @@ func TestWarmRoute(t *testing.T) {
 			reason: "only a preflight is counted"},
 		{desc: "count unchanged", method: "PUT", url: o["B"] + warmPath, header: put, status: 200, body: `{"preflights":1}`, acao: o["A"],
 			reason: "a plain OPTIONS is no preflight"},
-		{desc: "not on A", method: "PUT", url: o["A"] + warmPath, header: put, status: 404,
-			reason: "the page's own origin needs no warm-up"},
+		{desc: "other page", method: "PUT", url: o["B"] + warmPath, header: http.Header{"Origin": {o["P"]}, "X-Corsfetch-Warm": {"1"}}, status: 200, body: `{"preflights":0}`, acao: o["P"],
+			reason: "each page origin's preflights are counted apart"},
+		{desc: "on A", method: "PUT", url: o["A"] + warmPath, header: http.Header{"Origin": {o["B"]}, "X-Corsfetch-Warm": {"1"}}, status: 200, body: `{"preflights":0}`, acao: o["B"],
+			reason: "a page at another origin warms A up"},
 		{desc: "other runner path", method: "PUT", url: o["B"] + "/runner/other", header: put, status: 404,
-			reason: "the warm-up route is the only one on P, B and C"},
+			reason: "an unknown runner path is not found"},
+		{desc: "batch list only on A", method: "GET", url: o["B"] + scenariosPath, status: 404,
+			reason: "the batch's routes are A's"},
 	}
 	for _, s := range steps {
 		resp := roundTrip(t, s.method, s.url, s.header)

@@ -14,10 +14,11 @@
 // (ignoring the browser version) and exits with status 1 on any difference.
 // -run restricts the run to scenarios whose id matches a regular expression
 // (for experiments; it cannot be combined with -out or -check). -replay then
-// replays the fresh recording through fetch.Transport with the engine's
-// profile, as TestChromiumRecording and its siblings do with the stored
-// ones, and prints every difference: the quickest way to see whether a new
-// scenario shows something the profile does not model yet.
+// replays the fresh recording through the pages of a fetch.Browser with the
+// engine's profile (conformance.TransportSessions), as TestChromiumRecording
+// and its siblings do with the stored ones, and prints every difference: the
+// quickest way to see whether a new scenario shows something the profile
+// does not model yet.
 //
 //	go run ./conformance/cmd/record -engine firefox -scenarios DIR -run 'x-' -replay
 package main
@@ -45,7 +46,7 @@ type options struct {
 	engine, out, stored, dir, binary, run, dump string
 	check, verbose, replay                      bool
 	parallel                                    int
-	timeout                                     time.Duration
+	timeout, stepTimeout                        time.Duration
 }
 
 func main() {
@@ -59,9 +60,10 @@ func main() {
 	flag.StringVar(&o.run, "run", "", "only scenarios whose id matches this regular expression")
 	flag.IntVar(&o.parallel, "parallel", 0, "scenarios run at the same time in the page (0: default)")
 	flag.DurationVar(&o.timeout, "timeout", 4*time.Minute, "bound on the browser run")
+	flag.DurationVar(&o.stepTimeout, "step-timeout", 30*time.Second, "bound on each page load of a paged scenario (plus its calls' delays)")
 	flag.StringVar(&o.dump, "dump", "", "with -run or -check: also write the fresh recording here")
 	flag.BoolVar(&o.verbose, "v", false, "print progress")
-	flag.BoolVar(&o.replay, "replay", false, "also replay the fresh recording through fetch.Transport with the engine's profile; exit 1 on any difference")
+	flag.BoolVar(&o.replay, "replay", false, "also replay the fresh recording through a fetch.Browser with the engine's profile; exit 1 on any difference")
 	flag.Parse()
 	if err := mainErr(o); err != nil {
 		fmt.Fprintln(os.Stderr, "record:", err)
@@ -166,7 +168,7 @@ func loadScenarios(dir, run string) ([]conformance.Scenario, error) {
 
 // record records scenarios with l and says how long it took.
 func record(ctx context.Context, l recorder.Launcher, scenarios []conformance.Scenario, o options) (*conformance.Recording, error) {
-	opts := recorder.RecordOptions{Timeout: o.timeout, Parallel: o.parallel}
+	opts := recorder.RecordOptions{Timeout: o.timeout, StepTimeout: o.stepTimeout, Parallel: o.parallel}
 	if o.verbose {
 		opts.Progress = os.Stderr
 	}
@@ -179,16 +181,16 @@ func record(ctx context.Context, l recorder.Launcher, scenarios []conformance.Sc
 	return rec, nil
 }
 
-// replay replays rec through fetch.Transport with the engine's profile and
-// prints the report; any difference is an error.
+// replay replays rec through the pages of a fetch.Browser with the engine's
+// profile and prints the report; any difference is an error.
 func replay(ctx context.Context, scenarios []conformance.Scenario, rec *conformance.Recording, engine string) error {
-	rep, err := conformance.Replay(ctx, scenarios, rec, conformance.TransportClients(nil), conformance.ReplayOptions{})
+	rep, err := conformance.Replay(ctx, scenarios, rec, conformance.TransportSessions(nil), conformance.ReplayOptions{})
 	if err != nil {
 		return err
 	}
 	rep.Write(os.Stdout)
 	if n := len(rep.Differences()); n > 0 {
-		return fmt.Errorf("%d differences between %s and fetch.Transport with the profile for %s (conformance.TransportClients)", n, rec.Version, engine)
+		return fmt.Errorf("%d differences between %s and fetch.Browser with the profile for %s (conformance.TransportSessions)", n, rec.Version, engine)
 	}
 	return nil
 }
