@@ -15,11 +15,11 @@ import (
 // partitioned one only in its partition, and the store stays within its
 // bounds.
 func FuzzStore(f *testing.F) {
-	f.Add("http://a.example.com/x/y", "a=1; Domain=example.com; Path=/x", "http://b.example.com/x/z", true)
-	f.Add("https://127.0.0.1:8000/", "__Host-a=1; Secure; Path=/; Partitioned", "https://127.0.0.1/", false)
-	f.Add("http://[::1]/p", "a=1; Max-Age=1; Domain=::1", "http://[::1]/p/q", false)
-	f.Add("http://xn--bcher-kva.example/", "a=1; Domain=BÜCHER.example", "http://bücher.example/", true)
-	f.Fuzz(func(t *testing.T, from, line, to string, secure bool) {
+	f.Add("http://a.example.com/x/y", "a=1; Domain=example.com; Path=/x", "http://b.example.com/x/z", true, uint8(0))
+	f.Add("https://127.0.0.1:8000/", "__Host-a=1; Secure; Path=/; Partitioned", "https://127.0.0.1/", false, uint8(1))
+	f.Add("http://[::1]/p", "a=1; Max-Age=1; Domain=::1", "http://[::1]/p/q", false, uint8(2))
+	f.Add("http://xn--bcher-kva.example/", "a=1; Domain=BÜCHER.example", "http://bücher.example/", true, uint8(1))
+	f.Fuzz(func(t *testing.T, from, line, to string, secure bool, eviction uint8) {
 		fu, err1 := url.Parse(from)
 		tu, err2 := url.Parse(to)
 		c, err3 := http.ParseSetCookie(line)
@@ -27,14 +27,25 @@ func FuzzStore(f *testing.F) {
 			return
 		}
 		clock := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-		s := New(&Options{MaxPerDomain: 2, MaxTotal: 3, Now: func() time.Time { return clock }})
+		l := Limits{PerDomain: 2, Total: 3, Eviction: Eviction(eviction % 3)}
+		s := New(&Options{Limits: l, Now: func() time.Time { return clock }})
 		for i := range 4 {
 			cc := *c
 			cc.Value += strings.Repeat("x", i)
+			if cc.Name != "" && i%2 == 1 {
+				cc.Name += "-" + strings.Repeat("n", i) // another cookie
+			}
 			s.Set(Request{URL: fu, Secure: secure, Partition: "https://p.example"}, []*http.Cookie{&cc})
 		}
-		if s.Len() > 3 {
-			t.Fatalf("Len() = %d over the total bound", s.Len())
+		if n := s.Len(); n > 3 && l.Eviction != EvictChromium || n-s.partitioned > 3 {
+			t.Fatalf("Len() = %d over the total bound (%v)", n, l.Eviction)
+		}
+		for key, list := range s.entries {
+			for _, e := range list {
+				if n := len(s.group(key, e.Partition)); n > 2 {
+					t.Fatalf("%d cookies in a group of %s; want at most 2 (%v)", n, key, l.Eviction)
+				}
+			}
 		}
 		host, ok := canonicalHost(tu)
 		for _, part := range []string{"https://p.example", "https://q.example"} {

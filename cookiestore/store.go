@@ -11,15 +11,25 @@
 // which gets every cookie with its attributes from [Store.Get]. The
 // [http.CookieJar] methods serve a first-party request without partition.
 //
+// # Bounds, import and export
+//
+// [Limits] bound the cookies kept per registrable domain, per partition
+// and in total, and evict in the order of RFC 6265bis, Chromium or Firefox;
+// the zero Limits bound nothing, as RFC 6265bis and WebKitGTK. [Store.All]
+// and [Store.Import] export and import every cookie with its attributes,
+// and [ReadNetscape] and [WriteNetscape] read and write them in the
+// Netscape cookie file format of curl.
+//
 // # Not simulated
 //
-//   - The per-engine limits on cookies per domain and in total, and the
-//     order in which engines evict: [Options] bounds both, evicting expired
-//     cookies first and then the least recently used.
 //   - Attribute-value size limits (1024 bytes) and the 4096-byte limit on
 //     a name and value together are applied as RFC 6265bis says; what
 //     net/http's Set-Cookie parser refuses (a blank name, for one) never
 //     reaches the store.
+//   - Chromium's cookie priorities (the non-standard Priority attribute),
+//     its eviction of domain cookies before host-only ones under its
+//     Origin-Bound Cookies features, and the byte limit Firefox puts on
+//     CHIPS partitions; see [Eviction].
 package cookiestore
 
 import (
@@ -54,13 +64,9 @@ type Options struct {
 	// golang.org/x/net/publicsuffix.List.
 	PublicSuffixList PublicSuffixList
 
-	// MaxPerDomain bounds the cookies kept per registrable domain (with its
-	// subdomains); 0 means no bound. Chromium keeps 180.
-	MaxPerDomain int
-
-	// MaxTotal bounds the cookies kept in all; 0 means no bound. Chromium
-	// keeps 3300.
-	MaxTotal int
+	// Limits bound the cookies kept and say which go first; the zero
+	// Limits bound nothing.
+	Limits Limits
 
 	// Now returns the time used for expiry and access times; nil means
 	// time.Now.
@@ -88,14 +94,15 @@ type Request struct {
 // Store is a cookie store. It is safe for concurrent use. Create one with
 // New.
 type Store struct {
-	psl                    PublicSuffixList
-	maxPerDomain, maxTotal int
-	now                    func() time.Time
+	psl    PublicSuffixList
+	limits Limits
+	now    func() time.Time
 
-	mu      sync.Mutex
-	entries map[string][]*entry // registrable domain → cookies
-	total   int
-	seq     uint64 // creation order, to break ties of equal creation times
+	mu          sync.Mutex
+	entries     map[string][]*entry // registrable domain → cookies
+	total       int                 // cookies stored
+	partitioned int                 // of which Partitioned
+	seq         uint64              // creation order, to break ties of equal creation times
 }
 
 // entry is a stored cookie, with the fields of RFC 6265bis section 5.7.
@@ -106,6 +113,8 @@ type entry struct {
 	Expiry           time.Time // zero for a session cookie
 	Creation, Access time.Time
 	seq              uint64
+	key              string // the bucket the cookie is kept in
+	gone             bool   // evicted
 	HostOnly         bool
 	Secure           bool
 	HTTPOnly         bool
@@ -118,11 +127,10 @@ func New(o *Options) *Store {
 		o = &Options{}
 	}
 	s := &Store{
-		psl:          o.PublicSuffixList,
-		maxPerDomain: o.MaxPerDomain,
-		maxTotal:     o.MaxTotal,
-		now:          o.Now,
-		entries:      map[string][]*entry{},
+		psl:     o.PublicSuffixList,
+		limits:  o.Limits,
+		now:     o.Now,
+		entries: map[string][]*entry{},
 	}
 	if s.psl == nil {
 		s.psl = publicsuffix.List
@@ -163,7 +171,8 @@ func firstParty(u *url.URL) Request {
 // RFC 6265bis section 5.7 says; a cookie that the model ignores is dropped
 // without error. A cookie with Partitioned set goes to r.Partition (and is
 // dropped when that is ""); the others are unpartitioned. A cookie whose
-// expiry is in the past deletes the stored cookie it replaces.
+// expiry is in the past deletes the stored cookie it replaces. A new cookie
+// evicts others past the Limits, or, with EvictFirefox, may be refused.
 //
 // [storage model]: https://httpwg.org/http-extensions/draft-ietf-httpbis-rfc6265bis.html#name-storage-model
 func (s *Store) Set(r Request, cookies []*http.Cookie) {
@@ -223,11 +232,7 @@ func (s *Store) newEntry(c *http.Cookie, host string, r Request, now time.Time) 
 	if e.Secure && !r.Secure {
 		return nil, false, false
 	}
-	// Steps 16 and 17: the __Secure- and __Host- prefixes, in any case.
-	if hasPrefixFold(e.Name, "__Secure-") && !e.Secure {
-		return nil, false, false
-	}
-	if hasPrefixFold(e.Name, "__Host-") && (!e.Secure || !e.HostOnly || e.Path != "/") {
+	if prefixRefused(e) != "" {
 		return nil, false, false
 	}
 	// CHIPS: a Partitioned cookie lives in the request's partition.
@@ -294,95 +299,31 @@ func (s *Store) shadowsSecure(e *entry) bool {
 }
 
 // insert replaces the stored cookie with e's name, domain, host-only flag,
-// path and partition (keeping its creation time), or adds e, then evicts
-// cookies over the bounds. With remove, the old cookie is only deleted.
+// path and partition (keeping its creation time), or adds e, evicting
+// cookies as the Limits say. With remove, the old cookie is only deleted.
+// An old cookie that has expired is deleted and e added as a new one.
 func (s *Store) insert(e *entry, remove bool, now time.Time) {
-	b := s.bucket(e.Domain)
-	list := s.entries[b]
+	e.key = s.bucket(e.Domain)
+	list := s.entries[e.key]
 	for i, old := range list {
-		if old.Name == e.Name && old.Domain == e.Domain && old.HostOnly == e.HostOnly && old.Path == e.Path && old.Partition == e.Partition {
-			if remove {
-				s.entries[b] = slices.Delete(list, i, i+1)
-				s.total--
-				return
-			}
-			e.Creation, e.seq = old.Creation, old.seq
-			list[i] = e
-			return
+		if old.Name != e.Name || old.Domain != e.Domain || old.HostOnly != e.HostOnly || old.Path != e.Path || old.Partition != e.Partition {
+			continue
 		}
-	}
-	if remove {
+		if remove || old.expired(now) {
+			s.remove([]*entry{old})
+			break
+		}
+		e.Creation, e.seq = old.Creation, old.seq
+		list[i] = e
 		return
 	}
-	s.seq++
-	e.seq = s.seq
-	s.entries[b] = append(list, e)
-	s.total++
-	s.evict(b, now)
-}
-
-// evict removes cookies over the bounds: first the expired ones of the
-// bucket (or of the store), then the least recently accessed.
-func (s *Store) evict(b string, now time.Time) {
-	if s.maxPerDomain > 0 && len(s.entries[b]) > s.maxPerDomain {
-		s.entries[b] = s.trim(s.entries[b], s.maxPerDomain, now)
+	if !remove {
+		s.add(e, now)
 	}
-	if s.maxTotal > 0 && s.total > s.maxTotal {
-		for k, list := range s.entries {
-			s.entries[k] = s.dropExpired(list, now)
-		}
-		for s.total > s.maxTotal {
-			var oldest *entry
-			var key string
-			for k, list := range s.entries {
-				for _, e := range list {
-					if oldest == nil || lessRecent(e, oldest) {
-						oldest, key = e, k
-					}
-				}
-			}
-			s.entries[key] = slices.DeleteFunc(s.entries[key], func(e *entry) bool { return e == oldest })
-			s.total--
-		}
-	}
-}
-
-// trim returns list without its expired cookies and, past max, without the
-// least recently accessed ones.
-func (s *Store) trim(list []*entry, max int, now time.Time) []*entry {
-	list = s.dropExpired(list, now)
-	if len(list) <= max {
-		return list
-	}
-	slices.SortFunc(list, func(a, b *entry) int {
-		if c := a.Access.Compare(b.Access); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.seq, b.seq)
-	})
-	s.total -= len(list) - max
-	return append(list[:0:0], list[len(list)-max:]...)
-}
-
-// dropExpired returns list without its expired cookies.
-func (s *Store) dropExpired(list []*entry, now time.Time) []*entry {
-	n := len(list)
-	list = slices.DeleteFunc(list, func(e *entry) bool { return e.expired(now) })
-	s.total -= n - len(list)
-	return list
 }
 
 // expired reports whether e's expiry has passed at now.
 func (e *entry) expired(now time.Time) bool { return !e.Expiry.IsZero() && !e.Expiry.After(now) }
-
-// lessRecent reports whether a was accessed before b (or, accessed at the
-// same time, created first).
-func lessRecent(a, b *entry) bool {
-	if c := a.Access.Compare(b.Access); c != 0 {
-		return c < 0
-	}
-	return a.seq < b.seq
-}
 
 // Get returns the cookies a request r carries, in the order of RFC 6265bis
 // section 5.8.3 (longer paths first, then earlier creation), each with its
@@ -429,7 +370,9 @@ func (s *Store) Get(r Request) []*http.Cookie {
 	})
 	out := make([]*http.Cookie, len(selected))
 	for i, e := range selected {
-		e.Access = now
+		if iv := s.limits.AccessInterval; iv <= 0 || now.Sub(e.Access) >= iv {
+			e.Access = now
+		}
 		c := &http.Cookie{Name: e.Name, Value: e.Value, Path: e.Path, Secure: e.Secure, HttpOnly: e.HTTPOnly,
 			SameSite: e.SameSite, Partitioned: e.Partition != "", Expires: e.Expiry}
 		if !e.HostOnly {
@@ -512,6 +455,19 @@ func defaultPath(path string) string {
 		return "/"
 	}
 	return path[:i]
+}
+
+// prefixRefused returns why the name of e has a prefix that e does not
+// satisfy, or "": steps 16 and 17 of RFC 6265bis section 5.7, the
+// __Secure- and __Host- prefixes, in any case.
+func prefixRefused(e *entry) string {
+	switch {
+	case hasPrefixFold(e.Name, "__Secure-") && !e.Secure:
+		return "a __Secure- cookie must be Secure"
+	case hasPrefixFold(e.Name, "__Host-") && (!e.Secure || !e.HostOnly || e.Path != "/"):
+		return "a __Host- cookie must be Secure, host-only and for Path /"
+	}
+	return ""
 }
 
 // hasPrefixFold reports whether s starts with prefix, ignoring ASCII case.

@@ -226,35 +226,6 @@ func TestLeaveSecureCookiesAlone(t *testing.T) {
 	}
 }
 
-// TestLimits checks the bounds: per registrable domain and in total,
-// expired cookies evicted first, then the least recently accessed.
-func TestLimits(t *testing.T) {
-	c := &clock{t0}
-	s := New(&Options{Now: c.now, MaxPerDomain: 3, MaxTotal: 5})
-	a := Request{URL: mustURL(t, "http://a.example/")}
-	s.Set(a, parse(t, "a1=1; Max-Age=5", "a2=2", "a3=3"))
-	c.t = t0.Add(10 * time.Second) // a1 expired
-	s.Get(Request{URL: mustURL(t, "http://a.example/")})
-	s.Set(Request{URL: mustURL(t, "http://www.a.example/")}, parse(t, "a4=4; Domain=a.example"))
-	if got := names(s.Get(a)); got != "a2=2 a3=3 a4=4" {
-		t.Errorf("a.example: %q; want the expired a1 evicted first", got)
-	}
-	c.t = t0.Add(20 * time.Second)
-	s.Set(a, parse(t, "a5=5"))
-	if got := names(s.Get(a)); got != "a3=3 a4=4 a5=5" && got != "a2=2 a4=4 a5=5" && got != "a2=2 a3=3 a5=5" {
-		t.Errorf("a.example: %q; want three cookies", got)
-	}
-	b := Request{URL: mustURL(t, "http://b.example/")}
-	c.t = t0.Add(30 * time.Second)
-	s.Set(b, parse(t, "b1=1", "b2=2", "b3=3"))
-	if s.Len() != 5 {
-		t.Errorf("Len() = %d; want the total bound, 5", s.Len())
-	}
-	if got := names(s.Get(b)); got != "b1=1 b2=2 b3=3" {
-		t.Errorf("b.example: %q; the newest cookies stay", got)
-	}
-}
-
 // TestCookieJar checks the http.CookieJar view: a first-party request,
 // loopback counted as secure, name and value only.
 func TestCookieJar(t *testing.T) {
@@ -275,7 +246,7 @@ func TestCookieJar(t *testing.T) {
 
 // TestConcurrent runs sets and gets from many goroutines (run with -race).
 func TestConcurrent(t *testing.T) {
-	s := New(&Options{MaxPerDomain: 50, MaxTotal: 200})
+	s := New(&Options{Limits: Limits{PerDomain: 50, Total: 200}})
 	var wg sync.WaitGroup
 	for g := range 8 {
 		wg.Add(1)

@@ -409,6 +409,12 @@ func notes(r *Report, b fetch.Profile) []string {
 				why = "the request is cross-site and " + b.Name + " keeps third-party cookies partitioned by the page's site, apart from the browser's own"
 			case !origin.FromURL(u).SameSite(origin.MustParse(r.Origin)) && b.Cookies.ThirdParty == fetch.ThirdPartyNone:
 				why = "the request is cross-site and " + b.Name + " sends no third-party cookies at all, Partitioned ones included"
+			case !origin.FromURL(u).SameSite(origin.MustParse(r.Origin)):
+				unset := "Lax"
+				if b.Cookies.UnsetSameSiteIsNone {
+					unset = "None"
+				}
+				why = "the request is cross-site, and only cookies with SameSite=None (and Secure) go with it; " + b.Name + " reads a cookie without SameSite as " + unset
 			default:
 				why = "their domain, path or Secure attribute does not match the URL"
 			}

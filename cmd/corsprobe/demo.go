@@ -98,6 +98,13 @@ var demoCases = []demoCase{
 		opts:   fetch.Options{Credentials: fetch.CredentialsInclude},
 		expect: outcomeAllowed,
 	},
+	{
+		title: "A cacheable answer without `Vary: Origin`",
+		server: "allows the allow-listed origin by name and lets browsers cache the answer for an hour (`Cache-Control: public, max-age=3600`), " +
+			"without `Vary: Origin`; asked without an Origin, it sends no CORS headers.",
+		method: http.MethodGet, path: "/catalog",
+		expect: outcomeAllowed,
+	},
 }
 
 // demoSites are the demo's origins: the page's, the API's and the other
@@ -230,6 +237,13 @@ func apiHandler(s demoSites) http.Handler {
 		w.Header().Set("X-Total-Count", "42")
 		w.Header().Set("X-Request-Id", "demo-7f3a")
 		writeJSONBody(w, `{"page":1}`)
+	})
+	mux.HandleFunc("/catalog", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		if o := r.Header.Get("Origin"); allowList[o] {
+			w.Header().Set("Access-Control-Allow-Origin", o)
+		}
+		writeJSONBody(w, `{"items":["tea","coffee","cocoa"]}`)
 	})
 	mux.HandleFunc("/reflect", func(w http.ResponseWriter, r *http.Request) {
 		if o := r.Header.Get("Origin"); o != "" {

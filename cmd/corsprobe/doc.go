@@ -25,15 +25,21 @@
 //	-redirect R       follow (default), error or manual
 //	-browser B        chrome (default; or chromium), firefox, safari (or
 //	                  webkit) or spec, in any case
-//	-cookie N=V       a cookie in the browser's jar, for the URL's host (repeatable)
+//	-cookie 'N=V; A'  a cookie in the browser's store, for the URL's host, with
+//	                  optional Set-Cookie attributes such as SameSite=None,
+//	                  Secure, Domain, Path, Partitioned (repeatable)
 //	-cookie-file F    cookies in the Netscape format (curl -c, wget, extensions)
 //	-json             the report as JSON (below)
 //	-v                every header of every request and response
 //
-// Cookies are the browser's: the profile decides whether they are sent
-// (credentials mode, third-party cookie blocking). SameSite is not
-// applied: the cookies are kept in a Go http.CookieJar, which does not
-// record it. A Cookie set with -H is dropped, as a browser drops it.
+// Cookies are kept in a cookiestore.Store, as the browser keeps them, with
+// their attributes: the profile decides whether they are sent (credentials
+// mode, third-party cookie blocking, partitions, SameSite). A cookie
+// without SameSite is Lax for Chrome and RFC 6265bis, None for Firefox;
+// the Netscape format has no SameSite, so cookies from -cookie-file have
+// none. A Partitioned cookie of -cookie is in the partition of the page's
+// site, as if the API had set it while embedded in the page. A Cookie set
+// with -H is dropped, as a browser drops it.
 //
 // Exit status: 0 when the browser lets script read the response, 1 when
 // it blocks the fetch (fetch() rejects), 2 for a usage error or when the
@@ -59,18 +65,30 @@
 //   - max-age-above-cap: Access-Control-Max-Age above the profile's limit
 //     (Chrome 7200 s, Firefox 86400 s, Safari 600 s).
 //   - null-origin-allowed: Access-Control-Allow-Origin: null.
+//   - cacheable-without-vary-origin: the allowed CORS answer to a GET or
+//     HEAD may be reused from the browser's HTTP cache (Cache-Control
+//     max-age, Expires, or heuristically with Last-Modified) and lacks
+//     Vary: Origin, while the server answers a request without Origin with
+//     other CORS headers: a page that loaded the URL first without CORS (an
+//     <img>, a no-cors fetch()) has that answer cached, and the browser
+//     serves it to the CORS fetch, which fails. To tell, corsprobe sends
+//     the same GET or HEAD again without Origin, as a no-cors fetch() of
+//     the page, without cookies, and reports it under "Vary check"; only
+//     GET and HEAD are sent, and only when the answer is cacheable without
+//     Vary: Origin.
 //
 // # The demo
 //
 // corsprobe demo starts a demo API on loopback (the page is
 // http://127.0.0.1:PORT, the API http://127.0.0.2:PORT, another site; where
 // 127.0.0.2 cannot be bound the page becomes http://localhost:PORT and the
-// API runs on 127.0.0.1) and probes ten common setups: an open API, an
+// API runs on 127.0.0.1) and probes eleven common setups: an open API, an
 // allow-list with credentials, a preflight with a long Max-Age and its cache
 // hit, a server without preflight support, `*` with credentials, a redirect
-// to another origin, a custom header before and after it is exposed, and a
-// server reflecting any origin. It exits 0 when every case ends as the demo
-// expects, blocked ones included.
+// to another origin, a custom header before and after it is exposed, a
+// server reflecting any origin, and a cacheable answer without Vary:
+// Origin. It exits 0 when every case ends as the demo expects, blocked ones
+// included.
 //
 // # Human output
 //
@@ -143,10 +161,18 @@
 //	    cause         string: the network error for outcome "error", or ""
 //	fixes             array of strings: what to change, usually on the
 //	                  server; empty unless blocked
-//	warnings          array of objects: code (one of the four above), message
+//	warnings          array of objects: code (one of the five above), message
 //	notes             array of strings: observations that explain the outcome
 //	reflection_check  object or null (not run): origin (the made-up origin),
 //	                  requests (number sent), reflected (bool: the server
 //	                  allowed the made-up origin), allow_credentials (bool:
 //	                  with Access-Control-Allow-Credentials: true), detail
+//	vary_check        object or null (not run): cacheable (string: why the
+//	                  CORS answer may be reused from the cache, such as
+//	                  "Cache-Control: max-age=600"), requests (number sent),
+//	                  status (number: of the answer without Origin, 0 for
+//	                  none), allow_origin (string: its
+//	                  Access-Control-Allow-Origin, "" for none), would_block
+//	                  (bool: cached, that answer would block the CORS fetch),
+//	                  detail
 package main

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/corsfetch/corsfetch/cookiestore"
 	"github.com/corsfetch/corsfetch/fetch"
 	"github.com/corsfetch/corsfetch/origin"
 )
@@ -59,7 +60,7 @@ func run(ctx context.Context, args []string, e *env) int {
 		fmt.Fprintf(e.stderr, "corsprobe: %v\n(run corsprobe -h for help)\n", err)
 		return exitError
 	}
-	p := newProber(cfg.page, cfg.browser, cfg.jar, e.base)
+	p := newProber(cfg.page, cfg.browser, cfg.cookies, e.base)
 	defer p.close()
 	ctx, cancel := context.WithTimeout(ctx, probeTimeout)
 	defer cancel()
@@ -99,7 +100,7 @@ func writeJSON(w io.Writer, r *Report) error {
 type config struct {
 	page    origin.Origin
 	browser fetch.Profile
-	jar     http.CookieJar
+	cookies *cookiestore.Store // nil: no cookies given
 	req     probeRequest
 	json    bool
 	verbose bool
@@ -158,7 +159,7 @@ func newFlagSet(e *env) (*flag.FlagSet, *probeFlags) {
 	fs.BoolVar(&pf.json, "json", false, "write the report as JSON (see the package documentation for its fields)")
 	fs.BoolVar(&pf.verbose, "v", false, "show every header of every request and response")
 	fs.Var(&pf.headers, "H", "a request `header` the page sets, \"Name: value\" (repeatable)")
-	fs.Var(&pf.cookies, "cookie", "a browser cookie for the URL's host, `NAME=VALUE` (repeatable)")
+	fs.Var(&pf.cookies, "cookie", "a browser cookie for the URL's host, `NAME=VALUE`, optionally followed by Set-Cookie attributes ('; SameSite=None; Secure') (repeatable)")
 	return fs, pf
 }
 
@@ -191,7 +192,7 @@ func parseArgs(args []string, e *env) (*config, error) {
 	if cfg.req, err = pf.request(u, e.stdin); err != nil {
 		return nil, err
 	}
-	if cfg.jar, cfg.req.Cookies, err = pf.jar(u); err != nil {
+	if cfg.cookies, cfg.req.Cookies, err = pf.cookieStore(u, cfg.page); err != nil {
 		return nil, err
 	}
 	return cfg, nil
@@ -277,50 +278,6 @@ func (pf *probeFlags) options() (fetch.Options, error) {
 		return o, fmt.Errorf("-redirect: %v", err)
 	}
 	return o, nil
-}
-
-// jar returns the browser's cookie jar filled from -cookie, for u's host,
-// and from -cookie-file, and how many cookies it was given; nil and 0
-// when neither flag was.
-func (pf *probeFlags) jar(u *url.URL) (http.CookieJar, int, error) {
-	if len(pf.cookies) == 0 && pf.cookieFile == "" {
-		return nil, 0, nil
-	}
-	jar := newJar()
-	n := 0
-	for _, s := range pf.cookies {
-		c, err := parseCookieFlag(s)
-		if err != nil {
-			return nil, 0, err
-		}
-		jar.SetCookies(&url.URL{Scheme: u.Scheme, Host: u.Host, Path: "/"}, []*http.Cookie{c})
-		n++
-	}
-	if pf.cookieFile != "" {
-		list, err := readCookieFile(pf.cookieFile)
-		if err != nil {
-			return nil, 0, err
-		}
-		for _, c := range list {
-			jar.SetCookies(c.url, []*http.Cookie{c.cookie})
-		}
-		n += len(list)
-	}
-	return jar, n, nil
-}
-
-// readCookieFile reads the Netscape cookie file of -cookie-file.
-func readCookieFile(path string) ([]netscapeCookie, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("-cookie-file: %v", err)
-	}
-	defer f.Close()
-	list, err := parseNetscape(f, path)
-	if err != nil {
-		return nil, fmt.Errorf("-cookie-file: %v", err)
-	}
-	return list, nil
 }
 
 // flagSet reports whether the flag name was given.

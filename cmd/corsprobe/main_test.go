@@ -114,6 +114,7 @@ func TestGolden(t *testing.T) {
 		{name: "verbose", args: []string{"-v", "/open"}, exit: exitAllowed},
 		{name: "no-cors", args: []string{"-mode", "no-cors", "/account"}, exit: exitAllowed},
 		{name: "firefox", args: []string{"-browser", "firefox", "-X", "PATCH", "/items/1"}, exit: exitBlocked},
+		{name: "cacheable-without-vary", args: []string{"/catalog"}, exit: exitAllowed},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -185,7 +186,7 @@ func TestJSONFields(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &doc); err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"schema", "browser", "origin", "request", "steps", "verdict", "fixes", "warnings", "notes", "reflection_check"}
+	want := []string{"schema", "browser", "origin", "request", "steps", "verdict", "fixes", "warnings", "notes", "reflection_check", "vary_check"}
 	if got := keys(doc); !reflect.DeepEqual(got, sorted(want)) {
 		t.Errorf("top-level fields = %v; want %v", got, sorted(want))
 	}
@@ -399,36 +400,6 @@ func TestReflectionCheckDoesNotRepeatUnsafe(t *testing.T) {
 	}
 	if rc := r.ReflectionCheck; rc == nil || rc.Requests != 1 || !rc.Reflected || rc.AllowCredentials {
 		t.Errorf("reflection_check = %+v; want 1 request (the preflight), reflected, without credentials", rc)
-	}
-}
-
-func TestParseNetscape(t *testing.T) {
-	t.Parallel()
-	const file = "# Netscape HTTP Cookie File\n" +
-		"\n" +
-		".example.com\tTRUE\t/\tTRUE\t0\tsid\tabc\n" +
-		"#HttpOnly_api.example.com\tFALSE\t/v1\tFALSE\t4102444800\ttoken\txyz\n" +
-		"127.0.0.1\tFALSE\t/\tFALSE\t0\tempty\t\n"
-	got, err := parseNetscape(strings.NewReader(file), "cookies.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(got) != 3 {
-		t.Fatalf("parseNetscape = %d cookies; want 3", len(got))
-	}
-	if c := got[0]; c.url.String() != "https://example.com/" || c.cookie.Domain != "example.com" || !c.cookie.Secure {
-		t.Errorf("cookie 0 = %v %+v; want a secure domain cookie for example.com", c.url, c.cookie)
-	}
-	if c := got[1]; c.url.String() != "http://api.example.com/v1" || !c.cookie.HttpOnly || c.cookie.Domain != "" || c.cookie.Expires.Unix() != 4102444800 {
-		t.Errorf("cookie 1 = %v %+v; want a host-only HttpOnly cookie with an expiry", c.url, c.cookie)
-	}
-	if c := got[2]; c.cookie.Name != "empty" || c.cookie.Value != "" {
-		t.Errorf("cookie 2 = %+v; want empty with an empty value", c.cookie)
-	}
-	for _, bad := range []string{"a\tb\tc\n", ".x.com\tTRUE\t/\tFALSE\tsoon\tn\tv\n", "\tTRUE\t/\tFALSE\t0\tn\tv\n"} {
-		if _, err := parseNetscape(strings.NewReader(bad), "bad.txt"); err == nil {
-			t.Errorf("parseNetscape(%q) succeeded; want an error", bad)
-		}
 	}
 }
 

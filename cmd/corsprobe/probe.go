@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/corsfetch/corsfetch/cookiestore"
 	"github.com/corsfetch/corsfetch/fetch"
 	"github.com/corsfetch/corsfetch/origin"
 )
@@ -37,25 +38,34 @@ type prober struct {
 	t       *fetch.Transport
 	// reflection enables the second probe from a made-up origin.
 	reflection bool
+	// varyCheck enables the request without Origin that checks a
+	// cacheable CORS answer without Vary: Origin.
+	varyCheck bool
 }
 
 // userAgent is sent on every request, preflights included, so that server
 // logs tell probes apart.
 const userAgent = "corsprobe (github.com/corsfetch/corsfetch)"
 
-// newProber returns a prober for the page at page with the profile b;
-// base sends the requests (nil: a new http.Transport).
-func newProber(page origin.Origin, b fetch.Profile, jar http.CookieJar, base http.RoundTripper) *prober {
+// newProber returns a prober for the page at page with the profile b and
+// the browser's cookies (nil: none); base sends the requests (nil: a new
+// http.Transport).
+func newProber(page origin.Origin, b fetch.Profile, cookies *cookiestore.Store, base http.RoundTripper) *prober {
 	if base == nil {
 		base = http.DefaultTransport.(*http.Transport).Clone()
 	}
-	return &prober{
+	p := &prober{
 		page:       page,
 		browser:    b,
 		base:       base,
 		reflection: true,
-		t:          &fetch.Transport{Origin: page, Base: base, Jar: jar, Browser: b, UserAgent: userAgent},
+		varyCheck:  true,
+		t:          &fetch.Transport{Origin: page, Base: base, Browser: b, UserAgent: userAgent},
 	}
+	if cookies != nil {
+		p.t.Jar = cookies // never a nil *Store in the interface
+	}
+	return p
 }
 
 // close releases idle connections of the prober's own transport.
@@ -109,6 +119,11 @@ func (p *prober) probe(ctx context.Context, pr probeRequest) *Report {
 					"any web site can read these responses with the user's cookies. " +
 					"Check the Origin against an allow-list before echoing it.",
 			})
+		}
+	}
+	if p.varyCheck {
+		if r.VaryCheck = p.checkVary(ctx, pr, r); r.VaryCheck != nil && r.VaryCheck.WouldBlock {
+			r.Warnings = append(r.Warnings, varyWarning(lastExchange(r.Steps, false).Request.URL, r.VaryCheck))
 		}
 	}
 	r.Notes = notes(r, p.browser)

@@ -21,6 +21,7 @@ type Report struct {
 	Warnings        []Warning        `json:"warnings"`
 	Notes           []string         `json:"notes"`
 	ReflectionCheck *ReflectionCheck `json:"reflection_check"`
+	VaryCheck       *VaryCheck       `json:"vary_check"`
 }
 
 // RequestSummary is the fetch() call the probe made.
@@ -161,6 +162,7 @@ const (
 	warnMissingVary              = "reflected-origin-without-vary"
 	warnMaxAgeAboveCap           = "max-age-above-cap"
 	warnNullAllowed              = "null-origin-allowed"
+	warnCacheableWithoutVary     = "cacheable-without-vary-origin"
 )
 
 // ReflectionCheck is the second probe, from a made-up origin, that tells
@@ -171,4 +173,16 @@ type ReflectionCheck struct {
 	Reflected        bool   `json:"reflected"`
 	AllowCredentials bool   `json:"allow_credentials"`
 	Detail           string `json:"detail"`
+}
+
+// VaryCheck is the request without Origin, as an <img> or a no-cors
+// fetch() sends it, that tells whether a cacheable CORS answer without
+// Vary: Origin could be replaced by a cached answer that blocks the fetch.
+type VaryCheck struct {
+	Cacheable   string `json:"cacheable"`
+	Requests    int    `json:"requests"`
+	Status      int    `json:"status"`
+	AllowOrigin string `json:"allow_origin"`
+	WouldBlock  bool   `json:"would_block"`
+	Detail      string `json:"detail"`
 }

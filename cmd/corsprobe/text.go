@@ -48,7 +48,7 @@ type textWriter struct {
 }
 
 // report writes r: the call, every step, the verdict, fixes, warnings,
-// notes and the reflection check.
+// notes, the reflection check and the Vary check.
 func (tw *textWriter) report(r *Report) {
 	w, s := tw.w, tw.s
 	fmt.Fprintf(w, "%s %s (%s) calls\n", s.bold("Page"), r.Origin, r.Browser)
@@ -70,6 +70,11 @@ func (tw *textWriter) report(r *Report) {
 	if rc := r.ReflectionCheck; rc != nil {
 		fmt.Fprintf(w, "%s sent the same request from the made-up origin %s (%d %s sent, no cookies): %s.\n",
 			s.bold("Reflection check:"), rc.Origin, rc.Requests, plural(rc.Requests, "request"), rc.Detail)
+	}
+	if vc := r.VaryCheck; vc != nil {
+		fmt.Fprintf(w, "%s the answer may be reused from the browser's cache (%s) and lacks Vary: Origin, so corsprobe sent the same %s without Origin, "+
+			"as an <img> or a no-cors fetch() would (%d %s sent, no cookies): %s.\n",
+			s.bold("Vary check:"), vc.Cacheable, r.Request.Method, vc.Requests, plural(vc.Requests, "request"), vc.Detail)
 	}
 }
 
