@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -199,15 +201,15 @@ func TestReplayOracleAgrees(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer srv.Close()
-			// NewClient does not say which scenario it is for; the oracle
-			// finds out from the first call's URL.
-			newClient := conformance.NewClient(func(page, got string) conformance.Client {
-				if got != engine || page != srv.Origins()["A"] {
-					t.Errorf("NewClient(%q, %q); want A's origin and %s", page, got, engine)
+			// A session does not say which scenario it is for; the oracle
+			// finds out from the first call's URL. Its pages share it.
+			sessions := conformance.NewSession(func(got string) conformance.Session {
+				if got != engine {
+					t.Errorf("NewSession(%q); want %s", got, engine)
 				}
-				return &lazyOracle{t: t, rec: rec, origins: srv.Origins()}
+				return oracleSession{t: t, o: &lazyOracle{t: t, rec: rec, origins: srv.Origins()}}
 			})
-			rep, err := conformance.Replay(t.Context(), scenarios, rec, newClient, conformance.ReplayOptions{Filter: noDelay, Server: srv})
+			rep, err := conformance.Replay(t.Context(), scenarios, rec, sessions, conformance.ReplayOptions{Filter: noDelay, Server: srv})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -219,6 +221,20 @@ func TestReplayOracleAgrees(t *testing.T) {
 			}
 		})
 	}
+}
+
+// oracleSession is the session of one scenario: every page load gets its
+// one oracle, which answers the calls of all of them.
+type oracleSession struct {
+	t *testing.T
+	o *lazyOracle
+}
+
+func (s oracleSession) Page(page string) conformance.Client {
+	if !slices.Contains(slices.Collect(maps.Values(s.o.origins)), page) {
+		s.t.Errorf("Page(%q): not an origin of the server", page)
+	}
+	return s.o
 }
 
 // lazyOracle binds to its scenario on the first call.

@@ -35,7 +35,7 @@ type Browser struct {
 	Base http.RoundTripper
 
 	// Cookies is the cookie store; nil means a new, empty
-	// cookiestore.Store.
+	// cookiestore.Store with the profile's Cookies.Limits.
 	Cookies *cookiestore.Store
 
 	// PreflightCache is the CORS-preflight cache; nil means a new cache
@@ -70,7 +70,7 @@ func (b *Browser) init() {
 	b.profile = b.Profile.resolve()
 	b.cookies = b.Cookies
 	if b.cookies == nil {
-		b.cookies = cookiestore.New(nil)
+		b.cookies = cookiestore.New(&cookiestore.Options{Limits: b.profile.Cookies.Limits, Now: b.Now})
 	}
 	b.preflight = b.PreflightCache
 	if b.preflight == nil {

@@ -69,9 +69,9 @@ func merge(ms ...map[string]string) map[string]string {
 }
 
 // TestChromiumRecording replays the Chromium recording
-// (conformance/corpus/chromium.json) through Transports with the Chrome
-// profile: every scenario must agree with what Chromium did, except the
-// ones in notSimulated, which must disagree.
+// (conformance/corpus/chromium.json) through the pages of a fetch.Browser
+// per scenario, with the Chrome profile: every scenario must agree with
+// what Chromium did, except the ones in notSimulated, which must disagree.
 func TestChromiumRecording(t *testing.T) {
 	t.Parallel() // replays share no state but the loopback network
 	if testing.Short() {
@@ -109,7 +109,7 @@ func replay(t *testing.T, engine string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := conformance.Replay(t.Context(), scenarios, rec, conformance.TransportClients(nil), conformance.ReplayOptions{})
+	rep, err := conformance.Replay(t.Context(), scenarios, rec, conformance.TransportSessions(nil), conformance.ReplayOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -70,8 +70,11 @@ func (t *Transport) jars(f *fetchState) (read []http.CookieJar, store http.Cooki
 	if t.Jar == nil {
 		return nil, nil
 	}
-	if !f.thirdParty() || t.prof.Cookies.ThirdParty == ThirdPartyAllowed {
+	third := f.thirdParty()
+	if !third || t.prof.Cookies.ThirdParty.sendsUnpartitioned() {
 		read = append(read, t.Jar)
+	}
+	if !third || t.prof.Cookies.ThirdParty == ThirdPartyAllowed {
 		store = t.Jar
 	}
 	if t.partJar != nil {
@@ -99,7 +102,7 @@ func (t *Transport) addCookies(h http.Header, f *fetchState, u *url.URL) {
 	if t.store != nil {
 		third, sameSite := f.thirdParty(), f.sameSiteContext()
 		for _, c := range t.store.Get(t.cookieRequest(u)) {
-			if !c.Partitioned && third && t.prof.Cookies.ThirdParty != ThirdPartyAllowed ||
+			if !c.Partitioned && third && !t.prof.Cookies.ThirdParty.sendsUnpartitioned() ||
 				!sameSite && !t.crossSiteCookie(c) {
 				continue
 			}
@@ -131,7 +134,7 @@ func (t *Transport) storeCookies(h http.Header, f *fetchState, u *url.URL) {
 		return
 	}
 	third := f.thirdParty()
-	if third && t.prof.Cookies.ThirdParty == ThirdPartyNone {
+	if third && (t.prof.Cookies.ThirdParty == ThirdPartyNone || t.prof.Cookies.ThirdParty == ThirdPartyNotStored) {
 		return
 	}
 	var main, part []*http.Cookie

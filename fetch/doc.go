@@ -129,19 +129,31 @@
 //	status 407 from the server                network error     passed on         passed on         passed on         check-status-407*
 //	body of a 205 response                    empty             empty             as sent           empty             check-status-205
 //	largest response head read                256 KiB           no bound          64 KiB + 2        no bound          expose-header-size-*
-//	third-party (cross-site) cookies          Partitioned only  partitioned jar   none              allowed           cred-b-set-include, cred-b-partitioned
-//	cookie without SameSite, cross-site       not sent          sent              not sent          not sent          div-b-cookie-default
+//	third-party (cross-site) cookies          Partitioned only  partitioned jar   sent, not stored  allowed           cred-b-set-include,
+//	                                                                                                                  cred-b-partitioned,
+//	                                                                                                                  page-cookie-*
+//	cookie without SameSite, cross-site       not sent          sent              sent              not sent          div-b-cookie-default
 //	SameSite=None without Secure              rejected          rejected          accepted          rejected          cred-unsecure-samesite-none
 //	Secure cookie over http://127.0.0.1       stored            stored            rejected          stored            cred-same-origin-default
 //	SameSite Lax and Strict cookies after a   sent              withheld          sent              sent              cred-redirect-cross-site-back-*
 //	redirect from another site
+//	cookie store bounds (per site, in all)    180, 3300         180, 3300         none              none              (engine sources)
+//	HTTP cache partitioned by top-level site  yes               yes               no                yes               page-httpcache-partition
+//	HTTP cache entries apart for requests     no                yes               no                no                httpcache-credentials-include-then-omit,
+//	with and without credentials                                                                                      page-httpcache-same-origin-then-p
+//	a POST invalidates the stored GET         yes               no                yes               yes               httpcache-post-invalidates
 //
 // All three engines, and so every profile, send the page site's cookies to
 // a URL of that site reached through a redirect from another site, and drop
 // a response field whose name is not a token (expose-name-space).
 //
-// The recordings of WebKitGTK stand for Safari; Safari's cookie policy
-// (Intelligent Tracking Prevention) is stricter than WebKitGTK's defaults.
+// The recordings of WebKitGTK stand for Safari, and the Safari profile
+// follows them where Apple's Safari is known to differ: Safari sends no
+// third-party cookies at all (Intelligent Tracking Prevention;
+// ThirdPartyNone), where WebKitGTK sends them and only refuses to store new
+// ones (ThirdPartyNotStored); Safari partitions its HTTP cache by top-level
+// site, WebKitGTK's libsoup cache is not partitioned
+// (HTTPCache.Unpartitioned).
 //
 // # Not simulated
 //

@@ -179,13 +179,24 @@ var docRows = []docRow{
 	}, scenarios: []string{"expose-header-size-*"}},
 	{label: []string{"third-party (cross-site) cookies"}, cell: func(p Profile) string {
 		return map[ThirdPartyCookies]string{ThirdPartyAllowed: "allowed", ThirdPartyBlocked: "Partitioned only",
-			ThirdPartyPartitioned: "partitioned jar", ThirdPartyNone: "none"}[p.Cookies.ThirdParty]
-	}, scenarios: []string{"cred-b-set-include, cred-b-partitioned"}},
+			ThirdPartyPartitioned: "partitioned jar", ThirdPartyNone: "none", ThirdPartyNotStored: "sent, not stored"}[p.Cookies.ThirdParty]
+	}, scenarios: []string{"cred-b-set-include,", "cred-b-partitioned,", "page-cookie-*"}},
 	{label: []string{"cookie without SameSite, cross-site"}, cell: func(p Profile) string { return yesNo(p.Cookies.UnsetSameSiteIsNone, "sent", "not sent") }, scenarios: []string{"div-b-cookie-default"}},
 	{label: []string{"SameSite=None without Secure"}, cell: func(p Profile) string { return yesNo(p.Cookies.SameSiteNoneRequiresSecure, "rejected", "accepted") }, scenarios: []string{"cred-unsecure-samesite-none"}},
 	{label: []string{"Secure cookie over http://127.0.0.1"}, cell: func(p Profile) string { return yesNo(p.Cookies.SecureNeedsHTTPS, "rejected", "stored") }, scenarios: []string{"cred-same-origin-default"}},
 	{label: []string{"SameSite Lax and Strict cookies after a", "redirect from another site"}, cell: func(p Profile) string { return yesNo(p.Cookies.SameSiteCountsRedirects, "withheld", "sent") },
 		scenarios: []string{"cred-redirect-cross-site-back-*"}},
+	{label: []string{"cookie store bounds (per site, in all)"}, cell: func(p Profile) string {
+		l := p.Cookies.Limits
+		if l.PerDomain == 0 && l.Total == 0 {
+			return "none"
+		}
+		return fmt.Sprintf("%d, %d", l.PerDomain, l.Total)
+	}, scenarios: []string{"(engine sources)"}},
+	{label: []string{"HTTP cache partitioned by top-level site"}, cell: func(p Profile) string { return yesNo(p.HTTPCache.Unpartitioned, "no", "yes") }, scenarios: []string{"page-httpcache-partition"}},
+	{label: []string{"HTTP cache entries apart for requests", "with and without credentials"}, cell: func(p Profile) string { return yesNo(p.HTTPCache.KeyedByCredentials, "yes", "no") },
+		scenarios: []string{"httpcache-credentials-include-then-omit,", "page-httpcache-same-origin-then-p"}},
+	{label: []string{"a POST invalidates the stored GET"}, cell: func(p Profile) string { return yesNo(p.HTTPCache.KeepOnUnsafe, "no", "yes") }, scenarios: []string{"httpcache-post-invalidates"}},
 }
 
 // The table's column widths.

@@ -61,6 +61,9 @@ type fetchState struct {
 	// originSent: the last request sent carried an Origin header, which
 	// Redirect.OriginKeptAfterMethodChange keeps (keepsOrigin).
 	originSent bool
+	// credentialed: the request of the current hop includes credentials
+	// (set by send, for the HTTP cache's key).
+	credentialed bool
 	// Unless Preflight.AfterRedirect is PreflightPerHop: whether the
 	// request as the page made it needs a preflight, and the header names
 	// it would list (set by setup, read by mainFetch).

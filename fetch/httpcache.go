@@ -20,10 +20,20 @@ import (
 //
 // [HTTP-network-or-cache fetch]: https://fetch.spec.whatwg.org/#concept-http-network-or-cache-fetch
 
-// cacheKey returns where a GET of u is stored: the page's top-level site,
-// and u without its fragment.
+// httpCacheKey returns where a GET of u is stored: u without its fragment,
+// in the partition of the page's top-level site (none when the profile's
+// cache is Unpartitioned), apart from the requests that send credentials
+// when the profile keys the cache by credentials.
 func (f *fetchState) httpCacheKey(u *url.URL) httpcache.Key {
-	return httpcache.Key{Partition: f.t.pageSite, URL: wireURL(u).String()}
+	k := httpcache.Key{URL: wireURL(u).String()}
+	rules := f.p.HTTPCache
+	if !rules.Unpartitioned {
+		k.Partition = f.t.pageSite
+	}
+	if rules.KeyedByCredentials {
+		k.Anonymous = !f.credentialed
+	}
+	return k
 }
 
 // storedResponse returns the stored response the cache mode lets a GET to u
@@ -103,7 +113,7 @@ func (f *fetchState) storeResponse(u *url.URL, out *http.Request, raw response, 
 	case cache == nil:
 		return
 	case f.method != http.MethodGet:
-		if f.method != http.MethodHead && raw.StatusCode < 400 {
+		if f.method != http.MethodHead && raw.StatusCode < 400 && !f.p.HTTPCache.KeepOnUnsafe {
 			cache.Invalidate(f.httpCacheKey(u))
 		}
 		return

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/corsfetch/corsfetch/fetch"
+	"github.com/corsfetch/corsfetch/origin"
 )
 
 // TestHTTPCache checks Transport.HTTPCache against RFC 9111 and the
@@ -150,5 +151,64 @@ func TestHTTPCacheRevalidation(t *testing.T) {
 	}
 	if got := b.CookieStore().Len(); got != 1 {
 		t.Errorf("%d cookies stored; want the one the 304 set", got)
+	}
+}
+
+// TestHTTPCacheRules checks the profiles' HTTP-cache rules: how many of two
+// requests from pages of one Browser reach the server.
+func TestHTTPCacheRules(t *testing.T) {
+	include := fetch.Options{Credentials: fetch.CredentialsInclude}
+	tests := []struct {
+		name, scenario, reason string
+		profile                fetch.Profile
+		page2                  string // origin of the second page
+		method1                string
+		opts1, opts2           fetch.Options
+		wantRequests           int
+	}{
+		{name: "partitioned", scenario: "page-httpcache-partition", reason: "another site's page has a partition of its own (#determine-the-http-cache-partition)",
+			profile: fetch.Chrome, page2: "http://127.0.0.4:8000", method1: "GET", opts1: fetch.Options{}, opts2: fetch.Options{}, wantRequests: 2},
+		{name: "unpartitioned", scenario: "page-httpcache-partition", reason: "WebKitGTK's cache serves every site's pages",
+			profile: fetch.Safari, page2: "http://127.0.0.4:8000", method1: "GET", opts1: fetch.Options{}, opts2: fetch.Options{}, wantRequests: 1},
+		{name: "one entry for credentials or not", scenario: "httpcache-credentials-include-then-omit", reason: "Chromium's key ignores credentials",
+			profile: fetch.Chrome, page2: "http://127.0.0.1:8000", method1: "GET", opts1: include, opts2: fetch.Options{}, wantRequests: 1},
+		{name: "keyed by credentials", scenario: "httpcache-credentials-include-then-omit", reason: "Firefox keeps anonymous loads apart",
+			profile: fetch.Firefox, page2: "http://127.0.0.1:8000", method1: "GET", opts1: include, opts2: fetch.Options{}, wantRequests: 2},
+		{name: "POST invalidates", scenario: "httpcache-post-invalidates", reason: "RFC 9111 #section-4.4",
+			profile: fetch.Chrome, page2: "http://127.0.0.1:8000", method1: "POST", opts1: fetch.Options{}, opts2: fetch.Options{}, wantRequests: 3},
+		{name: "POST keeps the GET", scenario: "httpcache-post-invalidates", reason: "Firefox does not invalidate",
+			profile: fetch.Firefox, page2: "http://127.0.0.1:8000", method1: "POST", opts1: fetch.Options{}, opts2: fetch.Options{}, wantRequests: 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := newServer(t, "127.0.0.2", func(w http.ResponseWriter, r *http.Request) {
+				// The stored answer must pass for the second page's origin.
+				acao := r.Header.Get("Origin")
+				if tt.page2 != page.String() {
+					acao = "*"
+				}
+				w.Header().Set("Access-Control-Allow-Origin", acao)
+				w.Header().Set("Access-Control-Allow-Credentials", "true")
+				w.Header().Set("Cache-Control", "max-age=60")
+				io.WriteString(w, r.Method)
+			})
+			b := &fetch.Browser{Profile: tt.profile}
+			first := b.Page(page)
+			second := b.Page(origin.MustParse(tt.page2))
+			if _, err := do(t, first, "GET", srv.URL+"/r", nil, tt.opts1); err != nil {
+				t.Fatal(err)
+			}
+			if tt.method1 != "GET" {
+				if _, err := do(t, first, tt.method1, srv.URL+"/r", nil, fetch.Options{}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, err := do(t, second, "GET", srv.URL+"/r", nil, tt.opts2); err != nil {
+				t.Fatal(err)
+			}
+			if got := len(srv.requests()); got != tt.wantRequests {
+				t.Errorf("%s: %d requests reached the server, want %d (%s)", tt.scenario, got, tt.wantRequests, tt.reason)
+			}
+		})
 	}
 }

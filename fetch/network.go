@@ -30,6 +30,7 @@ type response struct {
 // [HTTP-network-or-cache fetch]: https://fetch.spec.whatwg.org/#concept-http-network-or-cache-fetch
 func (f *fetchState) send(u *url.URL) (response, *Error) {
 	credentials := f.include() || (f.opts.Credentials == CredentialsSameOrigin && f.tainting == taintBasic)
+	f.credentialed = credentials
 	h := f.requestHeaders(u, credentials)
 	// Vary is matched against the request as sent, Origin, Sec-Fetch-* and
 	// Cookie included (RFC 9111 section 4.1), as the engines match it.

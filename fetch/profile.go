@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/corsfetch/corsfetch/cookiestore"
 	"github.com/corsfetch/corsfetch/preflightcache"
 	"github.com/corsfetch/corsfetch/redirect"
 )
@@ -62,6 +63,10 @@ type Profile struct {
 
 	// Cookies governs which cookies are stored and sent.
 	Cookies CookieRules
+
+	// HTTPCache governs the HTTP cache (Transport.HTTPCache, the pages of
+	// a Browser).
+	HTTPCache HTTPCacheRules
 }
 
 // Console is the engine whose console wording an *Error uses.
@@ -413,15 +418,53 @@ type CookieRules struct {
 
 	// UnsetSameSiteIsNone treats a cookie without a SameSite attribute as
 	// SameSite=None, as Firefox does (cred-b-set-include: its cookie without
-	// SameSite goes back cross-site). Chromium and RFC 6265bis treat it as
-	// Lax, never sent on a cross-site fetch (div-b-cookie-default).
+	// SameSite goes back cross-site) and WebKitGTK does
+	// (page-cookie-first-party-then-third-party: one set first-party goes
+	// with a cross-site fetch). Chromium and RFC 6265bis treat it as Lax,
+	// never sent on a cross-site fetch (div-b-cookie-default).
 	UnsetSameSiteIsNone bool
+
+	// Limits bound the cookie store a Browser creates (Browser.Cookies
+	// left nil) and say which cookies go first past a bound: the engines'
+	// values are in cookiestore.Limits' documentation, from Chromium's
+	// cookie_monster.cc and Firefox's CookieCommons.h; WebKitGTK's store
+	// and RFC 6265bis have none (the zero Limits).
+	Limits cookiestore.Limits
 
 	// SecureNeedsHTTPS refuses a Secure cookie set over plain http,
 	// loopback included, as WebKitGTK does (cred-same-origin-default: its
 	// `SameSite=None; Secure` cookie is not stored). Chromium and Firefox
 	// treat loopback as a secure origin for cookies.
 	SecureNeedsHTTPS bool
+}
+
+// HTTPCacheRules govern which stored responses the HTTP cache shares
+// between requests and pages.
+type HTTPCacheRules struct {
+	// Unpartitioned keeps one HTTP cache for the pages of every site, as
+	// WebKitGTK does (page-httpcache-partition: pages at A, B and C are all
+	// answered by the response stored for A). Chromium, Firefox and the
+	// standard partition it by the page's top-level site
+	// (#determine-the-http-cache-partition).
+	Unpartitioned bool
+
+	// KeyedByCredentials stores the responses to requests that send
+	// credentials apart from those to requests that do not, as Firefox
+	// does, its cache key marking anonymous loads
+	// (httpcache-credentials-include-then-omit;
+	// page-httpcache-same-origin-then-p, where a same-origin fetch's stored
+	// answer, without ACAO, does not fail another origin's CORS fetch
+	// because that one sends no cookies). Chromium
+	// (kSplitCacheByIncludeCredentials is off by default), WebKit and the
+	// standard use one entry for both.
+	KeyedByCredentials bool
+
+	// KeepOnUnsafe leaves a stored GET response in place after a
+	// successful POST, PUT, DELETE or other unsafe request to its URL, as
+	// Firefox does (httpcache-post-invalidates: the GET after a POST is
+	// answered from the cache). RFC 9111 section 4.4, Chromium and WebKit
+	// invalidate it.
+	KeepOnUnsafe bool
 }
 
 // CacheModes is a set of cache modes.
@@ -507,12 +550,27 @@ const (
 	ThirdPartyPartitioned
 
 	// ThirdPartyNone neither sends nor stores any cookie in a cross-site
-	// request, Partitioned ones included: Safari blocks third-party cookies
-	// fully and has no CHIPS. The WebKitGTK recording agrees as far as
-	// http can show (cred-b-set-include, cred-b-partitioned, where the
-	// Partitioned cookie, being Secure, is refused over http anyway).
+	// request, Partitioned ones included, as Apple's Safari does
+	// (Intelligent Tracking Prevention blocks third-party cookies fully,
+	// and it has no CHIPS). No recorded engine does this; WebKitGTK's
+	// policy is ThirdPartyNotStored.
 	ThirdPartyNone
+
+	// ThirdPartyNotStored stores no cookie from a cross-site response but
+	// sends the cookies the store holds with cross-site requests, as
+	// WebKitGTK does with its default policy, libsoup's "no third party"
+	// (cred-b-set-include: a cookie set cross-site is not stored;
+	// page-cookie-first-party-then-third-party,
+	// page-cookie-set-from-a-read-on-p: cookies set first-party go with
+	// later cross-site requests).
+	ThirdPartyNotStored
 )
+
+// sendsUnpartitioned reports whether the policy sends a cross-site request
+// the unpartitioned cookies of its URL.
+func (p ThirdPartyCookies) sendsUnpartitioned() bool {
+	return p == ThirdPartyAllowed || p == ThirdPartyNotStored
+}
 
 // Chrome is Chromium's behaviour, as recorded from Chromium 156 in
 // conformance/corpus/chromium.json. It is what the zero Profile means.
@@ -547,7 +605,14 @@ var Chrome = Profile{
 		Manual:                 ManualParsesLocation,
 	},
 	Response: ResponseRules{ProxyAuthFails: true, MaxHeadBytes: 256 << 10},
-	Cookies:  CookieRules{ThirdParty: ThirdPartyBlocked, SameSiteNoneRequiresSecure: true},
+	Cookies: CookieRules{
+		ThirdParty:                 ThirdPartyBlocked,
+		SameSiteNoneRequiresSecure: true,
+		Limits: cookiestore.Limits{
+			PerDomain: 180, DomainPurge: 30, PartitionBytes: 10240, Total: 3300, TotalPurge: 300,
+			KeepRecent: 30 * 24 * time.Hour, AccessInterval: time.Minute, Eviction: cookiestore.EvictChromium,
+		},
+	},
 }
 
 // Firefox is Firefox ESR's behaviour, as recorded from Firefox ESR 153 in
@@ -585,7 +650,12 @@ var Firefox = Profile{
 		SameSiteCountsRedirects:    true,
 		SameSiteNoneRequiresSecure: true,
 		UnsetSameSiteIsNone:        true,
+		Limits: cookiestore.Limits{
+			PerDomain: 180, DomainPurge: 30, Total: 3300, TotalPurge: 300,
+			KeepRecent: 30 * 24 * time.Hour, AccessInterval: time.Minute, Eviction: cookiestore.EvictFirefox,
+		},
 	},
+	HTTPCache: HTTPCacheRules{KeyedByCredentials: true, KeepOnUnsafe: true},
 }
 
 // Safari is WebKit's behaviour, as recorded from WebKitGTK 2.50 in
@@ -626,8 +696,9 @@ var Safari = Profile{
 		Manual:                      ManualRefusesFTP,
 		OriginKeptAfterMethodChange: true,
 	},
-	Response: ResponseRules{ResetContentBody: true, MaxHeadBytes: 64<<10 + 2},
-	Cookies:  CookieRules{ThirdParty: ThirdPartyNone, SecureNeedsHTTPS: true},
+	Response:  ResponseRules{ResetContentBody: true, MaxHeadBytes: 64<<10 + 2},
+	Cookies:   CookieRules{ThirdParty: ThirdPartyNotStored, UnsetSameSiteIsNone: true, SecureNeedsHTTPS: true},
+	HTTPCache: HTTPCacheRules{Unpartitioned: true},
 }
 
 // Spec is the Fetch Standard read literally, with no imposed max-age limit,

@@ -478,6 +478,38 @@ func TestThirdPartyCookies(t *testing.T) {
 	}
 }
 
+// TestThirdPartyNotStored checks the Safari profile's cookie policy,
+// WebKitGTK's: a cross-site response stores no cookie (cred-b-set-include),
+// but cookies set first-party, SameSite=None or without SameSite, go with
+// a cross-site request (page-cookie-first-party-then-third-party).
+func TestThirdPartyNotStored(t *testing.T) {
+	srv := newServer(t, "127.0.0.2", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Access-Control-Allow-Origin", r.Header.Get("Origin"))
+		w.Header().Set("Access-Control-Allow-Credentials", "true")
+		switch r.URL.Path {
+		case "/set":
+			w.Header().Add("Set-Cookie", "nu=1; Path=/; SameSite=None")
+			w.Header().Add("Set-Cookie", "d=1; Path=/")
+		case "/set-third":
+			w.Header().Add("Set-Cookie", "third=1; Path=/; SameSite=None")
+		}
+	})
+	b := &fetch.Browser{Profile: fetch.Safari}
+	own := b.Page(srv.Origin)
+	cross := b.Page(page)
+	include := fetch.Options{Credentials: fetch.CredentialsInclude}
+	do(t, own, "GET", srv.URL+"/set", nil, include)
+	do(t, cross, "GET", srv.URL+"/set-third", nil, include)
+	do(t, cross, "GET", srv.URL+"/get", nil, include)
+	reqs := srv.requests()
+	if got := reqs[2].Header.Get("Cookie"); got != "nu=1; d=1" {
+		t.Errorf("cross-site Cookie = %q; want the first-party cookies nu=1; d=1", got)
+	}
+	if n := b.CookieStore().Len(); n != 2 {
+		t.Errorf("%d cookies stored; want 2, the cross-site response's cookie refused", n)
+	}
+}
+
 // TestPreflightCacheUse checks that a stored preflight result is reused,
 // that Max-Age 0 stores nothing, and that entries expire on the
 // Transport's clock (#cors-preflight-cache; cache-max-age-*).

@@ -65,10 +65,16 @@ type Options struct {
 
 // Key is where a response is stored: the partition (a browser's top-level
 // site, so that pages of one site share entries and pages of another site
-// do not) and the request URL without its fragment.
+// do not; "" for a cache that is not partitioned) and the request URL
+// without its fragment. One response is stored per Key: a response whose
+// Vary values differ from the stored one's replaces it.
 type Key struct {
 	Partition string
 	URL       string
+	// Anonymous marks the entries of requests that send no credentials,
+	// for a cache that keeps them apart from the others, as Firefox's
+	// does; a cache that does not leaves it false.
+	Anonymous bool
 }
 
 // Stored is a stored response as Lookup returns it. Header is a copy the

@@ -10,14 +10,14 @@ import (
 	"github.com/corsfetch/corsfetch/origin"
 )
 
-// cookieStore returns the browser's cookie store filled from -cookie, for
-// u's host, and from -cookie-file, and how many cookies it was given; nil
-// and 0 when neither flag was.
-func (pf *probeFlags) cookieStore(u *url.URL, page origin.Origin) (*cookiestore.Store, int, error) {
+// cookieStore returns the browser's cookie store, with the profile's
+// limits, filled from -cookie, for u's host, and from -cookie-file, and how
+// many cookies it was given; nil and 0 when neither flag was.
+func (pf *probeFlags) cookieStore(u *url.URL, page origin.Origin, limits cookiestore.Limits) (*cookiestore.Store, int, error) {
 	if len(pf.cookies) == 0 && pf.cookieFile == "" {
 		return nil, 0, nil
 	}
-	store := cookiestore.New(nil)
+	store := cookiestore.New(&cookiestore.Options{Limits: limits})
 	n := 0
 	for _, s := range pf.cookies {
 		c, err := cookieFromFlag(s, u, page)

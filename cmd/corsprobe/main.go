@@ -192,7 +192,7 @@ func parseArgs(args []string, e *env) (*config, error) {
 	if cfg.req, err = pf.request(u, e.stdin); err != nil {
 		return nil, err
 	}
-	if cfg.cookies, cfg.req.Cookies, err = pf.cookieStore(u, cfg.page); err != nil {
+	if cfg.cookies, cfg.req.Cookies, err = pf.cookieStore(u, cfg.page, cfg.browser.Cookies.Limits); err != nil {
 		return nil, err
 	}
 	return cfg, nil
