@@ -35,7 +35,10 @@ type Browser struct {
 	Base http.RoundTripper
 
 	// Cookies is the cookie store; nil means a new, empty
-	// cookiestore.Store with the profile's Cookies.Limits.
+	// cookiestore.Store with the profile's Cookies.Limits, or, for a
+	// profile without any (Safari, Spec), a bound of 100,000 cookies in
+	// all, least recently used first, that no engine has but that keeps a
+	// hostile server from growing the store without end.
 	Cookies *cookiestore.Store
 
 	// PreflightCache is the CORS-preflight cache; nil means a new cache
@@ -45,7 +48,9 @@ type Browser struct {
 	// NoHTTPCache turns the HTTP cache off, so that every request of every
 	// page reaches the network (cache modes then only change request
 	// headers and the use of the preflight cache). The HTTP cache is on by
-	// default, as in a browser.
+	// default, as in a browser: an httpcache.Cache with the default
+	// bounds, 32 MiB in all, heap included (httpcache.DefaultMaxBytes),
+	// and no body over 1 MiB stored (httpcache.DefaultMaxBodyBytes).
 	NoHTTPCache bool
 
 	// UserAgent and AcceptLanguage, when not empty, are sent by every page
@@ -65,12 +70,24 @@ type Browser struct {
 	httpCache *httpcache.Cache
 }
 
+// safetyLimits bound the cookie store of a Browser whose profile has no
+// Limits (Safari, as WebKitGTK's store has none; Spec). They are no
+// engine's: a bound far above what pages use (Chromium and Firefox keep
+// 3300 cookies) so that a hostile server cannot grow the store without end
+// (100,000 cookies of typical size take about 25 MB; cookiestore's
+// BenchmarkMemory).
+var safetyLimits = cookiestore.Limits{Total: 100_000, TotalPurge: 10_000}
+
 // init creates the state left nil.
 func (b *Browser) init() {
 	b.profile = b.Profile.resolve()
 	b.cookies = b.Cookies
 	if b.cookies == nil {
-		b.cookies = cookiestore.New(&cookiestore.Options{Limits: b.profile.Cookies.Limits, Now: b.Now})
+		limits := b.profile.Cookies.Limits
+		if limits == (cookiestore.Limits{}) {
+			limits = safetyLimits
+		}
+		b.cookies = cookiestore.New(&cookiestore.Options{Limits: limits, Now: b.Now})
 	}
 	b.preflight = b.PreflightCache
 	if b.preflight == nil {

@@ -134,3 +134,73 @@ func browserGet(tr *fetch.Transport, method, u string, o fetch.Options) (string,
 func cookieSafe(s string) string {
 	return strings.NewReplacer(":", "_", "/", "_").Replace(s)
 }
+
+// TestBrowserHostileBounds checks that a hostile server cannot grow a
+// Browser's state past its bounds: 400 cookies a response on one site keep
+// the Chrome profile's store at Chromium's 180 per site (kDomainMaxCookies;
+// cookiestore.Limits), answers varying on a header the page changes every
+// time keep one entry per URL, and a body over the HTTP cache's 1 MiB limit
+// reaches the page whole but is not stored.
+func TestBrowserHostileBounds(t *testing.T) {
+	big := strings.Repeat("x", 1<<20+1)
+	n := 0
+	srv := newServer(t, "127.0.0.1", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Access-Control-Allow-Origin", r.Header.Get("Origin"))
+		w.Header().Set("Access-Control-Allow-Credentials", "true")
+		w.Header().Set("Cache-Control", "max-age=600")
+		switch r.URL.Path {
+		case "/cookies":
+			for i := range 400 {
+				n++
+				w.Header().Add("Set-Cookie", fmt.Sprintf("c%d=%s; Path=/", n, strings.Repeat("v", 20+i%10)))
+			}
+		case "/vary":
+			w.Header().Set("Vary", "Content-Language")
+		case "/big":
+			io.WriteString(w, big)
+		}
+	})
+	b := &fetch.Browser{}
+	tr := b.Page(page) // same site as srv: first-party cookies
+	include := fetch.Options{Credentials: fetch.CredentialsInclude}
+	for range 5 {
+		if _, err := browserGet(tr, "GET", srv.URL+"/cookies", include); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := b.CookieStore().Len(); got > 180 {
+		t.Errorf("%d cookies stored for one site; Chromium keeps at most 180", got)
+	}
+	for i := range 50 {
+		if _, err := do(t, tr, "GET", srv.URL+"/vary", nil, fetch.Options{}, "Content-Language", fmt.Sprint("x", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := len(srv.requests())
+	if _, err := do(t, tr, "GET", srv.URL+"/vary", nil, fetch.Options{}, "Content-Language", "x0"); err != nil {
+		t.Fatal(err)
+	}
+	if len(srv.requests()) == before {
+		t.Error("the first of 50 variants was still stored: the cache keeps one response per URL")
+	}
+	for range 2 {
+		body, err := browserGet(tr, "GET", srv.URL+"/big", fetch.Options{})
+		if err != nil || len(body) != len(big) {
+			t.Fatalf("a %d-byte body: got %d bytes, %v", len(big), len(body), err)
+		}
+	}
+	if got := countPath(srv, "/big"); got != 2 {
+		t.Errorf("the body over 1 MiB reached the server %d times in 2 fetches; want 2, none stored", got)
+	}
+}
+
+// countPath returns the number of requests srv received for path.
+func countPath(srv *server, path string) int {
+	c := 0
+	for _, r := range srv.requests() {
+		if r.Path == path {
+			c++
+		}
+	}
+	return c
+}
