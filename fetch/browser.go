@@ -63,6 +63,15 @@ type Browser struct {
 	// Trace, when not nil, is called with every Event of every page.
 	Trace func(Event)
 
+	// AddressSpaceOverrides and Resolver are the Transport fields of the
+	// same names for every page that sets none: the browser's testing
+	// overrides of address spaces (Chromium's
+	// --ip-address-space-overrides) and its resolver. Each page's address
+	// space and permissions are its own (Transport.PageAddressSpace,
+	// Transport.Permissions).
+	AddressSpaceOverrides []AddressSpaceOverride
+	Resolver              Resolver
+
 	once      sync.Once
 	profile   Profile
 	cookies   *cookiestore.Store
@@ -100,8 +109,9 @@ func (b *Browser) init() {
 
 // Page returns a page of the browser at the given origin: a Transport that
 // shares the browser's state with its other pages. Its Referrer and
-// ReferrerPolicy (the page's URL and policy) may be set before its first
-// request; its other fields are the browser's.
+// ReferrerPolicy (the page's URL and policy), PageAddressSpace and
+// Permissions (Local Network Access) may be set before its first request;
+// its other fields are the browser's.
 func (b *Browser) Page(o origin.Origin) *Transport {
 	b.once.Do(b.init)
 	return &Transport{

@@ -66,6 +66,32 @@
 // profile's engine (Profile.Console: Chromium's, Firefox's or WebKit's, each
 // transcribed from its source); the text is for people and not stable.
 //
+// # Local Network Access
+//
+// A page has an IP address space, that of the server it came from:
+// public, local (private networks) or loopback. Chrome (since 142) and
+// Firefox fail a fetch from a page to a server in a less public space (a
+// public page calling a development server on localhost, a router's admin
+// page, a desktop agent) unless the user granted the page the
+// local-network or loopback-network permission, before any request, the
+// preflight included, is sent; a page that is not a secure context cannot
+// be granted it. Set [Transport.PageAddressSpace] to turn the check on;
+// [Transport.Permissions] are the grants; [Options.TargetAddressSpace] is
+// fetch()'s targetAddressSpace. The server's space comes from its address
+// (the profile's table: Profile.LocalNetwork), or from
+// [Transport.AddressSpaceOverrides], which read Chromium's
+// --ip-address-space-overrides syntax.
+//
+// Test "my public app against my API on localhost" both ways: leave
+// PageAddressSpace zero to test the API's CORS as if the page were served
+// from the API's own network (no check: how every test against an
+// httptest server works); set it to AddressSpacePublic, with
+// Origin https://app.example, to see what a user of the deployed app
+// meets when the API runs on their machine: the fetch fails with
+// ReasonLocalNetworkAccessDenied unless Permissions grants
+// LoopbackNetwork, and the error says which permission the browser asks
+// for.
+//
 // # Profiles
 //
 // Engines differ from each other and from the Fetch Standard. A [Profile]
@@ -74,9 +100,8 @@
 // [Spec] set them, and Transport.Browser holds the one a Transport uses. Each engine profile is held to a recording
 // of the whole conformance corpus in that engine (conformance/corpus:
 // Chromium 156, Firefox ESR 153, WebKitGTK 2.50): TestChromiumRecording,
-// TestFirefoxRecording and TestWebKitRecording replay them through a
-// Transport (with HTTPCache set, as a browser has one) and must agree on
-// every scenario.
+// TestFirefoxRecording and TestWebKitRecording replay them through the
+// pages of a [Browser] per scenario and must agree on every scenario.
 //
 //	Behaviour                                 Chrome            Firefox           Safari (WebKit)   Standard          Scenario
 //	repeated request header fields            combined          separate          combined          separate          simple-total-1024-under
@@ -157,6 +182,19 @@
 //
 // # Not simulated
 //
+//   - The URL Standard's host parser: net/url keeps a host as written, so
+//     the numeric IPv4 forms a browser rewrites (http://2130706433/,
+//     0x7f.0.0.1, 127.1, a trailing dot) reach Go's resolver as names and
+//     fail as network errors, where a browser fetches 127.0.0.1.
+//   - The Local Network Access check on the connection a request is sent
+//     on: a RoundTripper cannot be stopped between its connection and its
+//     request, so the check runs before sending, on the addresses the host
+//     resolves to (the least public of them), and again on the address
+//     the connection reached when Base reports it; a server whose address
+//     changed between the two (DNS rebinding) receives the request, and
+//     the fetch still fails with nothing of the response returned. A
+//     response reused from the HTTP cache is checked against the host's
+//     addresses now, not those it was stored from.
 //   - What Go's HTTP client does to a response head before the Transport
 //     sees it. net/http adds Cache-Control: no-cache to a response with
 //     Pragma: no-cache and no Cache-Control, and Cache-Control is a
@@ -175,8 +213,9 @@
 //     Transport.HTTPCache is set, so that every request reaches the network;
 //     the pages of a Browser share one.
 //   - data:, blob: and file: URLs (ReasonUnsupportedScheme), service
-//     workers, navigation requests, CORP, ORB and COEP checks, Private and
-//     Local Network Access, HTTP authentication prompts and the
+//     workers, navigation requests, CORP, ORB and COEP checks, the Private
+//     Network Access preflight (Access-Control-Request-Private-Network,
+//     which Chromium no longer sends), HTTP authentication prompts and the
 //     authentication cache, TLS client certificates, client hints
 //     (Sec-CH-UA*), Priority, Sec-Fetch-Storage-Access, the keepalive quota.
 //   - SameSite when cookies are sent, with a Transport.Jar that is not a

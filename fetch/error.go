@@ -139,6 +139,26 @@ const (
 	ReasonBodyNotReplayable Reason = "BodyNotReplayable"
 )
 
+// Reasons from the Local Network Access check, made before a request is
+// sent (preflights, every redirect hop) when Transport.PageAddressSpace is
+// set. AddressSpace holds the space of the server; Value holds its name,
+// or for ReasonInvalidLocalNetworkAccess the space the fetch declared.
+//
+// [Local Network Access check]: https://wicg.github.io/local-network-access/#local-network-access-check
+const (
+	// ReasonLocalNetworkAccessDenied: a local network request (to a
+	// server in a less public space than the page's) from a secure
+	// context, without the permission of the server's space
+	// (Transport.Permissions).
+	ReasonLocalNetworkAccessDenied Reason = "LocalNetworkAccessPermissionDenied"
+	// ReasonInsecureLocalNetwork: a local network request from a page that
+	// is not a secure context, which no permission allows.
+	ReasonInsecureLocalNetwork Reason = "InsecureLocalNetwork"
+	// ReasonInvalidLocalNetworkAccess: the server is not in the space
+	// the fetch declared (Options.TargetAddressSpace).
+	ReasonInvalidLocalNetworkAccess Reason = "InvalidLocalNetworkAccess"
+)
+
 // ReasonNetwork: the network itself failed (connection refused, reset,
 // timeout, canceled context), or the browser's network stack refuses the
 // response (a 407 or a head too large, as the profile says). Err holds the
@@ -168,8 +188,13 @@ type Error struct {
 	// check or the preflight, or that the network stack refused, and 0
 	// when there was none.
 	Status int
+	// AddressSpace is the address space of the server, for the Local
+	// Network Access reasons, and AddressSpaceUnknown otherwise.
+	AddressSpace AddressSpace
 	// Err is the underlying error for ReasonNetwork (and for
-	// ReasonInvalidRedirectLocation, the parse failure), and nil otherwise.
+	// ReasonInvalidRedirectLocation, the parse failure; for a Local
+	// Network Access reason found on the connection rather than before
+	// sending, the address it reached), and nil otherwise.
 	Err error
 }
 
@@ -259,6 +284,15 @@ var chromiumConsole = map[Reason]chromiumEntry{
 	}},
 	ReasonRedirectContainsCredentials: {true, func(e *Error) string {
 		return "Redirect location '" + e.Value + "' contains a username and password, which is disallowed for cross-origin requests."
+	}},
+	ReasonLocalNetworkAccessDenied: {true, func(e *Error) string {
+		return "Permission was denied for this request to access the `" + e.AddressSpace.String() + "` address space."
+	}},
+	ReasonInsecureLocalNetwork: {true, func(e *Error) string {
+		return "The request client is not a secure context and the resource is in more-private address space `" + e.AddressSpace.String() + "`."
+	}},
+	ReasonInvalidLocalNetworkAccess: {true, func(e *Error) string {
+		return "Request had a target IP address space of `" + e.Value + "` yet the resource is in address space `" + e.AddressSpace.String() + "`."
 	}},
 
 	ReasonInvalidMethod:   {false, func(e *Error) string { return "'" + e.Value + "' is not a valid HTTP method." }},

@@ -64,6 +64,9 @@ type fetchState struct {
 	// credentialed: the request of the current hop includes credentials
 	// (set by send, for the HTTP cache's key).
 	credentialed bool
+	// lnaTarget: the address space the Local Network Access check found
+	// for the request last checked (localNetworkCheck).
+	lnaTarget AddressSpace
 	// Unless Preflight.AfterRedirect is PreflightPerHop: whether the
 	// request as the page made it needs a preflight, and the header names
 	// it would list (set by setup, read by mainFetch).

@@ -19,7 +19,7 @@ import (
 func (f *fetchState) mainFetch() (response, ResponseType, *Error) {
 	cur := f.current()
 	httpScheme := cur.Scheme == "http" || cur.Scheme == "https"
-	if f.t.Origin.Scheme() == "https" && !origin.IsURLPotentiallyTrustworthy(cur) {
+	if f.t.Origin.Scheme() == "https" && !origin.IsURLPotentiallyTrustworthy(cur) && !f.localMixedContent(cur) {
 		// Mixed content (main fetch step "should fetching request be
 		// blocked as mixed content"): Chromium restricts pages served
 		// over https.

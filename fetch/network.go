@@ -29,6 +29,9 @@ type response struct {
 //
 // [HTTP-network-or-cache fetch]: https://fetch.spec.whatwg.org/#concept-http-network-or-cache-fetch
 func (f *fetchState) send(u *url.URL) (response, *Error) {
+	if err := f.localNetworkCheck(u); err != nil {
+		return response{}, err
+	}
 	credentials := f.include() || (f.opts.Credentials == CredentialsSameOrigin && f.tainting == taintBasic)
 	f.credentialed = credentials
 	h := f.requestHeaders(u, credentials)
@@ -190,7 +193,15 @@ func (f *fetchState) roundTrip(out *http.Request, preflight bool) (response, *Er
 	// Decided per call: with a nil Base, base() returns whatever
 	// http.DefaultTransport is now, which a test may have replaced.
 	_, owned := rt.(*http.Transport)
+	out, reached := f.withConnectionTrace(out)
 	raw, err := rt.RoundTrip(out)
+	if err == nil {
+		if e := f.verifyConnection(f.current(), out, reached); e != nil {
+			discard(raw.Body, owned || f.t.trustBase)
+			e.Preflight = preflight
+			return response{}, e
+		}
+	}
 	if err != nil {
 		e := f.fail(ReasonNetwork, "")
 		e.Preflight = preflight

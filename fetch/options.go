@@ -146,6 +146,13 @@ type Options struct {
 	Credentials Credentials
 	Redirect    Redirect
 	Cache       CacheMode
+
+	// TargetAddressSpace is fetch()'s targetAddressSpace: the address
+	// space the page expects the server in. When set (and the profile's
+	// engine knows the option), a server in another space fails the
+	// fetch (ReasonInvalidLocalNetworkAccess), a Local Network Access
+	// check being made (Transport.PageAddressSpace set).
+	TargetAddressSpace AddressSpace
 }
 
 type optionsKey struct{}

@@ -85,7 +85,11 @@ func (f *fetchState) preflight(u *url.URL, key preflightcache.Key, names, listed
 		Header:     h,
 		Host:       u.Host,
 	}
-	raw, err := f.roundTrip(tmp.WithContext(f.ctx), true)
+	out := tmp.WithContext(f.ctx)
+	if err := f.localNetworkCheck(u); err != nil {
+		return err
+	}
+	raw, err := f.roundTrip(out, true)
 	if err != nil {
 		return err
 	}

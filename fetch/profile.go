@@ -67,6 +67,10 @@ type Profile struct {
 	// HTTPCache governs the HTTP cache (Transport.HTTPCache, the pages of
 	// a Browser).
 	HTTPCache HTTPCacheRules
+
+	// LocalNetwork governs the Local Network Access check
+	// (Transport.PageAddressSpace).
+	LocalNetwork LocalNetworkRules
 }
 
 // Console is the engine whose console wording an *Error uses.
@@ -467,6 +471,31 @@ type HTTPCacheRules struct {
 	KeepOnUnsafe bool
 }
 
+// LocalNetworkRules govern the Local Network Access check: which addresses
+// are in which space, which requests are local network requests, and
+// which fetch() options the engine knows.
+type LocalNetworkRules struct {
+	// Off makes no check, as WebKitGTK 2.50 makes none (its
+	// LocalNetworkAccessEnabled setting is unstable and off).
+	Off bool
+
+	// Addresses is the engine's table of address blocks.
+	Addresses AddressTable
+
+	// LocalToLoopback makes a request from a page in the local space to a
+	// loopback server a local network request, as the specification
+	// (loopback is less public than local) and Firefox do. Chromium counts
+	// local and loopback as one space in the comparison
+	// (IsLessPublicAddressSpaceLNA).
+	LocalToLoopback bool
+
+	// NoTargetAddressSpace ignores Options.TargetAddressSpace, as engines
+	// without the targetAddressSpace member of RequestInit (Firefox,
+	// WebKit) ignore it, and keeps the mixed-content check for local
+	// URLs.
+	NoTargetAddressSpace bool
+}
+
 // CacheModes is a set of cache modes.
 type CacheModes uint8
 
@@ -655,7 +684,8 @@ var Firefox = Profile{
 			KeepRecent: 30 * 24 * time.Hour, AccessInterval: time.Minute, Eviction: cookiestore.EvictFirefox,
 		},
 	},
-	HTTPCache: HTTPCacheRules{KeyedByCredentials: true, KeepOnUnsafe: true},
+	HTTPCache:    HTTPCacheRules{KeyedByCredentials: true, KeepOnUnsafe: true},
+	LocalNetwork: LocalNetworkRules{Addresses: AddressesFirefox, LocalToLoopback: true, NoTargetAddressSpace: true},
 }
 
 // Safari is WebKit's behaviour, as recorded from WebKitGTK 2.50 in
@@ -696,9 +726,10 @@ var Safari = Profile{
 		Manual:                      ManualRefusesFTP,
 		OriginKeptAfterMethodChange: true,
 	},
-	Response:  ResponseRules{ResetContentBody: true, MaxHeadBytes: 64<<10 + 2},
-	Cookies:   CookieRules{ThirdParty: ThirdPartyNotStored, UnsetSameSiteIsNone: true, SecureNeedsHTTPS: true},
-	HTTPCache: HTTPCacheRules{Unpartitioned: true},
+	Response:     ResponseRules{ResetContentBody: true, MaxHeadBytes: 64<<10 + 2},
+	Cookies:      CookieRules{ThirdParty: ThirdPartyNotStored, UnsetSameSiteIsNone: true, SecureNeedsHTTPS: true},
+	HTTPCache:    HTTPCacheRules{Unpartitioned: true},
+	LocalNetwork: LocalNetworkRules{Off: true, NoTargetAddressSpace: true},
 }
 
 // Spec is the Fetch Standard read literally, with no imposed max-age limit,
@@ -709,7 +740,8 @@ var Spec = Profile{
 	Name:    "Spec",
 	Request: RequestRules{SafelistedTotal: true, NonASCIISafelisted: true, ConditionalCacheMode: CacheNoStore},
 	// RFC 6265bis, section 5.7: a SameSite=None cookie must be Secure.
-	Cookies: CookieRules{SameSiteNoneRequiresSecure: true},
+	Cookies:      CookieRules{SameSiteNoneRequiresSecure: true},
+	LocalNetwork: LocalNetworkRules{Addresses: AddressesSpec, LocalToLoopback: true},
 }
 
 // Profiles returns the four profiles, Chrome first.

@@ -102,6 +102,40 @@ type Transport struct {
 	// them.
 	HTTPCache bool
 
+	// PageAddressSpace is the IP address space of the server the page was
+	// loaded from, for Local Network Access: a request to a server in a
+	// less public space (a public page calling a private or loopback
+	// server) needs the user's permission (Permissions), and fails before
+	// it is sent without it, as Chrome and Firefox fail it. The zero
+	// value, AddressSpaceUnknown, makes no such check, so that a page such
+	// as https://app.example may call a test server on loopback.
+	//
+	// The space of a server is that of the address its host resolves to
+	// (Resolver; the least public of them when it has several), or of the
+	// address a connection reached when Base reports it (net/http does),
+	// AddressSpaceOverrides applied; unknown, so never a local network
+	// request, through a proxy of an *http.Transport. The profile's
+	// LocalNetwork rules say how the engine classifies addresses and
+	// compares spaces.
+	PageAddressSpace AddressSpace
+
+	// Permissions are the permissions the user granted the page: with
+	// LocalNetwork or LoopbackNetwork, local network requests to that
+	// space pass. None by default, as in a headless browser, where the
+	// permission prompt is never answered.
+	Permissions Permissions
+
+	// AddressSpaceOverrides give endpoints another address space than
+	// their address's, as Chromium's --ip-address-space-overrides does
+	// (ParseAddressSpaceOverrides reads its syntax); the first match
+	// wins. nil means the browser's, for a page of a Browser.
+	AddressSpaceOverrides []AddressSpaceOverride
+
+	// Resolver looks up host names for the Local Network Access check;
+	// nil means the browser's, for a page of a Browser, or
+	// net.DefaultResolver. It is used only when PageAddressSpace is set.
+	Resolver Resolver
+
 	// CoalescePreflights makes concurrent requests that need the same
 	// preflight (same origin, URL, credentials mode, method and CORS-unsafe
 	// header names) share one: the first sends it, the others wait for its
