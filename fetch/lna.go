@@ -227,15 +227,16 @@ func inAny(ps []netip.Prefix, addr netip.Addr) bool {
 
 // spaceOf returns the address space of the endpoint addr:port, the first
 // matching override first (matched family for family, as Chromium matches
-// them: an IPv4 override does not cover an IPv4-mapped IPv6 address).
-func spaceOf(table AddressTable, overrides []AddressSpaceOverride, addr netip.Addr, port uint16) AddressSpace {
+// them: an IPv4 override does not cover an IPv4-mapped IPv6 address), and
+// whether an override gave it.
+func spaceOf(table AddressTable, overrides []AddressSpaceOverride, addr netip.Addr, port uint16) (AddressSpace, bool) {
 	addr = addr.WithZone("")
 	for _, o := range overrides {
 		if (o.Port == 0 || o.Port == port) && o.Prefix.Contains(addr) {
-			return o.Space
+			return o.Space, true
 		}
 	}
-	return table.Classify(addr)
+	return table.Classify(addr), false
 }
 
 // portOf returns the port of a URL host, the scheme's default when it has

@@ -52,39 +52,80 @@ func (f *fetchState) lnaOn() bool {
 // localNetworkCheck runs the check for a request to u before it is sent,
 // from the address space u's host resolves to, and remembers that space for
 // verifyConnection.
-func (f *fetchState) localNetworkCheck(u *url.URL) *Error {
+func (f *fetchState) localNetworkCheck(u *url.URL, preflight bool) *Error {
 	if !f.lnaOn() {
 		return nil
 	}
-	f.lnaTarget = f.targetSpace(u)
-	return f.localNetworkDecision(u, f.lnaTarget)
+	server := f.t.serverSpace(f.ctx, u, &f.p.LocalNetwork)
+	f.lnaTarget = server.Space
+	e := f.localNetworkDecision(u, server.Space)
+	if f.tr.on() {
+		f.tr.emit(Event{Kind: EventLocalNetwork, Preflight: preflight, URL: u, Server: server, Err: e})
+	}
+	return e
 }
 
-// targetSpace returns the address space of the server of u: unknown through
-// a proxy (as Chromium counts a proxied connection) or when the host does
-// not resolve (the request then fails on the network), else the least
-// public space among the host's addresses, overrides applied.
-func (f *fetchState) targetSpace(u *url.URL) AddressSpace {
-	if f.t.proxied(u) {
-		return AddressSpaceUnknown
+// ServerSpace is where a server is for the Local Network Access check.
+type ServerSpace struct {
+	// Space is the server's address space: unknown through a proxy (as
+	// Chromium counts a proxied connection) or when the host does not
+	// resolve (the request then fails on the network), else the least
+	// public space among the host's addresses, overrides applied.
+	Space AddressSpace
+	// Addr is the address Space was found for, with the URL's port; the
+	// zero AddrPort when there is none.
+	Addr netip.AddrPort
+	// Overridden reports whether an override gave Space; Proxied whether
+	// Base reaches the server through a proxy; Resolved whether the host
+	// is a name that resolved to Addr (among others).
+	Overridden, Proxied, Resolved bool
+	// Err is the failure of the host's look-up.
+	Err error
+}
+
+// ServerAddressSpace returns where the server of u is for the Local Network
+// Access check of t's pages, as the check finds it before a request is
+// sent: t's (or its browser's) resolver and address space overrides, the
+// profile's address table, a proxy of an *http.Transport Base. It makes a
+// DNS look-up for a host name.
+func (t *Transport) ServerAddressSpace(ctx context.Context, u *url.URL) ServerSpace {
+	p := t.Browser.resolve()
+	return t.serverSpace(ctx, u, &p.LocalNetwork)
+}
+
+// serverSpace is ServerAddressSpace under the rules.
+func (t *Transport) serverSpace(ctx context.Context, u *url.URL, rules *LocalNetworkRules) ServerSpace {
+	if t.proxied(u) {
+		return ServerSpace{Proxied: true}
 	}
 	port := portOf(u.Scheme, u.Port())
-	host := u.Hostname()
-	if a, err := netip.ParseAddr(host); err == nil {
-		return spaceOf(f.p.LocalNetwork.Addresses, f.t.overrides(), a, port)
+	space := func(a netip.Addr) ServerSpace {
+		a = a.WithZone("")
+		s, by := spaceOf(rules.Addresses, t.overrides(), a, port)
+		return ServerSpace{Space: s, Addr: netip.AddrPortFrom(a, port), Overridden: by}
 	}
-	addrs, err := f.t.resolver().LookupNetIP(f.ctx, "ip", host)
-	if err != nil || len(addrs) == 0 {
-		return AddressSpaceUnknown
+	if a, err := netip.ParseAddr(u.Hostname()); err == nil {
+		return space(a)
 	}
-	space := AddressSpacePublic
-	for _, a := range addrs {
-		if s := spaceOf(f.p.LocalNetwork.Addresses, f.t.overrides(), a, port); s.rank() < space.rank() {
-			space = s
+	addrs, err := t.resolver().LookupNetIP(ctx, "ip", u.Hostname())
+	if err == nil && len(addrs) == 0 {
+		err = errNoAddress
+	}
+	if err != nil {
+		return ServerSpace{Err: err}
+	}
+	least := space(addrs[0])
+	for _, a := range addrs[1:] {
+		if s := space(a); s.Space.rank() < least.Space.rank() {
+			least = s
 		}
 	}
-	return space
+	least.Resolved = true
+	return least
 }
+
+// errNoAddress is the failure of a look-up that found no address.
+var errNoAddress = errors.New("fetch: the host has no address")
 
 // localNetworkDecision returns the failure of a request to u, a server in
 // the address space target, or nil when it may be sent: in the order of
@@ -104,7 +145,7 @@ func (f *fetchState) localNetworkDecision(u *url.URL, target AddressSpace) *Erro
 		e.AddressSpace = target
 		return e
 	}
-	if !lessPublic(target, f.t.PageAddressSpace, rules.LocalToLoopback) {
+	if !rules.IsLocalNetworkRequest(f.t.PageAddressSpace, target) {
 		return nil
 	}
 	if !f.t.Origin.IsPotentiallyTrustworthy() {
@@ -140,21 +181,23 @@ func (f *fetchState) localMixedContent(u *url.URL) bool {
 	}
 	host := u.Hostname()
 	if a, err := netip.ParseAddr(host); err == nil {
-		s := spaceOf(f.p.LocalNetwork.Addresses, f.t.overrides(), a, portOf(u.Scheme, u.Port()))
+		s, _ := spaceOf(f.p.LocalNetwork.Addresses, f.t.overrides(), a, portOf(u.Scheme, u.Port()))
 		return s == AddressSpaceLocal || s == AddressSpaceLoopback
 	}
 	return strings.HasSuffix(strings.TrimSuffix(host, "."), ".local")
 }
 
-// lessPublic reports whether target is less public than page, counting
-// unknown as public and, unless localToLoopback, loopback as local (as
-// Chromium's IsLessPublicAddressSpaceLNA does: a local page's request to
-// loopback is not a local network request there).
+// IsLocalNetworkRequest reports whether a request from a page in the
+// address space page to a server in target is a local network request
+// under the rules: target is less public than page, unknown counting as
+// public and, unless LocalToLoopback, loopback as local (as Chromium's
+// IsLessPublicAddressSpaceLNA counts them: a local page's request to
+// loopback is not one there).
 //
 // [local network request]: https://wicg.github.io/local-network-access/#local-network-request
-func lessPublic(target, page AddressSpace, localToLoopback bool) bool {
+func (r LocalNetworkRules) IsLocalNetworkRequest(page, target AddressSpace) bool {
 	t, p := target.rank(), page.rank()
-	if !localToLoopback {
+	if !r.LocalToLoopback {
 		t, p = max(t, 1), max(p, 1)
 	}
 	return t < p
@@ -179,17 +222,20 @@ func (f *fetchState) withConnectionTrace(out *http.Request) (*http.Request, *net
 // reached, when Base reported one in a space other than the one checked
 // before sending (the host's addresses changed, or it has several), and
 // returns the failure.
-func (f *fetchState) verifyConnection(u *url.URL, out *http.Request, reached *netip.AddrPort) *Error {
+func (f *fetchState) verifyConnection(u *url.URL, out *http.Request, reached *netip.AddrPort, preflight bool) *Error {
 	if reached == nil || !reached.IsValid() || f.t.proxied(out.URL) {
 		return nil
 	}
-	space := spaceOf(f.p.LocalNetwork.Addresses, f.t.overrides(), reached.Addr(), reached.Port())
+	space, by := spaceOf(f.p.LocalNetwork.Addresses, f.t.overrides(), reached.Addr(), reached.Port())
 	if space == f.lnaTarget {
 		return nil
 	}
 	e := f.localNetworkDecision(u, space)
 	if e != nil {
 		e.Err = fmt.Errorf("%w: the connection reached %s", errAddressChanged, reached)
+	}
+	if f.tr.on() {
+		f.tr.emit(Event{Kind: EventLocalNetwork, Preflight: preflight, URL: u, Server: ServerSpace{Space: space, Addr: *reached, Overridden: by}, Err: e})
 	}
 	return e
 }

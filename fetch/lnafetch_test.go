@@ -267,3 +267,49 @@ func TestLocalNetworkAccessHostileHosts(t *testing.T) {
 		})
 	}
 }
+
+// TestLocalNetworkAccessReport checks what the check reports: an
+// EventLocalNetwork for every request checked (the preflight and the
+// request, each with where the server is), and ServerAddressSpace, which
+// finds the server as the check does.
+func TestLocalNetworkAccessReport(t *testing.T) {
+	srv := lnaServer(t)
+	var events []fetch.Event
+	page := func(p fetch.Permissions) *fetch.Transport {
+		return &fetch.Transport{
+			Origin: origin.MustParse("https://app.example"), PageAddressSpace: fetch.AddressSpacePublic, Permissions: p,
+			Trace: func(e fetch.Event) {
+				if e.Kind == fetch.EventLocalNetwork {
+					events = append(events, e)
+				}
+			},
+		}
+	}
+	if _, err := do(t, page(fetch.Permissions{LoopbackNetwork: true}), "PUT", srv.URL+"/r", nil, fetch.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if len(events) != 2 || !events[0].Preflight || events[1].Preflight {
+		t.Fatalf("events %+v; want the preflight's and the request's", events)
+	}
+	for _, e := range events {
+		if e.Err != nil || e.Server.Space != fetch.AddressSpaceLoopback || e.Server.Addr.String() != strings.TrimPrefix(srv.URL, "http://") {
+			t.Errorf("event %+v; want loopback at the server's address, allowed", e)
+		}
+	}
+	events = nil
+	if _, err := do(t, page(fetch.Permissions{}), "GET", srv.URL+"/r", nil, fetch.Options{}); err == nil || len(events) != 1 || events[0].Err == nil {
+		t.Errorf("denied: %v, events %+v; want one event with the failure", err, events)
+	}
+
+	res := fakeResolver{"two.test": {netip.MustParseAddr("8.8.8.8"), netip.MustParseAddr("10.0.0.7")}}
+	named := &fetch.Transport{Origin: origin.MustParse("https://app.example"), Resolver: res}
+	u, _ := url.Parse("http://two.test:8080/x")
+	got := named.ServerAddressSpace(t.Context(), u)
+	if got.Space != fetch.AddressSpaceLocal || got.Addr.String() != "10.0.0.7:8080" || !got.Resolved || got.Err != nil {
+		t.Errorf("ServerAddressSpace(two.test) = %+v; want local at 10.0.0.7:8080, the least public", got)
+	}
+	u, _ = url.Parse("http://none.test/")
+	if got := named.ServerAddressSpace(t.Context(), u); got.Err == nil || got.Space != fetch.AddressSpaceUnknown {
+		t.Errorf("ServerAddressSpace(none.test) = %+v; want the look-up's failure", got)
+	}
+}

@@ -29,7 +29,7 @@ type response struct {
 //
 // [HTTP-network-or-cache fetch]: https://fetch.spec.whatwg.org/#concept-http-network-or-cache-fetch
 func (f *fetchState) send(u *url.URL) (response, *Error) {
-	if err := f.localNetworkCheck(u); err != nil {
+	if err := f.localNetworkCheck(u, false); err != nil {
 		return response{}, err
 	}
 	credentials := f.include() || (f.opts.Credentials == CredentialsSameOrigin && f.tainting == taintBasic)
@@ -196,7 +196,7 @@ func (f *fetchState) roundTrip(out *http.Request, preflight bool) (response, *Er
 	out, reached := f.withConnectionTrace(out)
 	raw, err := rt.RoundTrip(out)
 	if err == nil {
-		if e := f.verifyConnection(f.current(), out, reached); e != nil {
+		if e := f.verifyConnection(f.current(), out, reached, preflight); e != nil {
 			discard(raw.Body, owned || f.t.trustBase)
 			e.Preflight = preflight
 			return response{}, e

@@ -86,7 +86,7 @@ func (f *fetchState) preflight(u *url.URL, key preflightcache.Key, names, listed
 		Host:       u.Host,
 	}
 	out := tmp.WithContext(f.ctx)
-	if err := f.localNetworkCheck(u); err != nil {
+	if err := f.localNetworkCheck(u, true); err != nil {
 		return err
 	}
 	raw, err := f.roundTrip(out, true)

@@ -43,6 +43,11 @@ const (
 	// EventDone: the fetch is over: Type and Status of what the page sees,
 	// or Err.
 	EventDone
+	// EventLocalNetwork: the Local Network Access check ran for a request
+	// about to be sent, or on the connection it reached (Preflight, URL;
+	// Server, where the server is; Err, the failure, nil when the request
+	// may go). Only with Transport.PageAddressSpace set.
+	EventLocalNetwork
 )
 
 // String returns the kind's name, such as "request".
@@ -64,6 +69,8 @@ func (k EventKind) String() string {
 		return "preflight-shared"
 	case EventDone:
 		return "done"
+	case EventLocalNetwork:
+		return "local-network"
 	}
 	return "EventKind(invalid)"
 }
@@ -100,7 +107,10 @@ type Event struct {
 	// FromCache is set for EventResponse when the HTTP cache answered
 	// (Transport.HTTPCache): nothing was sent.
 	FromCache bool
-	// Err is the failure (EventDone), nil when the fetch succeeded.
+	// Server is where the server is (EventLocalNetwork).
+	Server ServerSpace
+	// Err is the failure (EventDone, EventLocalNetwork), nil when the
+	// fetch succeeded or the request may be sent.
 	Err *Error
 }
 

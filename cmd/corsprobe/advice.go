@@ -25,6 +25,7 @@ func fixes(r *Report) []string {
 	}
 	f := newFailure(r)
 	switch {
+	case f.lnaFixes():
 	case f.allowOriginFixes():
 	case f.preflightFixes():
 	default:

@@ -32,7 +32,7 @@ func TestCookieSameSite(t *testing.T) {
 		t.Run(tt.browser, func(t *testing.T) {
 			t.Parallel()
 			args := append([]string{"-json", "-origin", testPage, "-browser", tt.browser, "-credentials", "include"}, cookies...)
-			_, out, errOut := runCLI(t, append(args, ts.api.URL+"/cookie")...)
+			_, out, errOut := runCORS(t, append(args, ts.api.URL+"/cookie")...)
 			var r Report
 			if err := json.Unmarshal([]byte(out), &r); err != nil {
 				t.Fatalf("%v\n%s%s", err, out, errOut)
@@ -83,7 +83,7 @@ func TestCookieFlagErrors(t *testing.T) {
 func TestCookieNoteSameSite(t *testing.T) {
 	t.Parallel()
 	ts := newTestServers(t)
-	_, out, _ := runCLI(t, "-browser", "spec", "-origin", testPage, "-credentials", "include", "-cookie", "session=1", ts.api.URL+"/cookie")
+	_, out, _ := runCORS(t, "-browser", "spec", "-origin", testPage, "-credentials", "include", "-cookie", "session=1", ts.api.URL+"/cookie")
 	want := "The cookies given were not sent: the request is cross-site, and only cookies with SameSite=None (and Secure) go with it; Spec reads a cookie without SameSite as Lax."
 	if !strings.Contains(out, want) {
 		t.Errorf("output lacks %q:\n%s", want, out)

@@ -28,6 +28,13 @@ type demoCase struct {
 	// expect is the outcome the demo is built to show; a different one
 	// means the demo (or the simulation) is broken.
 	expect string
+	// page is the page's origin when it is not the demo's page, with
+	// the address space the default rule gives it (useLNA); the demo's
+	// page makes no Local Network Access check.
+	page string
+	// lna marks a case of Local Network Access, which a profile without
+	// the check (Safari) allows.
+	lna bool
 }
 
 var jsonHeader = http.Header{"Content-Type": {"application/json"}}
@@ -105,7 +112,18 @@ var demoCases = []demoCase{
 		method: http.MethodGet, path: "/catalog",
 		expect: outcomeAllowed,
 	},
+	{
+		title: "A public page calling the API on loopback",
+		server: "is the open API of case 1, on this machine. The page is now " + lnaDemoPage + ", a site on the internet: " +
+			"corsprobe assumes it public, and the API is loopback, less public, so the browser needs the user's permission (Local Network Access).",
+		method: http.MethodGet, path: "/open",
+		expect: outcomeBlocked,
+		page:   lnaDemoPage, lna: true,
+	},
 }
+
+// lnaDemoPage is the page of the demo's Local Network Access case.
+const lnaDemoPage = "https://app.example"
 
 // demoSites are the demo's origins: the page's, the API's and the other
 // origin the API redirects to.
@@ -278,6 +296,15 @@ func noDate(h http.Handler) http.Handler {
 	})
 }
 
+// expectFor returns the outcome the case expects under the profile b: a
+// Local Network Access case is allowed by a profile without the check.
+func (c demoCase) expectFor(b fetch.Profile) string {
+	if c.lna && b.LocalNetwork.Off {
+		return outcomeAllowed
+	}
+	return c.expect
+}
+
 // demoResult is one case's outcome for the summary.
 type demoResult struct {
 	c      demoCase
@@ -330,9 +357,11 @@ func demo(ctx context.Context, sites demoSites, b fetch.Profile, verbose bool, e
 	if sites.fallback != "" {
 		fmt.Fprintf(w, "%s\n", sites.fallback)
 	}
+	fmt.Fprintln(w, "Both are on this machine, so Local Network Access plays no part until the last case, a page on the internet.")
 	fmt.Fprintln(w, "Each case shows what the browser sends and receives, what script gets, and how to fix the server.")
 	p := newProber(origin.MustParse(sites.page), b, nil, e.base)
 	defer p.close()
+	p.useLNA(ctx, lnaSettings{set: true}, e.resolver, nil)
 	tw := &textWriter{w: w, s: st, verbose: verbose}
 	var results []demoResult
 	for i, c := range demoCases {
@@ -346,7 +375,12 @@ func demo(ctx context.Context, sites demoSites, b fetch.Profile, verbose bool, e
 			body = []byte(c.body)
 		}
 		pctx, cancel := context.WithTimeout(ctx, probeTimeout)
-		r := p.probe(pctx, probeRequest{Method: c.method, URL: u, Header: c.header, Body: body, HasBody: body != nil, Options: c.opts})
+		cp := p
+		if c.page != "" {
+			cp = newProber(origin.MustParse(c.page), b, nil, e.base)
+			cp.useLNA(pctx, lnaSettings{}, e.resolver, u)
+		}
+		r := cp.probe(pctx, probeRequest{Method: c.method, URL: u, Header: c.header, Body: body, HasBody: body != nil, Options: c.opts})
 		cancel()
 		fmt.Fprintf(w, "\n%s\n", st.bold(fmt.Sprintf("=== %d/%d  %s", i+1, len(demoCases), c.title)))
 		fmt.Fprintf(w, "The server %s\n\n", c.server)
@@ -388,9 +422,9 @@ func demoSummary(w io.Writer, st style, b fetch.Profile, results []demoResult) i
 			detail += fmt.Sprintf(", %d %s", len(r.report.Warnings), plural(len(r.report.Warnings), "warning"))
 		}
 		mark := ""
-		if v.Outcome != r.c.expect {
+		if expect := r.c.expectFor(b); v.Outcome != expect {
 			unexpected++
-			mark = st.red("  UNEXPECTED: the demo expects " + r.c.expect)
+			mark = st.red("  UNEXPECTED: the demo expects " + expect)
 		}
 		fmt.Fprintf(w, "  %2d  %-*s  %s  %s%s\n", i+1, width, r.c.title, outcome, detail, mark)
 	}

@@ -29,6 +29,21 @@
 //	                  optional Set-Cookie attributes such as SameSite=None,
 //	                  Secure, Domain, Path, Partitioned (repeatable)
 //	-cookie-file F    cookies in the Netscape format (curl -c, wget, extensions)
+//	-page-address-space S
+//	                  the page's address space for Local Network Access:
+//	                  public, local (or private), loopback, or unknown for
+//	                  no check; by default chosen as below
+//	-grant P          a permission the user granted the page: local-network,
+//	                  loopback-network, or local-network-access for both
+//	                  (repeatable, or a comma-separated list)
+//	-target-address-space S
+//	                  fetch()'s targetAddressSpace option: local, loopback
+//	                  or public (Chrome's; Firefox and Safari ignore it)
+//	-address-space-overrides LIST
+//	                  endpoints whose address space is not their address's,
+//	                  in the syntax of Chrome's --ip-address-space-overrides:
+//	                  IP:PORT=SPACE (port 0 for any, IPv6 in brackets) or
+//	                  PREFIX=SPACE, comma-separated (repeatable)
 //	-json             the report as JSON (below)
 //	-v                every header of every request and response
 //
@@ -47,6 +62,40 @@
 //
 // Colour is used only when standard output is a terminal and NO_COLOR is
 // unset or empty.
+//
+// # Local Network Access
+//
+// Chrome and Firefox fail a fetch from a page to a server in a less
+// public address space (public, then local, then loopback) unless the user
+// granted the page a permission: local-network for a server on a private
+// network, loopback-network for one on the user's machine. They ask before
+// anything is sent, the preflight included; a headless browser never
+// answers, and a prompt dismissed or left unanswered counts as a denial. A
+// page that is not a secure context is never asked: such a fetch fails
+// whatever the permissions. Safari makes no such check.
+//
+// A page's space is that of the server it came from, which corsprobe
+// cannot see from an origin. Without -page-address-space it assumes the
+// page public when the page's host is a name (not an address, not
+// localhost or *.localhost) other than the URL's host, and the URL's host
+// is an address in, or a name resolving to, the local or loopback space:
+// the usual case of a deployed page calling a server on the user's machine
+// or network, such as a development API or a device. Otherwise the page's
+// space is unknown and no check is made, as for the demo's page on
+// loopback; where the server is local or loopback, a note says why. An
+// override of -address-space-overrides that covers the page's address (or
+// 127.0.0.1 and ::1 for localhost) gives the page its space, as Chrome's
+// switch does. The report says which space was chosen and why, whether
+// the fetch is a local network request and which permission it needs; a
+// blocked one comes with the console's line and what the server's owner
+// or the page's developer can do. Give -page-address-space unknown to
+// probe a server's CORS alone, as if the page came from the server's own
+// network, or -grant to probe it as for a user who allowed the request.
+// The server's space comes from the profile's table of addresses and the
+// overrides, the least public of a name's addresses; through a proxy it is
+// unknown, and the fetch is never a local network request. Private Network
+// Access, the preflight with Access-Control-Request-Private-Network that
+// Chrome sent before, is not simulated: Chrome no longer sends it.
 //
 // # Warnings
 //
@@ -82,13 +131,16 @@
 // corsprobe demo starts a demo API on loopback (the page is
 // http://127.0.0.1:PORT, the API http://127.0.0.2:PORT, another site; where
 // 127.0.0.2 cannot be bound the page becomes http://localhost:PORT and the
-// API runs on 127.0.0.1) and probes eleven common setups: an open API, an
+// API runs on 127.0.0.1) and probes twelve common setups: an open API, an
 // allow-list with credentials, a preflight with a long Max-Age and its cache
 // hit, a server without preflight support, `*` with credentials, a redirect
 // to another origin, a custom header before and after it is exposed, a
-// server reflecting any origin, and a cacheable answer without Vary:
-// Origin. It exits 0 when every case ends as the demo expects, blocked ones
-// included.
+// server reflecting any origin, a cacheable answer without Vary: Origin,
+// and, from a page at https://app.example, assumed public, the open API on
+// loopback, which Local Network Access blocks (allowed under -browser
+// safari, which makes no such check). The first eleven make no Local
+// Network Access check: page and API are both on loopback. It exits 0 when
+// every case ends as the demo expects, blocked ones included.
 //
 // # Human output
 //
@@ -114,6 +166,8 @@
 //	  headers         headers the page set (with -H, and the Content-Type of -d)
 //	  body_bytes      number: length of the body
 //	  cookies         number: cookies given with -cookie and -cookie-file
+//	  target_address_space string: fetch()'s targetAddressSpace
+//	                  (-target-address-space), "" when not given
 //	steps             array: what the browser did, in order; each step has
 //	  kind            string: "exchange", "cache_lookup", "cache_store",
 //	                  "redirect" or "dropped_header"; the object of that
@@ -175,4 +229,31 @@
 //	                  Access-Control-Allow-Origin, "" for none), would_block
 //	                  (bool: cached, that answer would block the CORS fetch),
 //	                  detail
+//	lna               object or null (no Local Network Access check ran: the
+//	                  page's space is unknown, or the profile makes none):
+//	  page_address_space string: "public", "local" or "loopback"
+//	  page_address_space_source string: how it was chosen: "flag"
+//	                  (-page-address-space), "override" (an override
+//	                  covers the page's address) or "default" (the rule
+//	                  above)
+//	  page_address_space_reason string: why, such as "app.example is a
+//	                  name; 127.0.0.1 is loopback"
+//	  secure_context  bool: the page is a secure context (https,
+//	                  localhost, a loopback address)
+//	  server_url      string: the URL whose server is described: the one
+//	                  being fetched when the fetch failed, else the last
+//	                  one requested
+//	  server_address  string: its address and port, such as
+//	                  "127.0.0.1:8080", the least public of a name's
+//	                  addresses; "" when not known (a proxy, no address)
+//	  server_address_space string: "public", "local", "loopback" or
+//	                  "unknown"
+//	  local_network_request bool: the server is in a less public space
+//	                  than the page (Chrome counts local and loopback as
+//	                  one space here), and the URL is not the page's own
+//	                  origin over a secure URL
+//	  permission      string: the permission the request needs,
+//	                  "loopback-network" or "local-network"; "" when it is
+//	                  no local network request
+//	  granted         bool: the page holds that permission (-grant)
 package main

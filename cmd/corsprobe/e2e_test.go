@@ -81,9 +81,12 @@ func TestBinary(t *testing.T) {
 		exit int
 		want string
 	}{
-		{name: "allowed", args: []string{"-origin", testPage, ts.api.URL + "/open"}, exit: 0, want: "ALLOWED"},
-		{name: "blocked", args: []string{"-origin", testPage, "-credentials", "include", ts.api.URL + "/private"}, exit: 1, want: "WildcardOriginNotAllowed"},
-		{name: "blocked preflight", args: []string{"-origin", testPage, "-X", "PUT", "-H", "Content-Type: application/json", "-d", "{}", ts.api.URL + "/items/1"}, exit: 1, want: "Response to preflight request"},
+		{name: "allowed", args: []string{"-page-address-space", "unknown", "-origin", testPage, ts.api.URL + "/open"}, exit: 0, want: "ALLOWED"},
+		{name: "blocked", args: []string{"-page-address-space", "unknown", "-origin", testPage, "-credentials", "include", ts.api.URL + "/private"}, exit: 1, want: "WildcardOriginNotAllowed"},
+		{name: "blocked preflight", args: []string{"-page-address-space", "unknown", "-origin", testPage, "-X", "PUT", "-H", "Content-Type: application/json", "-d", "{}", ts.api.URL + "/items/1"}, exit: 1, want: "Response to preflight request"},
+		{name: "local network access", args: []string{"-origin", testPage, ts.api.URL + "/open"}, exit: 1, want: "LocalNetworkAccessPermissionDenied"},
+		{name: "local network access granted", args: []string{"-origin", testPage, "-grant", "loopback-network", ts.api.URL + "/open"}, exit: 0, want: "ALLOWED"},
+		{name: "usage: bad grant", args: []string{"-origin", testPage, "-grant", "camera", ts.api.URL + "/open"}, exit: 2, want: ""},
 		{name: "usage: no origin", args: []string{ts.api.URL + "/open"}, exit: 2, want: ""},
 		{name: "usage: bad flag", args: []string{"-origin", testPage, "-mode", "nope", ts.api.URL + "/open"}, exit: 2, want: ""},
 		{name: "help", args: []string{"-h"}, exit: 0, want: ""},
@@ -114,7 +117,7 @@ func TestBinaryNetworkError(t *testing.T) {
 	srv := httptest.NewServer(http.NotFoundHandler())
 	u := srv.URL
 	srv.Close()
-	code, out, errOut := exitCode(t, "-origin", testPage, u+"/")
+	code, out, errOut := exitCode(t, "-page-address-space", "unknown", "-origin", testPage, u+"/")
 	if code != 2 || !strings.Contains(out, "NETWORK ERROR") {
 		t.Errorf("exit status %d, output %q %q; want 2 and NETWORK ERROR", code, out, errOut)
 	}
@@ -127,7 +130,7 @@ func TestBinaryJSON(t *testing.T) {
 	}
 	t.Parallel()
 	ts := newTestServers(t)
-	code, out, _ := exitCode(t, "-json", "-origin", testPage, "-credentials", "include", ts.api.URL+"/private")
+	code, out, _ := exitCode(t, "-json", "-page-address-space", "unknown", "-origin", testPage, "-credentials", "include", ts.api.URL+"/private")
 	if code != 1 {
 		t.Errorf("exit status %d; want 1", code)
 	}

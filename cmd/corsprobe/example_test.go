@@ -10,7 +10,9 @@ import (
 )
 
 // A server answering `*` to a request with credentials: the probe's JSON
-// document names the reason, and the exit status is 1.
+// document names the reason, and the exit status is 1. The server runs on
+// loopback: -page-address-space unknown probes it as if the page were
+// served from the same network, without the Local Network Access check.
 func Example() {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Access-Control-Allow-Origin", "*")
@@ -19,7 +21,7 @@ func Example() {
 
 	var out strings.Builder
 	code := run(context.Background(),
-		[]string{"-json", "-origin", "https://app.example", "-credentials", "include", srv.URL + "/me"},
+		[]string{"-json", "-page-address-space", "unknown", "-origin", "https://app.example", "-credentials", "include", srv.URL + "/me"},
 		&env{stdout: &out, stderr: &out})
 	var r Report
 	json.Unmarshal([]byte(out.String()), &r)
@@ -30,6 +32,35 @@ func Example() {
 	// exit status: 1
 	// outcome: blocked
 	// reason: WildcardOriginNotAllowed
+}
+
+// A page at https://app.example, a name, calling a server on loopback:
+// corsprobe assumes the page public, and the browser fails the fetch
+// before sending anything unless the user grants the page the
+// loopback-network permission (-grant loopback-network).
+func Example_localNetworkAccess() {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Access-Control-Allow-Origin", "*")
+	}))
+	defer srv.Close()
+
+	var out strings.Builder
+	code := run(context.Background(),
+		[]string{"-json", "-origin", "https://app.example", srv.URL + "/me"},
+		&env{stdout: &out, stderr: &out})
+	var r Report
+	json.Unmarshal([]byte(out.String()), &r)
+	fmt.Println("exit status:", code)
+	fmt.Println("reason:", r.Verdict.Error.Reason)
+	fmt.Println("page:", r.LNA.PageAddressSpace, "-", r.LNA.PageSpaceReason)
+	fmt.Println("server:", r.LNA.ServerAddressSpace)
+	fmt.Println("permission:", r.LNA.Permission, "granted:", r.LNA.Granted)
+	// Output:
+	// exit status: 1
+	// reason: LocalNetworkAccessPermissionDenied
+	// page: public - app.example is a name; 127.0.0.1 is loopback
+	// server: loopback
+	// permission: loopback-network granted: false
 }
 
 // The first line of the human output is the fetch() call the probe makes,

@@ -44,6 +44,9 @@ type env struct {
 	colour         bool
 	// base sends the requests; nil means a new http.Transport.
 	base http.RoundTripper
+	// resolver looks up host names for the Local Network Access check;
+	// nil means net.DefaultResolver.
+	resolver fetch.Resolver
 }
 
 // run runs corsprobe with args (without the program name) and returns the
@@ -64,6 +67,7 @@ func run(ctx context.Context, args []string, e *env) int {
 	defer p.close()
 	ctx, cancel := context.WithTimeout(ctx, probeTimeout)
 	defer cancel()
+	p.useLNA(ctx, cfg.lna, e.resolver, cfg.req.URL)
 	r := p.probe(ctx, cfg.req)
 	if cfg.json {
 		if err := writeJSON(e.stdout, r); err != nil {
@@ -102,6 +106,7 @@ type config struct {
 	browser fetch.Profile
 	cookies *cookiestore.Store // nil: no cookies given
 	req     probeRequest
+	lna     lnaSettings
 	json    bool
 	verbose bool
 }
@@ -133,6 +138,9 @@ type probeFlags struct {
 	json, verbose               bool
 	headers, cookies            multiFlag
 	dataSet                     bool // -d was given, maybe empty
+	// Local Network Access.
+	pageSpace, targetSpace string
+	grants, overrides      multiFlag
 }
 
 // browserUsage documents -browser, for a probe and for the demo.
@@ -160,14 +168,21 @@ func newFlagSet(e *env) (*flag.FlagSet, *probeFlags) {
 	fs.BoolVar(&pf.verbose, "v", false, "show every header of every request and response")
 	fs.Var(&pf.headers, "H", "a request `header` the page sets, \"Name: value\" (repeatable)")
 	fs.Var(&pf.cookies, "cookie", "a browser cookie for the URL's host, `NAME=VALUE`, optionally followed by Set-Cookie attributes ('; SameSite=None; Secure') (repeatable)")
+	fs.StringVar(&pf.pageSpace, "page-address-space", "", "the page's address `space` for Local Network Access: public, local, loopback or unknown (no check). "+
+		"Default: public when the page's host is a name and the URL's server is local or loopback, else unknown")
+	fs.Var(&pf.grants, "grant", "a `permission` the user granted the page: local-network, loopback-network or local-network-access (both); repeatable or comma-separated")
+	fs.StringVar(&pf.targetSpace, "target-address-space", "", "fetch()'s targetAddressSpace `space`: local, loopback or public (Chrome)")
+	fs.Var(&pf.overrides, "address-space-overrides", "address spaces other than the address's: a `list` in the syntax of Chrome's --ip-address-space-overrides: "+
+		"IP:PORT=SPACE or PREFIX=SPACE, comma-separated (repeatable)")
 	return fs, pf
 }
 
 // parseArgs parses the command line of a probe. Flags may come before or
 // after the URL. The checks run in a fixed order, so that of several
 // mistakes the same one is reported first: the URL count, -origin,
-// -browser, the URL, -H, -d, -mode, -credentials, -redirect, -cookie and
-// -cookie-file.
+// -browser, the URL, -H, -d, -mode, -credentials, -redirect,
+// -target-address-space, -cookie, -cookie-file, -page-address-space,
+// -grant and -address-space-overrides.
 func parseArgs(args []string, e *env) (*config, error) {
 	fs, pf := newFlagSet(e)
 	rawURL, err := parseInterleaved(fs, args)
@@ -195,6 +210,10 @@ func parseArgs(args []string, e *env) (*config, error) {
 	if cfg.cookies, cfg.req.Cookies, err = pf.cookieStore(u, cfg.page, cfg.browser.Cookies.Limits); err != nil {
 		return nil, err
 	}
+	if cfg.lna, err = pf.lnaSettings(fs); err != nil {
+		return nil, err
+	}
+	cfg.lna.target = cfg.req.Options.TargetAddressSpace
 	return cfg, nil
 }
 
@@ -277,7 +296,34 @@ func (pf *probeFlags) options() (fetch.Options, error) {
 	if err := o.Redirect.UnmarshalText([]byte(pf.redirect)); err != nil {
 		return o, fmt.Errorf("-redirect: %v", err)
 	}
+	if pf.targetSpace != "" {
+		var err error
+		if o.TargetAddressSpace, err = parseSpace("target-address-space", pf.targetSpace); err != nil {
+			return o, err
+		}
+	}
 	return o, nil
+}
+
+// lnaSettings parses -page-address-space, -grant and
+// -address-space-overrides.
+func (pf *probeFlags) lnaSettings(fs *flag.FlagSet) (lnaSettings, error) {
+	var l lnaSettings
+	var err error
+	if l.set = flagSet(fs, "page-address-space"); l.set {
+		if l.space, err = parseSpace("page-address-space", pf.pageSpace); err != nil {
+			return l, err
+		}
+	}
+	if l.grants, err = parseGrants(pf.grants); err != nil {
+		return l, err
+	}
+	if len(pf.overrides) > 0 {
+		if l.overrides, err = fetch.ParseAddressSpaceOverrides(strings.Join(pf.overrides, ",")); err != nil {
+			return l, fmt.Errorf("-address-space-overrides: %v", err)
+		}
+	}
+	return l, nil
 }
 
 // flagSet reports whether the flag name was given.

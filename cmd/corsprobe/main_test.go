@@ -81,11 +81,23 @@ func (ts *testServers) normalize(s string) string {
 }
 
 // runCLI runs corsprobe in process and returns its exit status and output.
+// Host names resolve through testResolver, never the network.
 func runCLI(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
-	code := run(context.Background(), args, &env{stdout: &stdout, stderr: &stderr, stdin: strings.NewReader("")})
+	code := run(context.Background(), args, &env{stdout: &stdout, stderr: &stderr, stdin: strings.NewReader(""), resolver: testResolver})
 	return code, stdout.String(), stderr.String()
+}
+
+// runCORS runs corsprobe as runCLI does, with -page-address-space unknown
+// first: the test servers run on loopback and testPage is a name, for
+// which corsprobe's default would make the Local Network Access check
+// block every fetch before CORS. The tests of CORS probe as if the page
+// were served from the servers' network; those of Local Network Access
+// (lna_test.go) use runCLI.
+func runCORS(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	return runCLI(t, append([]string{"-page-address-space", "unknown"}, args...)...)
 }
 
 // TestGolden checks the human output, and the exit status, of probes of
@@ -119,15 +131,23 @@ func TestGolden(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			args := append([]string{"-origin", testPage}, tt.args...)
-			args[len(args)-1] = ts.api.URL + args[len(args)-1]
-			code, out, errOut := runCLI(t, args...)
-			if code != tt.exit {
-				t.Errorf("exit status %d; want %d\nstderr: %s", code, tt.exit, errOut)
-			}
-			golden.Check(t, filepath.Join("testdata", tt.name+".golden"), ts.normalize(out))
+			checkGolden(t, runCORS, ts.normalize, ts.api.URL, tt.name, tt.exit, append([]string{"-origin", testPage}, tt.args...)...)
 		})
 	}
+}
+
+// checkGolden runs the command with run and args, the last one a path that
+// is made a URL of api, and checks its exit status and its output,
+// normalized, against testdata/name.golden.
+func checkGolden(t *testing.T, run func(*testing.T, ...string) (int, string, string), normalize func(string) string, api, name string, exit int, args ...string) {
+	t.Helper()
+	args = append([]string(nil), args...)
+	args[len(args)-1] = api + args[len(args)-1]
+	code, out, errOut := run(t, args...)
+	if code != exit {
+		t.Errorf("exit status %d; want %d\nstderr: %s", code, exit, errOut)
+	}
+	golden.Check(t, filepath.Join("testdata", name+".golden"), normalize(out))
 }
 
 // TestSameSiteCookie checks that a cookie given with -cookie reaches a
@@ -170,7 +190,7 @@ func TestJSONGolden(t *testing.T) {
 			t.Parallel()
 			args := append([]string{"-json", "-origin", testPage}, tt.args...)
 			args[len(args)-1] = ts.api.URL + args[len(args)-1]
-			_, out, _ := runCLI(t, args...)
+			_, out, _ := runCORS(t, args...)
 			golden.Check(t, filepath.Join("testdata", tt.name+".golden"), ts.normalize(out))
 		})
 	}
@@ -181,17 +201,23 @@ func TestJSONGolden(t *testing.T) {
 func TestJSONFields(t *testing.T) {
 	t.Parallel()
 	ts := newTestServers(t)
-	_, out, _ := runCLI(t, "-json", "-origin", testPage, ts.api.URL+"/open")
+	_, out, _ := runCORS(t, "-json", "-origin", testPage, ts.api.URL+"/open")
 	var doc map[string]any
 	if err := json.Unmarshal([]byte(out), &doc); err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"schema", "browser", "origin", "request", "steps", "verdict", "fixes", "warnings", "notes", "reflection_check", "vary_check"}
+	want := []string{"schema", "browser", "origin", "request", "steps", "verdict", "fixes", "warnings", "notes", "reflection_check", "vary_check", "lna"}
 	if got := keys(doc); !reflect.DeepEqual(got, sorted(want)) {
 		t.Errorf("top-level fields = %v; want %v", got, sorted(want))
 	}
 	if doc["schema"] != schemaVersion {
 		t.Errorf("schema = %v; want %q", doc["schema"], schemaVersion)
+	}
+	if doc["lna"] != nil {
+		t.Errorf("lna = %#v; want null: no Local Network Access check ran", doc["lna"])
+	}
+	if ta, ok := doc["request"].(map[string]any)["target_address_space"]; !ok || ta != "" {
+		t.Errorf("request.target_address_space = %#v; want \"\"", ta)
 	}
 	for _, f := range []string{"fixes", "warnings", "notes", "steps"} {
 		if _, ok := doc[f].([]any); !ok {
@@ -233,6 +259,9 @@ func TestDemoGolden(t *testing.T) {
 	out = strings.ReplaceAll(out, d.sites.page, "http://127.0.0.1:PAGE")
 	out = strings.ReplaceAll(out, d.sites.api, "http://127.0.0.2:API")
 	out = strings.ReplaceAll(out, d.sites.other, "http://127.0.0.2:OTHER")
+	// The Local Network Access case names the API's address without the
+	// scheme.
+	out = strings.ReplaceAll(out, strings.TrimPrefix(d.sites.api, "http://"), "127.0.0.2:API")
 	golden.Check(t, filepath.Join("testdata", "demo.golden"), out)
 }
 
@@ -348,7 +377,7 @@ func TestConsoleWording(t *testing.T) {
 func TestURLAfterFlagsOrBefore(t *testing.T) {
 	t.Parallel()
 	ts := newTestServers(t)
-	code, out, errOut := runCLI(t, ts.api.URL+"/open", "-origin", testPage, "-json")
+	code, out, errOut := runCORS(t, ts.api.URL+"/open", "-origin", testPage, "-json")
 	if code != exitAllowed || !strings.HasPrefix(out, "{") {
 		t.Errorf("exit %d, stdout %q, stderr %q; want 0 and JSON", code, out, errOut)
 	}
@@ -361,7 +390,7 @@ func TestNetworkError(t *testing.T) {
 	srv := httptest.NewServer(http.NotFoundHandler())
 	url := srv.URL
 	srv.Close()
-	code, out, _ := runCLI(t, "-json", "-origin", testPage, url+"/")
+	code, out, _ := runCORS(t, "-json", "-origin", testPage, url+"/")
 	if code != exitError {
 		t.Errorf("exit status %d; want 2", code)
 	}
@@ -387,7 +416,7 @@ func TestReflectionCheckDoesNotRepeatUnsafe(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	code, out, _ := runCLI(t, "-json", "-origin", testPage, "-X", "PUT", srv.URL+"/x")
+	code, out, _ := runCORS(t, "-json", "-origin", testPage, "-X", "PUT", srv.URL+"/x")
 	if code != exitAllowed {
 		t.Fatalf("exit status %d; want 0", code)
 	}

@@ -41,6 +41,9 @@ type prober struct {
 	// varyCheck enables the request without Origin that checks a
 	// cacheable CORS answer without Vary: Origin.
 	varyCheck bool
+	// pageSpace is the page's address space and why (useLNA); its zero
+	// value makes no Local Network Access check.
+	pageSpace pageChoice
 }
 
 // userAgent is sent on every request, preflights included, so that server
@@ -66,6 +69,28 @@ func newProber(page origin.Origin, b fetch.Profile, cookies *cookiestore.Store, 
 		p.t.Jar = cookies // never a nil *Store in the interface
 	}
 	return p
+}
+
+// useLNA sets the Local Network Access settings l on the prober, and the
+// page's address space: l's, or that of the default rule for a fetch of u
+// (classifier.defaultPage), looking names up with resolver (nil:
+// net.DefaultResolver).
+func (p *prober) useLNA(ctx context.Context, l lnaSettings, resolver fetch.Resolver, u *url.URL) {
+	p.t.Permissions = l.grants
+	p.t.AddressSpaceOverrides = l.overrides
+	p.t.Resolver = resolver
+	if l.set {
+		p.pageSpace = pageChoice{space: l.space, source: spaceFromFlag, reason: "given with -page-address-space"}
+	} else {
+		p.pageSpace = p.classifier().defaultPage(ctx, p.page, u)
+	}
+	p.t.PageAddressSpace = p.pageSpace.space
+}
+
+// classifier returns the classifier of server addresses the prober's
+// Transport uses.
+func (p *prober) classifier() classifier {
+	return classifier{profile: p.browser, overrides: p.t.AddressSpaceOverrides, resolver: p.t.Resolver, base: p.base}
 }
 
 // close releases idle connections of the prober's own transport.
@@ -96,11 +121,16 @@ func (p *prober) probe(ctx context.Context, pr probeRequest) *Report {
 		Warnings: []Warning{},
 		Notes:    []string{},
 	}
+	if s := pr.Options.TargetAddressSpace; s != fetch.AddressSpaceUnknown {
+		r.Request.TargetAddressSpace = s.String()
+	}
 	var c collector
 	resp, err := p.t.RoundTrip(p.request(ctx, pr, c.on))
-	r.Steps = c.steps
+	if c.steps != nil {
+		r.Steps = c.steps // else [], never null: a fetch may fail before any step
+	}
+	var fe *fetch.Error
 	if err != nil {
-		var fe *fetch.Error
 		if !errors.As(err, &fe) {
 			fe = &fetch.Error{Reason: fetch.ReasonNetwork, URL: pr.URL.String(), Origin: r.Origin, Err: err}
 		}
@@ -108,6 +138,7 @@ func (p *prober) probe(ctx context.Context, pr probeRequest) *Report {
 	} else {
 		r.Verdict = Verdict{Outcome: outcomeAllowed, Response: visibleOf(resp, r.Steps)}
 	}
+	r.LNA = p.lnaReport(ctx, r, fe)
 	r.Fixes = fixes(r)
 	r.Warnings = warnings(r, p.browser)
 	if p.reflection && echoedOrigin(r) {
@@ -126,7 +157,7 @@ func (p *prober) probe(ctx context.Context, pr probeRequest) *Report {
 			r.Warnings = append(r.Warnings, varyWarning(lastExchange(r.Steps, false).Request.URL, r.VaryCheck))
 		}
 	}
-	r.Notes = notes(r, p.browser)
+	r.Notes = append(notes(r, p.browser), p.lnaNotes(r)...)
 	return r
 }
 

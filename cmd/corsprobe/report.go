@@ -22,6 +22,7 @@ type Report struct {
 	Notes           []string         `json:"notes"`
 	ReflectionCheck *ReflectionCheck `json:"reflection_check"`
 	VaryCheck       *VaryCheck       `json:"vary_check"`
+	LNA             *LNA             `json:"lna"`
 }
 
 // RequestSummary is the fetch() call the probe made.
@@ -34,6 +35,9 @@ type RequestSummary struct {
 	Headers     http.Header `json:"headers"`
 	BodyBytes   int         `json:"body_bytes"`
 	Cookies     int         `json:"cookies"`
+	// TargetAddressSpace is fetch()'s targetAddressSpace, "" when not
+	// given.
+	TargetAddressSpace string `json:"target_address_space"`
 }
 
 // Step is one thing the browser did, in order. Kind says which of the
@@ -185,4 +189,34 @@ type VaryCheck struct {
 	AllowOrigin string `json:"allow_origin"`
 	WouldBlock  bool   `json:"would_block"`
 	Detail      string `json:"detail"`
+}
+
+// LNA is the Local Network Access check of the fetch: the page's address
+// space and how it was chosen, the server's, and the permission a local
+// network request needs.
+type LNA struct {
+	PageAddressSpace string `json:"page_address_space"`
+	// PageSpaceSource is "flag" (-page-address-space), "override"
+	// (-address-space-overrides covers the page's address) or "default"
+	// (corsprobe's rule).
+	PageSpaceSource string `json:"page_address_space_source"`
+	PageSpaceReason string `json:"page_address_space_reason"`
+	SecureContext   bool   `json:"secure_context"`
+	// ServerURL is the URL whose server is described: the one being
+	// fetched when the fetch failed, else the last one requested.
+	ServerURL          string `json:"server_url"`
+	ServerAddress      string `json:"server_address"`
+	ServerAddressSpace string `json:"server_address_space"`
+	// LocalNetworkRequest is set when the server is in a less public
+	// space than the page (and the URL is not the page's own origin over
+	// a secure URL).
+	LocalNetworkRequest bool `json:"local_network_request"`
+	// Permission is the permission a local network request needs,
+	// "loopback-network" or "local-network", and "" for another request.
+	Permission string `json:"permission"`
+	// Granted reports whether the page holds Permission (-grant).
+	Granted bool `json:"granted"`
+	// exempt is set when the server is less public than the page but the
+	// URL is the page's own origin over a secure URL.
+	exempt bool
 }

@@ -52,7 +52,11 @@ type textWriter struct {
 func (tw *textWriter) report(r *Report) {
 	w, s := tw.w, tw.s
 	fmt.Fprintf(w, "%s %s (%s) calls\n", s.bold("Page"), r.Origin, r.Browser)
-	fmt.Fprintf(w, "  %s\n\n", fetchCall(r.Request))
+	fmt.Fprintf(w, "  %s\n", fetchCall(r.Request))
+	if r.LNA != nil {
+		tw.lnaSummary(r.LNA)
+	}
+	fmt.Fprintln(w)
 	for _, st := range r.Steps {
 		tw.step(st, r.Request.Headers)
 	}
@@ -105,6 +109,9 @@ func fetchCall(req RequestSummary) string {
 	}
 	if req.Redirect != fetch.RedirectFollow.String() {
 		opts = append(opts, "redirect: "+strconv.Quote(req.Redirect))
+	}
+	if req.TargetAddressSpace != "" {
+		opts = append(opts, "targetAddressSpace: "+strconv.Quote(req.TargetAddressSpace))
 	}
 	if len(opts) == 0 {
 		return "fetch(" + strconv.Quote(req.URL) + ")"
@@ -269,6 +276,9 @@ func (tw *textWriter) verdict(r *Report) {
 		}
 		fmt.Fprintf(w, "%s  fetch() rejects with a TypeError; reason %s%s. %s\n", s.red("BLOCKED"), s.bold(e.Reason), where, says)
 		fmt.Fprintf(w, "  %s\n", e.Console)
+		if why := lnaVerdict(r); why != "" {
+			fmt.Fprintf(w, "  %s\n", why)
+		}
 	default:
 		fmt.Fprintf(w, "%s  %s\n", s.red("NETWORK ERROR"), v.Error.Console)
 	}
@@ -290,4 +300,56 @@ func (tw *textWriter) list(title, bullet string, items []string) {
 	for _, it := range items {
 		fmt.Fprintf(tw.w, "  %s %s\n", bullet, it)
 	}
+}
+
+// lnaSummary writes the Local Network Access check: the page's address
+// space and why, in one line, then whether the fetch is a local network
+// request and the permission it needs.
+func (tw *textWriter) lnaSummary(l *LNA) {
+	w, s := tw.w, tw.s
+	assumed := ""
+	if l.PageSpaceSource == spaceFromDefault {
+		assumed = "assumed "
+	}
+	fmt.Fprintf(w, "%s page %s%s: %s.\n", s.bold("Local Network Access:"), assumed, l.PageAddressSpace, l.PageSpaceReason)
+	at := ""
+	if l.ServerAddress != "" {
+		at = " (" + l.ServerAddress + ")"
+	}
+	spaces := fmt.Sprintf("the server%s is %s, the page %s", at, l.ServerAddressSpace, l.PageAddressSpace)
+	switch {
+	case !l.LocalNetworkRequest && l.exempt:
+		fmt.Fprintf(w, "  Not a local network request: %s, but the URL is the page's own origin.\n", spaces)
+	case !l.LocalNetworkRequest:
+		fmt.Fprintf(w, "  Not a local network request: %s.\n", spaces)
+	case !l.SecureContext:
+		fmt.Fprintf(w, "  A local network request: %s; it needs the %s permission, which a page that is not a secure context cannot be granted.\n", spaces, l.Permission)
+	case l.Granted:
+		fmt.Fprintf(w, "  A local network request: %s; it needs the %s permission, %s (-grant).\n", spaces, l.Permission, s.green("granted"))
+	default:
+		fmt.Fprintf(w, "  A local network request: %s; it needs the %s permission, %s.\n", spaces, l.Permission, s.red("not granted"))
+	}
+}
+
+// lnaVerdict explains a failure of the Local Network Access check in a
+// sentence or two, and returns "" for another failure.
+func lnaVerdict(r *Report) string {
+	e, l := r.Verdict.Error, r.LNA
+	if l == nil || !isLNAReason(fetch.Reason(e.Reason)) {
+		return ""
+	}
+	sent := "Nothing was sent to " + l.ServerURL
+	if e.Cause != "" {
+		sent = "The request went out, but " + e.Cause + "; the browser returns nothing of the response"
+	}
+	switch fetch.Reason(e.Reason) {
+	case fetch.ReasonLocalNetworkAccessDenied:
+		return fmt.Sprintf("%s: %s asks the user for the %s permission before the request, or its preflight, goes out, and the page does not hold it. "+
+			"A headless browser never answers the prompt, and a prompt dismissed or left unanswered counts as a denial.", sent, browserName(r), l.Permission)
+	case fetch.ReasonInsecureLocalNetwork:
+		return fmt.Sprintf("%s: the page is not a secure context, so %s fails a local network request without asking the user; "+
+			"no permission can allow it until the page is served over https.", sent, browserName(r))
+	}
+	return fmt.Sprintf("%s: the fetch declared targetAddressSpace %q and the server is %s; %s fails the fetch when the two differ.",
+		sent, e.Value, l.ServerAddressSpace, browserName(r))
 }

@@ -65,7 +65,7 @@ func TestVaryCheck(t *testing.T) {
 			}))
 			defer srv.Close()
 			args := append(append([]string{"-json", "-origin", testPage}, tt.args...), srv.URL+"/data")
-			_, out, errOut := runCLI(t, args...)
+			_, out, errOut := runCORS(t, args...)
 			var r Report
 			if err := json.Unmarshal([]byte(out), &r); err != nil {
 				t.Fatalf("%v\n%s%s", err, out, errOut)
