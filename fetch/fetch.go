@@ -34,8 +34,14 @@ type fetchState struct {
 
 	// The request as the Request constructor made it (setup), changed by
 	// redirects (redirectTo).
-	method        string
-	header        http.Header   // the header list: author headers kept, plus Accept
+	method string
+	header http.Header // the header list: author headers kept, plus Accept
+	// headerSent: the map of header went out as the first request's
+	// header list (requestHeaders); a later hop builds it again
+	// (rebuildHeaderList) without the names redirects dropped.
+	headerSent    bool
+	dropped       []string      // header names the redirects so far dropped
+	rebuilding    bool          // headerList runs again: no trace events
 	body          io.ReadCloser // the body not yet sent, or nil
 	hasBody       bool          // the request has a body (until a redirect drops it)
 	getBody       func() (io.ReadCloser, error)
@@ -67,6 +73,17 @@ type fetchState struct {
 	// lnaTarget: the address space the Local Network Access check found
 	// for the request last checked (localNetworkCheck).
 	lnaTarget AddressSpace
+
+	// Storage for what the fetch hands out, so that a fetch of one hop
+	// allocates them with the fetchState (the returned response keeps the
+	// fetchState alive anyway, through its URL list): the first request
+	// sent to the network and its URL (networkRequest), and the returned
+	// response with its request's context (filtered).
+	outBuf     http.Request
+	outURLBuf  url.URL
+	outBufUsed bool
+	rc         responseContext
+	respBuf    http.Response
 	// Unless Preflight.AfterRedirect is PreflightPerHop: whether the
 	// request as the page made it needs a preflight, and the header names
 	// it would list (set by setup, read by mainFetch).

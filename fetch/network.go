@@ -75,11 +75,19 @@ func (f *fetchState) send(u *url.URL) (response, *Error) {
 // browser sends it: the request's own fields, whose value slices are shared
 // (never modified), plus Origin, the Fetch Metadata, Referer, User-Agent and
 // Accept-Language, the cache mode's fields, and cookies when credentials
-// are included.
+// are included. The first time, the header list's own map is completed
+// and returned.
 func (f *fetchState) requestHeaders(u *url.URL, credentials bool) http.Header {
-	h := make(http.Header, len(f.header)+6)
-	for k, v := range f.header {
-		h[k] = v
+	var h http.Header
+	if f.headerSent {
+		h = make(http.Header, len(f.header)+6)
+		for k, v := range f.header {
+			h[k] = v
+		}
+	} else {
+		// The header list goes out itself, the first time: nothing reads
+		// it again in this hop, and a later hop builds it again.
+		h, f.headerSent = f.header, true
 	}
 	f.originSent = f.tainting == taintCORS || (f.method != http.MethodGet && f.method != http.MethodHead) || f.keepsOrigin()
 	if f.originSent {
@@ -113,7 +121,6 @@ func (f *fetchState) networkRequest(u *url.URL, h http.Header) (*http.Request, *
 	// A value, not a pointer: WithContext makes the one copy that escapes.
 	tmp := http.Request{
 		Method:        f.method,
-		URL:           wireURL(u),
 		Proto:         "HTTP/1.1",
 		ProtoMajor:    1,
 		ProtoMinor:    1,
@@ -126,7 +133,31 @@ func (f *fetchState) networkRequest(u *url.URL, h http.Header) (*http.Request, *
 	if body == nil {
 		tmp.ContentLength = 0
 	}
-	return tmp.WithContext(f.ctx), nil
+	if f.outBufUsed || f.req.Context() != f.ctx {
+		tmp.URL = wireURL(u)
+		return tmp.WithContext(f.ctx), nil
+	}
+	// The first request of the fetch lives in the fetchState: a copy of
+	// the caller's request carries its context, every exported field then
+	// set (outRequest).
+	f.outBufUsed = true
+	f.outURLBuf = *u
+	f.outURLBuf.Fragment, f.outURLBuf.RawFragment = "", ""
+	tmp.URL = &f.outURLBuf
+	f.outBuf = *f.req
+	outRequest(&f.outBuf, &tmp)
+	return &f.outBuf, nil
+}
+
+// outRequest sets every exported field of r, a copy of the caller's
+// request that carries its context, to tmp's.
+func outRequest(r, tmp *http.Request) {
+	r.Method, r.URL, r.Proto, r.ProtoMajor, r.ProtoMinor = tmp.Method, tmp.URL, tmp.Proto, tmp.ProtoMajor, tmp.ProtoMinor
+	r.Header, r.Body, r.GetBody, r.ContentLength, r.TransferEncoding = tmp.Header, tmp.Body, tmp.GetBody, tmp.ContentLength, nil
+	r.Close, r.Host, r.Form, r.PostForm, r.MultipartForm, r.Trailer = false, tmp.Host, nil, nil, nil, nil
+	r.RemoteAddr, r.RequestURI, r.TLS, r.Response, r.Pattern = "", "", nil, nil, ""
+	//lint:ignore SA1019 cleared, not used: the caller's channel must not reach Base
+	r.Cancel = nil
 }
 
 // received does what the browser does with the response raw to the

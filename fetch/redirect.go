@@ -50,7 +50,7 @@ func (f *fetchState) httpFetch(raw response, typ ResponseType) (*http.Response, 
 
 // filtered returns raw, of type typ, filtered for the caller.
 func (f *fetchState) filtered(raw response, typ ResponseType) *http.Response {
-	return filtered(f.req, raw.Response, typ, f.include() && typ != TypeOpaqueRedirect, f.urls, raw.owned)
+	return filtered(f.req, raw.Response, typ, f.include() && typ != TypeOpaqueRedirect, f.urls, raw.owned, &f.rc, &f.respBuf)
 }
 
 // redirectTo runs HTTP-redirect fetch to loc, the location URL of a
@@ -81,6 +81,10 @@ func (f *fetchState) redirectTo(loc *url.URL, status int) *Error {
 			f.body.Close()
 			f.body = nil
 		}
+	}
+	f.dropped = append(f.dropped, hop.DropHeaders...)
+	if f.headerSent {
+		f.rebuildHeaderList()
 	}
 	for _, name := range hop.DropHeaders {
 		delete(f.header, name)

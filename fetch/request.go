@@ -128,6 +128,22 @@ func (f *fetchState) setupHeaders() *Error {
 	return nil
 }
 
+// rebuildHeaderList makes the header list again, after the first request
+// took its map: as setupHeaders made it, without the names the redirects
+// dropped.
+func (f *fetchState) rebuildHeaderList() {
+	f.rebuilding = true
+	h, _ := f.headerList() // valid: it was the first time
+	f.rebuilding = false
+	if len(h["Accept"]) == 0 {
+		h["Accept"] = valueAny
+	}
+	for _, name := range f.dropped {
+		delete(h, name)
+	}
+	f.header, f.headerSent = h, false
+}
+
 // headerList validates the request's header fields and returns the header
 // list the browser keeps: values normalized, forbidden request-headers
 // dropped, and under no-cors only the no-CORS-safelisted ones.
@@ -164,7 +180,7 @@ func (f *fetchState) headerList() (http.Header, *Error) {
 			h[name] = append(h[name], v)
 		}
 	}
-	if f.tr.on() {
+	if f.tr.on() && !f.rebuilding {
 		for _, name := range slices.Sorted(maps.Keys(h)) {
 			f.guard(h, name)
 		}
@@ -213,7 +229,7 @@ func (f *fetchState) guard(h http.Header, name string) {
 		if kept == nil {
 			kept = append(make([]string, 0, len(values)), values[:i]...)
 		}
-		if f.tr.on() {
+		if f.tr.on() && !f.rebuilding {
 			f.tr.emit(Event{Kind: EventHeaderDropped, URL: f.current(), Name: name, Value: v, Why: why})
 		}
 	}

@@ -213,15 +213,9 @@ func discard(body io.ReadCloser, closeUnblocks bool) {
 
 // filtered builds the response returned to the caller from the network
 // response raw (whose body it takes over) for the request req, with the
-// fetch's URL list.
-func filtered(req *http.Request, raw *http.Response, typ ResponseType, include bool, urls []*url.URL, netHTTP bool) *http.Response {
-	// The response and the context of its Request in one allocation: the
-	// context lives as long as the response anyway.
-	both := &struct {
-		rc   responseContext
-		resp http.Response
-	}{rc: responseContext{Context: req.Context(), info: responseInfo{typ: typ, urls: urls}, final: *urls[len(urls)-1]}}
-	rc := &both.rc
+// fetch's URL list, in resp, with the context rc for its request.
+func filtered(req *http.Request, raw *http.Response, typ ResponseType, include bool, urls []*url.URL, netHTTP bool, rc *responseContext, resp *http.Response) *http.Response {
+	*rc = responseContext{Context: req.Context(), info: responseInfo{typ: typ, urls: urls}, final: *urls[len(urls)-1]}
 	if typ == TypeOpaque {
 		// An opaque filtered response's URL list is empty: where the
 		// request ended up is hidden, and the caller keeps only the URL it
@@ -230,7 +224,6 @@ func filtered(req *http.Request, raw *http.Response, typ ResponseType, include b
 	}
 	r2 := req.WithContext(rc)
 	r2.URL = &rc.final
-	resp := &both.resp
 	resp.Proto, resp.ProtoMajor, resp.ProtoMinor = raw.Proto, raw.ProtoMajor, raw.ProtoMinor
 	resp.Request = r2
 	switch typ {
