@@ -27,6 +27,12 @@ type Call struct {
 	// with fetch()'s default for each member the scenario does not give
 	// (the zero fetch.Options); their String methods give fetch()'s names.
 	Options fetch.Options
+	// TargetAddressSpace is init.targetAddressSpace as the scenario gives
+	// it ("local", "loopback", "public", "unknown" or "private"); empty
+	// when it gives none (Local Network Access: the request's target IP
+	// address space is then unset). The IP address spaces of the origins
+	// are the scenario's (Scenario.LNA).
+	TargetAddressSpace string
 }
 
 // FetchHeader returns c.Header plus, when c has a body and no Content-Type,
@@ -143,9 +149,10 @@ func (s clientSession) Page(page string) Client { return s.newClient(page, s.eng
 func (c CallSpec) Resolve(o Origins, id string) (Call, error) {
 	prefix := Prefix(id)
 	call := Call{
-		URL:    expandURL(c.URL, o, prefix),
-		Method: c.Method,
-		Body:   c.Body,
+		URL:                expandURL(c.URL, o, prefix),
+		Method:             c.Method,
+		Body:               c.Body,
+		TargetAddressSpace: c.TargetAddressSpace,
 	}
 	if call.Method == "" {
 		call.Method = "GET"

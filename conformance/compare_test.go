@@ -125,7 +125,9 @@ func TestCompareRecordings(t *testing.T) {
 func TestRecordingEncoding(t *testing.T) {
 	t.Parallel()
 	s := compareScenario()
-	rec := &Recording{Engine: "chromium", Version: "Chromium 1 <&>", Scenarios: []RecordedScenario{recorded(&s)}}
+	rec := &Recording{Engine: "chromium", Version: "Chromium 1 <&>", Scenarios: []RecordedScenario{recorded(&s)},
+		LNA: []LNARun{{Config: "spaces A=public", Scenarios: []string{s.ID}, Setup: []string{"--ip-address-space-overrides={A.host}=public"},
+			WarmUp: []WarmUp{{Origin: "B", Error: "TypeError: Failed to fetch"}}}}}
 	var b1, b2 bytes.Buffer
 	if err := rec.Encode(&b1); err != nil {
 		t.Fatal(err)

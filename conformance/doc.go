@@ -11,7 +11,10 @@
 //     (127.0.0.1), P (127.0.0.1 on another port: same site, cross origin),
 //     B (127.0.0.2) and C (127.0.0.3), both cross site. The calls are made
 //     by a page at A, or by pages at any of the four origins, one load
-//     after the other in one browser ([Scenario.Loads]).
+//     after the other in one browser ([Scenario.Loads]). A scenario may
+//     give its origins Local Network Access address spaces and grant its
+//     pages the LNA permissions ([LNA]), and a call may pass
+//     targetAddressSpace ([CallSpec.TargetAddressSpace]).
 //   - The scenario server ([Server]): serves the four origins on loopback,
 //     answers every route as its scenario says and logs every request that
 //     arrives.

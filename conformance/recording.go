@@ -24,8 +24,32 @@ type Recording struct {
 	// scenario at another origin than A, at its first load (see [WarmUp]).
 	// It is not compared.
 	WarmUp []WarmUp `json:"warm_up,omitempty"`
+	// LNA describes the browsers that ran the scenarios with a Local
+	// Network Access configuration ([Scenario.LNA]): one per
+	// configuration, started after the browser of the other scenarios
+	// (which WarmUp describes), in the order of their keys. It is not
+	// compared.
+	LNA []LNARun `json:"lna,omitempty"`
 	// Scenarios are sorted by ID.
 	Scenarios []RecordedScenario `json:"scenarios"`
+}
+
+// LNARun is the browser the recorder started for the scenarios of one Local
+// Network Access configuration: the overrides and grants are browser-wide,
+// so each configuration gets a fresh browser of its own.
+type LNARun struct {
+	// Config is the configuration, as [LNA.Key] prints it.
+	Config string `json:"config"`
+	// Scenarios are the IDs of the scenarios it ran, sorted.
+	Scenarios []string `json:"scenarios"`
+	// Setup says how the browser was given the configuration, one line per
+	// command-line flag, preference or command, or why it could not be;
+	// the run's origins and hosts are templates ({A}, {B.host}).
+	Setup []string `json:"setup"`
+	// WarmUp is what the warm-up did in this browser, as in
+	// [Recording.WarmUp]; a warm-up that a Local Network Access check
+	// stopped does not fail the run but carries the error.
+	WarmUp []WarmUp `json:"warm_up,omitempty"`
 }
 
 // RecordedScenario is the recording of one scenario.
@@ -118,6 +142,12 @@ type WarmUp struct {
 	Calls int `json:"calls"`
 	// Preflights is the number of preflights the origin received for them.
 	Preflights int `json:"preflights"`
+	// Error, in a browser of Local Network Access scenarios (LNARun), is
+	// the error of the page's fetch() that stopped the warm-up of the
+	// origin before the preflight cache served a call. Such a warm-up does
+	// not fail the run there (the browser may block the page's requests to
+	// the origin); anywhere else it does.
+	Error string `json:"error,omitempty"`
 }
 
 // String formats w as "B: 3 preflights in 4 calls", or "B from page C: 3
@@ -126,6 +156,9 @@ func (w WarmUp) String() string {
 	from := ""
 	if w.Page != "" {
 		from = " from page " + w.Page
+	}
+	if w.Error != "" {
+		return fmt.Sprintf("%s%s: %d preflights in %d calls, stopped: %s", w.Origin, from, w.Preflights, w.Calls, w.Error)
 	}
 	return fmt.Sprintf("%s%s: %d preflights in %d calls", w.Origin, from, w.Preflights, w.Calls)
 }

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -70,6 +71,161 @@ type Scenario struct {
 	// Routes are the scenario's resources. A request for a path no route
 	// declares is answered 404 with no header fields, and logged.
 	Routes []Route `json:"routes"`
+	// LNA, when not nil, makes the scenario a Local Network Access
+	// scenario: the browser that runs it gives the origins it lists the IP
+	// address spaces it names and grants the page origins the permissions
+	// it names. These settings are browser-wide, so the recorder runs the
+	// scenarios of each configuration in a browser of their own (see
+	// README.md, Local Network Access). An empty LNA (no spaces, no grant)
+	// is such a browser with nothing overridden and nothing granted.
+	LNA *LNA `json:"lna,omitempty"`
+}
+
+// The IP address spaces of the Local Network Access specification
+// (https://wicg.github.io/local-network-access/#ip-address-space-section),
+// from the most public to the least: values of [LNA.Spaces].
+const (
+	SpacePublic   = "public"
+	SpaceLocal    = "local"
+	SpaceLoopback = "loopback"
+)
+
+// The Local Network Access permissions
+// (https://wicg.github.io/local-network-access/#integration-with-permissions):
+// values of [LNA.Grant]. PermissionLocalNetworkAccess is the single
+// permission of the earlier drafts, which Chromium keeps as an alias.
+const (
+	PermissionLocalNetwork       = "local-network"
+	PermissionLoopbackNetwork    = "loopback-network"
+	PermissionLocalNetworkAccess = "local-network-access"
+)
+
+// targetAddressSpaces are the values of CallSpec.TargetAddressSpace: the
+// spec's IPAddressSpace enum, plus "unknown" and the older "private" (an
+// alias of "local") that Chromium's enum also has.
+var targetAddressSpaces = []string{SpacePublic, SpaceLocal, SpaceLoopback, "unknown", "private"}
+
+// LNA is the Local Network Access configuration of a scenario: the IP
+// address spaces the browser gives the scenario's origins, and the
+// permissions it grants the scenario's pages. All four origins are on
+// loopback addresses, so without an entry an origin is "loopback".
+type LNA struct {
+	// Spaces maps origin names (A, P, B, C) to the IP address space that
+	// the browser's testing override gives the origin's endpoint (its IP
+	// address and port): "public", "local" or "loopback". An origin not
+	// listed keeps the space of its address, loopback. A and P share an
+	// address but not a port, so each can be given a space of its own.
+	Spaces map[string]string `json:"spaces,omitempty"`
+	// Grant lists the permissions granted to the page origins of the
+	// scenario: "local-network", "loopback-network" and the older
+	// "local-network-access". Empty means none granted: the permission is
+	// left as a browser without a user leaves it (headless Chromium treats
+	// the prompt as dismissed, i.e. denied).
+	Grant []string `json:"grant,omitempty"`
+}
+
+// Space returns the IP address space the configuration gives the origin
+// named name: its entry in Spaces, or "loopback", the space of every
+// origin's address. A nil LNA gives loopback to every origin.
+func (l *LNA) Space(name string) string {
+	if l != nil {
+		if s, ok := l.Spaces[name]; ok {
+			return s
+		}
+	}
+	return SpaceLoopback
+}
+
+// Granted reports whether the configuration grants permission to the
+// scenario's pages.
+func (l *LNA) Granted(permission string) bool {
+	return l != nil && slices.Contains(l.Grant, permission)
+}
+
+// Key returns the configuration in a canonical form, equal for two
+// configurations exactly when they set the same spaces and grant the same
+// permissions, e.g. "spaces A=public B=local; grant local-network
+// loopback-network", or "none" for an empty one. The recorder runs the
+// scenarios of one key in one browser.
+func (l *LNA) Key() string {
+	if l == nil {
+		return ""
+	}
+	var parts []string
+	var spaces []string
+	for _, n := range OriginNames {
+		if s, ok := l.Spaces[n]; ok {
+			spaces = append(spaces, n+"="+s)
+		}
+	}
+	if len(spaces) > 0 {
+		parts = append(parts, "spaces "+strings.Join(spaces, " "))
+	}
+	if len(l.Grant) > 0 {
+		g := slices.Clone(l.Grant)
+		slices.Sort(g)
+		parts = append(parts, "grant "+strings.Join(g, " "))
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, "; ")
+}
+
+// EndpointSpaces returns the spaces of the configuration for a server with
+// origins o, keyed by endpoint ("127.0.0.2:41234"): one entry per origin
+// that Spaces lists, in the order of OriginNames. Origins whose endpoint
+// has no entry keep the space of their address.
+func (l *LNA) EndpointSpaces(o Origins) []EndpointSpace {
+	if l == nil {
+		return nil
+	}
+	var es []EndpointSpace
+	for _, n := range OriginNames {
+		if s, ok := l.Spaces[n]; ok {
+			es = append(es, EndpointSpace{Origin: n, Endpoint: strings.TrimPrefix(o[n], "http://"), Space: s})
+		}
+	}
+	return es
+}
+
+// EndpointSpace is the IP address space of one origin's endpoint on a
+// running server.
+type EndpointSpace struct {
+	// Origin is the origin's name: A, P, B or C.
+	Origin string
+	// Endpoint is the origin's IP address and port, e.g. "127.0.0.2:41234".
+	Endpoint string
+	// Space is "public", "local" or "loopback".
+	Space string
+}
+
+// errors returns the problems with l.
+func (l *LNA) errors() []error {
+	if l == nil {
+		return nil
+	}
+	var errs []error
+	for n, s := range l.Spaces {
+		if _, ok := originHosts[n]; !ok {
+			errs = append(errs, fmt.Errorf("lna: spaces: origin %q: want A, P, B or C", n))
+		}
+		if s != SpacePublic && s != SpaceLocal && s != SpaceLoopback {
+			errs = append(errs, fmt.Errorf("lna: spaces: %s: space %q: want public, local or loopback", n, s))
+		}
+	}
+	seen := map[string]bool{}
+	for _, g := range l.Grant {
+		switch {
+		case g != PermissionLocalNetwork && g != PermissionLoopbackNetwork && g != PermissionLocalNetworkAccess:
+			errs = append(errs, fmt.Errorf("lna: grant: permission %q: want local-network, loopback-network or local-network-access", g))
+		case seen[g]:
+			errs = append(errs, fmt.Errorf("lna: grant: permission %q given twice", g))
+		}
+		seen[g] = true
+	}
+	sort.Slice(errs, func(i, j int) bool { return errs[i].Error() < errs[j].Error() })
+	return errs
 }
 
 // CallSpec is one fetch(url, init) call as written in a scenario file. Empty
@@ -102,6 +258,12 @@ type CallSpec struct {
 	// previous call was made on the same page (a second load of page A,
 	// say). The first call always starts a load.
 	Navigate bool `json:"navigate,omitempty"`
+	// TargetAddressSpace, if not empty, is passed as init.targetAddressSpace
+	// (Local Network Access,
+	// https://wicg.github.io/local-network-access/#fetch-api): "local",
+	// "loopback", "public", "unknown" or "private". An engine that does not
+	// know the member ignores it.
+	TargetAddressSpace string `json:"target_address_space,omitempty"`
 }
 
 // page returns the name of the page that makes c.
@@ -190,6 +352,7 @@ func (s Scenario) Validate() error {
 	}
 	errs = append(errs, s.routeErrors()...)
 	errs = append(errs, s.callErrors()...)
+	errs = append(errs, s.LNA.errors()...)
 	if len(errs) > 0 {
 		return fmt.Errorf("scenario %q: %w", s.ID, errors.Join(errs...))
 	}
@@ -247,6 +410,9 @@ func (s Scenario) callErrors() []error {
 		}
 		if _, ok := originHosts[c.page()]; !ok {
 			errs = append(errs, fmt.Errorf("call %d: page %q: want A, P, B or C", i, c.Page))
+		}
+		if c.TargetAddressSpace != "" && !slices.Contains(targetAddressSpaces, c.TargetAddressSpace) {
+			errs = append(errs, fmt.Errorf("call %d: target_address_space %q: want local, loopback, public, unknown or private", i, c.TargetAddressSpace))
 		}
 	}
 	if n := len(s.Loads()); n > maxLoads {

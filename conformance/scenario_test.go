@@ -139,6 +139,17 @@ func TestValidate(t *testing.T) {
 		}, wantErr: "17 page loads"},
 		{desc: "conditional answer", reason: "a route may answer conditional requests apart",
 			edit: func(s *Scenario) { s.Routes[0].Conditional = &Answer{Status: 304} }},
+		{desc: "lna", reason: "spaces by origin name, grants by permission name",
+			edit: func(s *Scenario) {
+				s.LNA = &LNA{Spaces: map[string]string{"A": "public", "B": "local", "C": "loopback"}, Grant: []string{"local-network", "loopback-network", "local-network-access"}}
+			}},
+		{desc: "empty lna", reason: "a browser of LNA scenarios with nothing set (a control)", edit: func(s *Scenario) { s.LNA = &LNA{} }},
+		{desc: "lna bad origin", reason: "spaces name the four origins", edit: func(s *Scenario) { s.LNA = &LNA{Spaces: map[string]string{"D": "public"}} }, wantErr: `origin "D"`},
+		{desc: "lna bad space", reason: "the spec's three spaces only", edit: func(s *Scenario) { s.LNA = &LNA{Spaces: map[string]string{"A": "private"}} }, wantErr: `space "private"`},
+		{desc: "lna bad grant", reason: "the LNA permissions only", edit: func(s *Scenario) { s.LNA = &LNA{Grant: []string{"geolocation"}} }, wantErr: `permission "geolocation"`},
+		{desc: "lna grant twice", reason: "a grant is given once", edit: func(s *Scenario) { s.LNA = &LNA{Grant: []string{"local-network", "local-network"}} }, wantErr: "given twice"},
+		{desc: "target address space", reason: "a call may pass init.targetAddressSpace", edit: func(s *Scenario) { s.Calls[0].TargetAddressSpace = "private" }},
+		{desc: "bad target address space", reason: "the enum's values only", edit: func(s *Scenario) { s.Calls[0].TargetAddressSpace = "lan" }, wantErr: `target_address_space "lan"`},
 		{desc: "bad conditional answer", reason: "the conditional answer is checked like the others",
 			edit: func(s *Scenario) {
 				s.Routes[0].Conditional = &Answer{Status: 304, Headers: []Field{{Name: "X Y", Value: "1"}}}
@@ -221,6 +232,10 @@ func TestResolve(t *testing.T) {
 			want: Call{URL: "http://127.0.0.2:40003/s/x/r", Method: "patch",
 				Header: []Field{{Name: "X-A", Value: "1"}, {Name: "X-A", Value: "http://127.0.0.1:40001"}}, Body: strp(""),
 				Options: fetch.Options{Mode: fetch.ModeNoCORS, Credentials: fetch.CredentialsInclude, Redirect: fetch.RedirectManual, Cache: fetch.CacheReload}}},
+		{desc: "target address space", spec: "https://wicg.github.io/local-network-access/#fetch-api",
+			reason: "init.targetAddressSpace is carried as given",
+			call:   CallSpec{URL: "{B}/r", TargetAddressSpace: "loopback"},
+			want:   Call{URL: "http://127.0.0.2:40003/s/x/r", Method: "GET", TargetAddressSpace: "loopback"}},
 		{desc: "unknown mode", spec: "https://webidl.spec.whatwg.org/#es-enumeration",
 			reason: "a value fetch() does not know is an error (a TypeError in a browser); the rest is resolved",
 			call:   CallSpec{URL: "{B}/r", Mode: "navigate", Cache: "reload"},
@@ -291,5 +306,59 @@ func TestDigestIgnoresAbsentPageFields(t *testing.T) {
 	b, err := json.Marshal(s)
 	if err != nil || string(b) != want {
 		t.Errorf("encoding = %s, %v; want %s", b, err, want)
+	}
+}
+
+func TestLNA(t *testing.T) {
+	t.Parallel()
+	l := &LNA{Spaces: map[string]string{"B": "local", "A": "public"}, Grant: []string{"loopback-network", "local-network"}}
+	if got, want := l.Key(), "spaces A=public B=local; grant local-network loopback-network"; got != want {
+		t.Errorf("Key() = %q; want %q", got, want)
+	}
+	same := &LNA{Spaces: map[string]string{"A": "public", "B": "local"}, Grant: []string{"local-network", "loopback-network"}}
+	if l.Key() != same.Key() {
+		t.Errorf("Key() differs for the same configuration: %q, %q", l.Key(), same.Key())
+	}
+	for _, tt := range []struct {
+		l    *LNA
+		want string
+	}{{nil, ""}, {&LNA{}, "none"}, {&LNA{Grant: []string{"local-network"}}, "grant local-network"}} {
+		if got := tt.l.Key(); got != tt.want {
+			t.Errorf("Key() of %+v = %q; want %q", tt.l, got, tt.want)
+		}
+	}
+	for name, want := range map[string]string{"A": "public", "B": "local", "P": "loopback", "C": "loopback"} {
+		if got := l.Space(name); got != want {
+			t.Errorf("Space(%s) = %q; want %q", name, got, want)
+		}
+	}
+	if got := (*LNA)(nil).Space("A"); got != "loopback" {
+		t.Errorf("nil Space(A) = %q; want loopback", got)
+	}
+	if !l.Granted("local-network") || l.Granted("local-network-access") || (*LNA)(nil).Granted("local-network") {
+		t.Error("Granted() disagrees with Grant")
+	}
+	want := []EndpointSpace{{Origin: "A", Endpoint: "127.0.0.1:40001", Space: "public"}, {Origin: "B", Endpoint: "127.0.0.2:40003", Space: "local"}}
+	if diff := cmp.Diff(want, l.EndpointSpaces(testOrigins)); diff != "" {
+		t.Errorf("EndpointSpaces() (-want +got):\n%s", diff)
+	}
+}
+
+// TestDigestIgnoresAbsentLNAFields checks that the Local Network Access
+// fields are left out of a scenario's encoding when not set, so that the
+// digests of the stored recordings stay as they were, and that a scenario
+// that sets them encodes them.
+func TestDigestIgnoresAbsentLNAFields(t *testing.T) {
+	t.Parallel()
+	s := validScenario()
+	s.LNA = &LNA{Spaces: map[string]string{"A": "public"}}
+	s.Calls[0].TargetAddressSpace = "local"
+	const want = `{"id":"x-1","area":"simple","desc":"d","reason":"r","calls":[{"url":"{B}/r","target_address_space":"local"}],"routes":[{"at":"{B}/r","response":{}}],"lna":{"spaces":{"A":"public"}}}`
+	b, err := json.Marshal(s)
+	if err != nil || string(b) != want {
+		t.Errorf("encoding = %s, %v; want %s", b, err, want)
+	}
+	if s.Digest() == validScenario().Digest() {
+		t.Error("the LNA fields do not change the digest")
 	}
 }

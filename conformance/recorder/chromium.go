@@ -4,8 +4,13 @@ package recorder
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
+	"strings"
+
+	"github.com/corsfetch/corsfetch/conformance"
 )
 
 // ChromiumLauncher drives headless Chromium (the Debian package
@@ -69,4 +74,92 @@ func (c ChromiumLauncher) Open(ctx context.Context, pageURL string) (Session, er
 		return nil, err
 	}
 	return s, nil
+}
+
+// chromiumPermissions maps the Local Network Access permissions to the
+// names of the DevTools protocol's PermissionType.
+var chromiumPermissions = map[string]string{
+	conformance.PermissionLocalNetwork:       "localNetwork",
+	conformance.PermissionLoopbackNetwork:    "loopbackNetwork",
+	conformance.PermissionLocalNetworkAccess: "localNetworkAccess",
+}
+
+// OpenLNA starts Chromium for Local Network Access scenarios, with the
+// fixed flags and a fresh profile as Open, plus:
+//
+//   - --ip-address-space-overrides=<ip:port>=<space>,... for the spaces of
+//     setup (Chromium's testing override, consulted for the page's own
+//     endpoint as for every request's);
+//   - --remote-debugging-pipe: the browser starts on about:blank, the
+//     recorder grants the permissions of setup to each page origin with the
+//     DevTools command Browser.grantPermissions (localNetwork,
+//     loopbackNetwork, localNetworkAccess: one call per origin, as each call
+//     replaces the origin's grants), then loads pageURL in that tab
+//     (Page.navigate). Without a grant, the permission is left alone:
+//     headless Chromium answers its prompt as dismissed, i.e. denied.
+//
+// With setup.Console, the page's console messages (those of blocked
+// requests among them) go there.
+func (c ChromiumLauncher) OpenLNA(ctx context.Context, pageURL string, setup LNASetup) (Session, []string, error) {
+	dir, err := os.MkdirTemp("", "corsfetch-chromium-")
+	if err != nil {
+		return nil, nil, err
+	}
+	s := newProcessSession(dir)
+	var applied []string
+	args := append(append([]string(nil), chromiumFlags...), "--user-data-dir="+dir)
+	if len(setup.Spaces) > 0 {
+		var list []string
+		for _, es := range setup.Spaces {
+			list = append(list, es.Endpoint+"="+es.Space)
+		}
+		flag := "--ip-address-space-overrides=" + strings.Join(list, ",")
+		args = append(args, flag)
+		applied = append(applied, flag)
+	}
+	args = append(args, "--remote-debugging-pipe")
+	args = append(append(args, c.Args...), "about:blank")
+	child, dt, err := devToolsPipes(setup.Console)
+	if err != nil {
+		s.Stop()
+		return nil, nil, err
+	}
+	s.closers = append(s.closers, dt)
+	cmd := exec.Command(c.binary(), args...)
+	cmd.ExtraFiles = child
+	err = s.startBrowser(&groupProcess{cmd: cmd})
+	for _, f := range child {
+		f.Close()
+	}
+	if err != nil {
+		s.Stop()
+		return nil, nil, err
+	}
+	fail := func(err error) (Session, []string, error) {
+		s.Stop()
+		if out := strings.TrimSpace(s.outputString()); out != "" {
+			err = fmt.Errorf("%w; chromium printed: %s", err, out)
+		}
+		return nil, nil, err
+	}
+	if len(setup.Config.Grant) > 0 {
+		var names []string
+		for _, g := range setup.Config.Grant {
+			names = append(names, chromiumPermissions[g])
+		}
+		for _, origin := range setup.Pages {
+			params := map[string]any{"permissions": names, "origin": origin}
+			if _, err := dt.call(ctx, "", "Browser.grantPermissions", params); err != nil {
+				return fail(err)
+			}
+			b, _ := json.Marshal(params)
+			applied = append(applied, "DevTools Browser.grantPermissions "+string(b))
+		}
+	} else {
+		applied = append(applied, "no permission granted: headless Chromium answers the prompt as dismissed (denied)")
+	}
+	if err := dt.navigate(ctx, pageURL); err != nil {
+		return fail(err)
+	}
+	return s, applied, nil
 }

@@ -12,14 +12,20 @@
 //     builds the recording. Scenarios that are not paged run side by side in
 //     the first page, at A; then the server leads the tab through the paged
 //     ones (tour.go), one page load at a time, each a top-level navigation
-//     to the runner page of the load's origin.
+//     to the runner page of the load's origin. Scenarios with a Local
+//     Network Access configuration (conformance.Scenario.LNA) run after
+//     them, in a fresh browser per configuration, which an [LNALauncher]
+//     starts with the configuration applied.
 //   - The launchers [ChromiumLauncher], [FirefoxLauncher] and
 //     [WebKitLauncher] (unix only): each starts its browser in a process
 //     group of its own with a fresh profile (WebKitGTK's MiniBrowser under a
 //     private X server) and kills every process group when the [Session]
-//     stops. They are named Launcher so as not to be taken for package
-//     fetch's profiles (fetch.Firefox and the others), which a recording is
-//     used to check.
+//     stops. Their OpenLNA applies a Local Network Access configuration:
+//     Chromium through --ip-address-space-overrides and the DevTools pipe
+//     (devtools.go), Firefox through preferences and the profile's default
+//     permissions; WebKitGTK has nothing to apply. They are named Launcher
+//     so as not to be taken for package fetch's profiles (fetch.Firefox and
+//     the others), which a recording is used to check.
 //   - The warm-up: before the scenarios, the page repeats one preflighted
 //     call on origins P, B and C until the preflight cache serves one, so
 //     that every scenario is recorded in the state of a browser that has

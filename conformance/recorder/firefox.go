@@ -5,10 +5,14 @@ package recorder
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
+
+	"github.com/corsfetch/corsfetch/conformance"
 )
 
 // FirefoxLauncher drives headless Firefox (the Debian package
@@ -21,6 +25,50 @@ type FirefoxLauncher struct {
 	Binary string
 	// Args are extra command-line arguments, added after the fixed ones.
 	Args []string
+	// LNAPrefs are preferences added to the user.js of the browsers of
+	// Local Network Access scenarios (OpenLNA) after the recorder's own,
+	// so they win: to record with a setting other than the engine's default
+	// (network.lna.blocking, say). The browser of the other scenarios
+	// never gets them.
+	LNAPrefs []Pref
+}
+
+// Pref is a Firefox preference, as user.js sets it.
+type Pref struct {
+	// Name is the preference's name, e.g. "network.lna.blocking".
+	Name string
+	// Value is a bool, an int or a string.
+	Value any
+}
+
+// ParsePref parses "name=value": true and false give a bool, a decimal
+// integer an int, anything else a string (a value in double quotes is the
+// string between them).
+func ParsePref(s string) (Pref, error) {
+	name, v, ok := strings.Cut(s, "=")
+	name = strings.TrimSpace(name)
+	if !ok || name == "" || strings.ContainsAny(name, "\"\\\n") {
+		return Pref{}, fmt.Errorf("preference %q: want name=value", s)
+	}
+	switch {
+	case v == "true" || v == "false":
+		return Pref{Name: name, Value: v == "true"}, nil
+	case len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"':
+		return Pref{Name: name, Value: v[1 : len(v)-1]}, nil
+	}
+	if n, err := strconv.Atoi(v); err == nil {
+		return Pref{Name: name, Value: n}, nil
+	}
+	return Pref{Name: name, Value: v}, nil
+}
+
+// line returns p as a line of user.js.
+func (p Pref) line() string {
+	v := fmt.Sprint(p.Value)
+	if s, ok := p.Value.(string); ok {
+		v = fmt.Sprintf("%q", s)
+	}
+	return fmt.Sprintf("user_pref(%q, %s);", p.Name, v)
 }
 
 // firefoxFlags are the fixed flags: headless, and a profile of our own that
@@ -126,15 +174,15 @@ func (f FirefoxLauncher) Version(ctx context.Context) (string, error) {
 	return versionLine(out, "Mozilla Firefox ")
 }
 
-// userJS returns the user.js of a fresh profile.
-func userJS() string {
+// userJS returns the user.js of a fresh profile: the recorder's
+// preferences, then extra.
+func userJS(extra ...Pref) string {
 	var b strings.Builder
 	for _, p := range firefoxPrefs {
-		v := fmt.Sprint(p.value)
-		if s, ok := p.value.(string); ok {
-			v = fmt.Sprintf("%q", s)
-		}
-		fmt.Fprintf(&b, "user_pref(%q, %s);\n", p.name, v)
+		fmt.Fprintln(&b, Pref{Name: p.name, Value: p.value}.line())
+	}
+	for _, p := range extra {
+		fmt.Fprintln(&b, p.line())
 	}
 	return b.String()
 }
@@ -142,6 +190,104 @@ func userJS() string {
 // Open starts Firefox on pageURL with a fresh profile directory, which is
 // also its HOME, so nothing of the user's own Firefox is read or written.
 func (f FirefoxLauncher) Open(ctx context.Context, pageURL string) (Session, error) {
+	return f.open(pageURL, nil)
+}
+
+// firefoxSpacePrefs are the preferences that override the IP address space
+// of endpoints (comma lists of "ip:port"), by the spec's name of the space:
+// Gecko calls the spec's "local" space Private and its "loopback" Local.
+var firefoxSpacePrefs = map[string]string{
+	conformance.SpacePublic:   "network.lna.address_space.public.override",
+	conformance.SpaceLocal:    "network.lna.address_space.private.override",
+	conformance.SpaceLoopback: "network.lna.address_space.local.override",
+}
+
+// firefoxPromptTimeout is the network.lna.prompt.timeout of the browsers
+// of Local Network Access scenarios, in milliseconds: how long a
+// permission prompt that nobody answers stays before Firefox cancels it
+// (which denies the request). The default is 5 minutes.
+const firefoxPromptTimeout = 1000
+
+// firefoxPermissionsFile is the file of the profile that grants the
+// permissions of a Local Network Access configuration (see lnaProfile).
+const firefoxPermissionsFile = "lna-permissions"
+
+// lnaProfile returns the preferences and profile files (name → content)
+// that apply setup to a profile in the directory profile, then f.LNAPrefs,
+// and how, one line each:
+//
+//   - the spaces as network.lna.address_space.{public,private,local}.override
+//     (Gecko's Private is the spec's local, its Local the spec's loopback);
+//   - network.lna.prompt.timeout: the prompt a request raises when its
+//     permission is not granted is left unanswered, as in a browser without
+//     a user, and cancelled (the request denied) after firefoxPromptTimeout
+//     instead of 5 minutes;
+//   - the grants as default permissions of the page origins: a file in
+//     the permission manager's format ("origin <type> 1 <origin>") that
+//     permissions.manager.defaultsUrl names instead of the application's
+//     own list (which holds only permissions of Mozilla's sites). Firefox
+//     has no local-network-access permission: that grant is not applied.
+func (f FirefoxLauncher) lnaProfile(setup LNASetup, profile string) (prefs []Pref, files map[string]string, applied []string) {
+	for _, space := range []string{conformance.SpacePublic, conformance.SpaceLocal, conformance.SpaceLoopback} {
+		var list []string
+		for _, es := range setup.Spaces {
+			if es.Space == space {
+				list = append(list, es.Endpoint)
+			}
+		}
+		if len(list) > 0 {
+			prefs = append(prefs, Pref{Name: firefoxSpacePrefs[space], Value: strings.Join(list, ",")})
+		}
+	}
+	prefs = append(prefs, Pref{Name: "network.lna.prompt.timeout", Value: firefoxPromptTimeout})
+	var lines []string
+	for _, g := range setup.Config.Grant {
+		if g == conformance.PermissionLocalNetworkAccess {
+			applied = append(applied, "grant local-network-access not applied: Firefox has no such permission")
+			continue
+		}
+		for _, origin := range setup.Pages {
+			lines = append(lines, "origin\t"+g+"\t1\t"+origin)
+		}
+	}
+	if len(lines) > 0 {
+		path := filepath.Join(profile, firefoxPermissionsFile)
+		prefs = append(prefs, Pref{Name: "permissions.manager.defaultsUrl", Value: (&url.URL{Scheme: "file", Path: path}).String()})
+		files = map[string]string{firefoxPermissionsFile: strings.Join(lines, "\n") + "\n"}
+		for _, l := range lines {
+			applied = append(applied, firefoxPermissionsFile+": "+strings.ReplaceAll(l, "\t", " "))
+		}
+	}
+	prefs = append(prefs, f.LNAPrefs...)
+	var prefLines []string
+	for _, p := range prefs {
+		line := p.line()
+		if p.Name == "permissions.manager.defaultsUrl" {
+			line = fmt.Sprintf("user_pref(%q, %q);", p.Name, "file://<profile>/"+firefoxPermissionsFile)
+		}
+		prefLines = append(prefLines, line)
+	}
+	return prefs, files, append(prefLines, applied...)
+}
+
+// OpenLNA starts Firefox for Local Network Access scenarios: as Open, with
+// setup applied to the fresh profile (see lnaProfile) and f.LNAPrefs in
+// its user.js.
+func (f FirefoxLauncher) OpenLNA(ctx context.Context, pageURL string, setup LNASetup) (Session, []string, error) {
+	var applied []string
+	s, err := f.open(pageURL, func(profile string) ([]Pref, map[string]string) {
+		prefs, files, lines := f.lnaProfile(setup, profile)
+		applied = lines
+		return prefs, files
+	})
+	return s, applied, err
+}
+
+// open starts Firefox on pageURL with a fresh profile whose user.js has the
+// recorder's preferences. With profileSetup, the preferences it returns for
+// the profile directory follow them in user.js, and the files it returns
+// (name → content) are written into the directory.
+func (f FirefoxLauncher) open(pageURL string, profileSetup func(profile string) ([]Pref, map[string]string)) (Session, error) {
 	dir, err := os.MkdirTemp("", "corsfetch-firefox-")
 	if err != nil {
 		return nil, err
@@ -152,9 +298,20 @@ func (f FirefoxLauncher) Open(ctx context.Context, pageURL string) (Session, err
 		s.Stop()
 		return nil, err
 	}
-	if err := os.WriteFile(filepath.Join(profile, "user.js"), []byte(userJS()), 0o600); err != nil {
-		s.Stop()
-		return nil, err
+	var extra []Pref
+	files := map[string]string{}
+	if profileSetup != nil {
+		extra, files = profileSetup(profile)
+	}
+	if files == nil {
+		files = map[string]string{}
+	}
+	files["user.js"] = userJS(extra...)
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(profile, name), []byte(content), 0o600); err != nil {
+			s.Stop()
+			return nil, err
+		}
 	}
 	args := append(append(append([]string(nil), firefoxFlags...), "--profile", profile), f.Args...)
 	args = append(args, pageURL)

@@ -53,8 +53,10 @@ type pageResult struct {
 
 // pageInit returns the fetch() init object for c, whose resolved form is
 // call: only the members c gives, so that fetch() applies its own defaults
-// to the others, with header values expanded. Mode, credentials, redirect
-// and cache go as written: fetch() itself rejects a value it does not know.
+// to the others, with header values expanded. Mode, credentials, redirect,
+// cache and targetAddressSpace go as written: fetch() itself rejects a
+// value it does not know (and an engine without Local Network Access
+// ignores targetAddressSpace, a member it does not know).
 func pageInit(c conformance.CallSpec, call conformance.Call) map[string]any {
 	m := map[string]any{}
 	if c.Method != "" {
@@ -70,7 +72,7 @@ func pageInit(c conformance.CallSpec, call conformance.Call) map[string]any {
 	if c.Body != nil {
 		m["body"] = *c.Body
 	}
-	for k, v := range map[string]string{"mode": c.Mode, "credentials": c.Credentials, "redirect": c.Redirect, "cache": c.Cache} {
+	for k, v := range map[string]string{"mode": c.Mode, "credentials": c.Credentials, "redirect": c.Redirect, "cache": c.Cache, "targetAddressSpace": c.TargetAddressSpace} {
 		if v != "" {
 			m[k] = v
 		}
@@ -82,7 +84,7 @@ func pageInit(c conformance.CallSpec, call conformance.Call) map[string]any {
 // paged, as the page receives them on a server with origins o, long
 // scenarios first, so that their waits overlap the rest.
 func pageScenarios(o conformance.Origins, scenarios []conformance.Scenario) []pageScenario {
-	var list []pageScenario
+	list := []pageScenario{} // a batch of none is [] for the page, not null
 	for _, s := range scenarios {
 		if s.Paged() {
 			continue
@@ -125,6 +127,11 @@ type runner struct {
 	progress   io.Writer
 	warmRoutes map[string]*warmRoute // origin name → its warm-up route
 	tour       *tour
+	// lna is set in a browser of Local Network Access scenarios, where a
+	// warm-up whose fetch() fails is kept in the recording instead of
+	// ending the run: the browser may block the page's requests to the
+	// origin.
+	lna bool
 
 	mu       sync.Mutex
 	results  map[string][]conformance.Outcome
@@ -273,7 +280,7 @@ func (rn *runner) serveWarmed(name string, w http.ResponseWriter, r *http.Reques
 	if name != "A" {
 		res.Page = name
 	}
-	wu, err := res.check()
+	wu, err := rn.checkWarm(res)
 	rn.mu.Lock()
 	if name == "A" {
 		rn.warmed[res.Origin] = res
@@ -394,7 +401,7 @@ func (rn *runner) warmUps() ([]conformance.WarmUp, error) {
 		if !ok {
 			return nil, fmt.Errorf("recorder: the page reported no warm-up for origin %s", t.Name)
 		}
-		wu, err := res.check()
+		wu, err := rn.checkWarm(res)
 		if err != nil {
 			return nil, err
 		}
@@ -403,6 +410,21 @@ func (rn *runner) warmUps() ([]conformance.WarmUp, error) {
 	rn.mu.Lock()
 	defer rn.mu.Unlock()
 	return append(all, rn.tourWarm...), nil
+}
+
+// checkWarm returns the warm-up of res, or an error when it failed or never
+// settled. In a browser of Local Network Access scenarios a warm-up whose
+// fetch() failed (the browser may block the page's requests to the origin)
+// is returned with the page's error as its Error instead; one that never
+// settled is an error there too.
+func (rn *runner) checkWarm(res warmResult) (conformance.WarmUp, error) {
+	wu, err := res.check()
+	if err == nil || !rn.lna || res.Error == "" {
+		return wu, err
+	}
+	wu = res.WarmUp
+	wu.Error = res.Error
+	return wu, nil
 }
 
 // sortedKeys returns the keys of m, sorted and joined by spaces.

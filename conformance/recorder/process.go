@@ -77,6 +77,7 @@ type processSession struct {
 	dir     string
 	browser *groupProcess
 	helpers []*groupProcess // started before the browser, stopped after it
+	closers []io.Closer     // closed after the processes stopped (pipes to the browser)
 
 	mu     sync.Mutex
 	output bytes.Buffer // what the processes printed, for diagnostics
@@ -128,6 +129,9 @@ func (s *processSession) Stop() error {
 			if err := p.stop(); err != nil && s.stopErr == nil {
 				s.stopErr = err
 			}
+		}
+		for _, c := range s.closers {
+			c.Close()
 		}
 		if rerr := os.RemoveAll(s.dir); rerr != nil && s.stopErr == nil {
 			s.stopErr = rerr

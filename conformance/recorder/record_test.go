@@ -38,6 +38,11 @@ func (b *fakeLauncher) Version(context.Context) (string, error) {
 }
 
 func (b *fakeLauncher) Open(ctx context.Context, pageURL string) (Session, error) {
+	return b.openPage(pageURL, b.page)
+}
+
+// openPage starts a fake browser whose page is page.
+func (b *fakeLauncher) openPage(pageURL string, page func(ctx context.Context, pageURL string)) (Session, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &fakeSession{exited: make(chan struct{}), cancel: cancel}
 	b.mu.Lock()
@@ -50,8 +55,8 @@ func (b *fakeLauncher) Open(ctx context.Context, pageURL string) (Session, error
 			close(s.exited)
 			return
 		}
-		if b.page != nil {
-			b.page(ctx, pageURL)
+		if page != nil {
+			page(ctx, pageURL)
 		}
 	}()
 	return s, nil
@@ -104,10 +109,11 @@ func playPage(extra int) func(ctx context.Context, pageURL string) {
 
 // How a fake page does the warm-up.
 const (
-	warmCached = iota // preflights the first call only, as a browser's cache does
-	warmAlways        // preflights every call, as without a preflight cache
-	warmSkip          // reports no warm-up
-	warmFail          // reports a failed fetch for P, then stops
+	warmCached  = iota // preflights the first call only, as a browser's cache does
+	warmAlways         // preflights every call, as without a preflight cache
+	warmSkip           // reports no warm-up
+	warmFail           // reports a failed fetch for P, then stops
+	warmBlocked        // reports a failed fetch for every origin, and goes on
 )
 
 // How a fake page follows the tour of paged scenarios.
@@ -256,7 +262,7 @@ func (p *fakePage) warmUp(ctx context.Context, base string, targets []warmTarget
 			break
 		}
 		res := warmResult{WarmUp: conformance.WarmUp{Origin: t.Name}}
-		if p.warm == warmFail {
+		if p.warm == warmFail || p.warm == warmBlocked {
 			res.Error = "TypeError: NetworkError when attempting to fetch resource."
 		}
 		prev := -1
@@ -408,6 +414,9 @@ func TestPageInit(t *testing.T) {
 			call: conformance.CallSpec{URL: "{B}/r"}, want: "{}"},
 		{desc: "empty header list", reason: "an empty list is given, as the scenario gives it",
 			call: conformance.CallSpec{URL: "{B}/r", Headers: []conformance.Field{}}, want: `{"headers":[]}`},
+		{desc: "target address space", spec: "https://wicg.github.io/local-network-access/#fetch-api",
+			reason: "init.targetAddressSpace as written",
+			call:   conformance.CallSpec{URL: "{B}/r", TargetAddressSpace: "local"}, want: `{"targetAddressSpace":"local"}`},
 		{desc: "unknown mode", reason: "passed as written: the browser's fetch() rejects it",
 			call: conformance.CallSpec{URL: "{B}/r", Mode: "navigate"}, want: `{"mode":"navigate"}`},
 	}
@@ -579,5 +588,183 @@ func TestRecordTourFailures(t *testing.T) {
 			}
 			b.stoppedOnce(t)
 		})
+	}
+}
+
+// fakeLNALauncher is a fake browser that can run Local Network Access
+// scenarios: its OpenLNA notes the setup and opens a fake browser whose page
+// is lnaPage.
+type fakeLNALauncher struct {
+	*fakeLauncher
+	lnaPage func(ctx context.Context, pageURL string)
+
+	lnaMu  sync.Mutex
+	setups []LNASetup
+}
+
+func (b *fakeLNALauncher) OpenLNA(ctx context.Context, pageURL string, setup LNASetup) (Session, []string, error) {
+	b.lnaMu.Lock()
+	b.setups = append(b.setups, setup)
+	b.lnaMu.Unlock()
+	var applied []string
+	for _, es := range setup.Spaces {
+		applied = append(applied, "space "+es.Endpoint+"="+es.Space)
+	}
+	s, err := b.openPage(pageURL, b.lnaPage)
+	return s, applied, err
+}
+
+// lnaScenarios are recordScenarios and three with a Local Network Access
+// configuration: l1 and l2 share one (l2 on a page at B), l3 has an empty
+// one.
+func lnaScenarios() []conformance.Scenario {
+	public := &conformance.LNA{Spaces: map[string]string{"A": "public"}, Grant: []string{"loopback-network"}}
+	return append(recordScenarios(),
+		conformance.Scenario{ID: "l1", Area: "lna", Desc: "d", Reason: "r", LNA: public,
+			Calls:  []conformance.CallSpec{{URL: "{B}/r", TargetAddressSpace: "loopback"}},
+			Routes: []conformance.Route{{At: "{B}/r"}}},
+		conformance.Scenario{ID: "l2", Area: "lna", Desc: "d", Reason: "r", LNA: &conformance.LNA{Grant: []string{"loopback-network"}, Spaces: map[string]string{"A": "public"}},
+			Calls:  []conformance.CallSpec{{URL: "{C}/r", Page: "B"}},
+			Routes: []conformance.Route{{At: "{C}/r"}}},
+		conformance.Scenario{ID: "l3", Area: "lna", Desc: "d", Reason: "r", LNA: &conformance.LNA{},
+			Calls:  []conformance.CallSpec{{URL: "{B}/r"}},
+			Routes: []conformance.Route{{At: "{B}/r"}}},
+	)
+}
+
+func TestRecordLNA(t *testing.T) {
+	t.Parallel()
+	b := &fakeLNALauncher{fakeLauncher: &fakeLauncher{page: playPage(0)}, lnaPage: (&fakePage{warm: warmBlocked}).play}
+	var progress bytes.Buffer
+	rec, err := Record(t.Context(), b, lnaScenarios(), RecordOptions{Timeout: 10 * time.Second, Progress: &syncWriter{w: &progress}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.stoppedOnce(t)
+	if n := len(b.sessions); n != 3 {
+		t.Fatalf("%d browsers opened; want 3: one for the scenarios without LNA, one per LNA configuration", n)
+	}
+	var ids []string
+	for _, s := range rec.Scenarios {
+		ids = append(ids, s.ID)
+		if len(s.Outcomes) != len(s.Requests) {
+			t.Errorf("%s: %d outcomes, %d requests", s.ID, len(s.Outcomes), len(s.Requests))
+		}
+	}
+	if diff := cmp.Diff([]string{"l1", "l2", "l3", "r1", "r2"}, ids); diff != "" {
+		t.Errorf("scenarios (-want +got):\n%s", diff)
+	}
+	if len(rec.WarmUp) != 3 || rec.WarmUp[0].Error != "" {
+		t.Errorf("warm-up = %+v; want the first browser's, as before", rec.WarmUp)
+	}
+	if len(rec.LNA) != 2 {
+		t.Fatalf("LNA runs = %+v; want 2", rec.LNA)
+	}
+	none, public := rec.LNA[0], rec.LNA[1]
+	if none.Config != "none" || public.Config != "spaces A=public; grant loopback-network" {
+		t.Errorf("configurations = %q, %q; want none, then spaces A=public; grant loopback-network (sorted by key)", none.Config, public.Config)
+	}
+	if diff := cmp.Diff([]string{"l1", "l2"}, public.Scenarios); diff != "" {
+		t.Errorf("scenarios of the public configuration (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"space {A.host}=public"}, public.Setup); diff != "" {
+		t.Errorf("setup (-want +got), with the run's hosts as templates:\n%s", diff)
+	}
+	if none.Setup == nil || len(none.Setup) != 0 {
+		t.Errorf("setup of the empty configuration = %#v; want []", none.Setup)
+	}
+	var warm []string
+	for _, w := range public.WarmUp {
+		warm = append(warm, w.String())
+	}
+	wantWarm := []string{
+		"P: 0 preflights in 0 calls, stopped: TypeError: NetworkError when attempting to fetch resource.",
+		"B: 0 preflights in 0 calls, stopped: TypeError: NetworkError when attempting to fetch resource.",
+		"C: 0 preflights in 0 calls, stopped: TypeError: NetworkError when attempting to fetch resource.",
+		"A from page B: 0 preflights in 0 calls, stopped: TypeError: NetworkError when attempting to fetch resource.",
+		"P from page B: 0 preflights in 0 calls, stopped: TypeError: NetworkError when attempting to fetch resource.",
+		"C from page B: 0 preflights in 0 calls, stopped: TypeError: NetworkError when attempting to fetch resource.",
+	}
+	if diff := cmp.Diff(wantWarm, warm); diff != "" {
+		t.Errorf("warm-ups of the public configuration (-want +got):\n%s\n(a failed warm-up is kept, not fatal, in a browser of LNA scenarios)", diff)
+	}
+	b.lnaMu.Lock()
+	defer b.lnaMu.Unlock()
+	if len(b.setups) != 2 {
+		t.Fatalf("OpenLNA called %d times; want 2", len(b.setups))
+	}
+	s := b.setups[1]
+	if len(s.Spaces) != 1 || s.Spaces[0].Origin != "A" || !strings.HasPrefix(s.Spaces[0].Endpoint, "127.0.0.1:") || s.Spaces[0].Space != "public" {
+		t.Errorf("spaces = %+v; want A's endpoint public", s.Spaces)
+	}
+	if len(s.Pages) != 2 || !strings.HasPrefix(s.Pages[0], "http://127.0.0.1:") || !strings.HasPrefix(s.Pages[1], "http://127.0.0.2:") {
+		t.Errorf("pages = %v; want A and B, the page origins of l1 and l2", s.Pages)
+	}
+	if s.Console == nil {
+		t.Error("no console writer although Progress is set")
+	}
+	if !strings.Contains(progress.String(), `Local Network Access configuration "spaces A=public; grant loopback-network": 2 scenarios`) {
+		t.Errorf("progress does not announce the LNA browser:\n%s", progress.String())
+	}
+}
+
+// syncWriter serializes writes to w.
+type syncWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
+}
+
+func TestRecordLNAOnly(t *testing.T) {
+	t.Parallel()
+	b := &fakeLNALauncher{fakeLauncher: &fakeLauncher{page: playPage(0)}, lnaPage: playPage(0)}
+	rec, err := Record(t.Context(), b, lnaScenarios()[2:], RecordOptions{Timeout: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.stoppedOnce(t)
+	if n := len(b.sessions); n != 2 || len(rec.WarmUp) != 0 || len(rec.LNA) != 2 || len(rec.Scenarios) != 3 {
+		t.Errorf("%d browsers, warm-up %+v, %d LNA runs, %d scenarios; want no browser for an empty batch of other scenarios", n, rec.WarmUp, len(rec.LNA), len(rec.Scenarios))
+	}
+	if w := rec.LNA[1].WarmUp; len(w) != 6 || w[0].Error != "" {
+		t.Errorf("warm-ups = %+v; want six that settled", w)
+	}
+}
+
+func TestRecordLNAWarmUpNeverSettles(t *testing.T) {
+	t.Parallel()
+	b := &fakeLNALauncher{fakeLauncher: &fakeLauncher{page: playPage(0)}, lnaPage: playPageWith(0, warmAlways)}
+	_, err := Record(t.Context(), b, lnaScenarios(), RecordOptions{Timeout: 10 * time.Second})
+	if err == nil || !strings.Contains(err.Error(), "did not settle") || !strings.Contains(err.Error(), `Local Network Access configuration "none"`) {
+		t.Errorf("Record() error = %v; want the unsettled warm-up to fail the run (only a failed fetch() is kept)", err)
+	}
+	b.stoppedOnce(t)
+}
+
+func TestRecordLNANeedsLauncher(t *testing.T) {
+	t.Parallel()
+	b := &fakeLauncher{page: playPage(0)}
+	_, err := Record(t.Context(), b, lnaScenarios(), RecordOptions{Timeout: 10 * time.Second})
+	if err == nil || !strings.Contains(err.Error(), "cannot record Local Network Access scenarios (l3)") {
+		t.Errorf("Record() error = %v; want one saying the launcher cannot record LNA scenarios", err)
+	}
+	if len(b.sessions) != 0 {
+		t.Error("a browser was opened")
+	}
+}
+
+func TestPrefixWriter(t *testing.T) {
+	t.Parallel()
+	var b bytes.Buffer
+	w := &prefixWriter{w: &b, prefix: "console: ", replace: strings.NewReplacer("127.0.0.2:1", "{B.host}")}
+	io.WriteString(w, "a 127.0.0.2:1\nb")
+	io.WriteString(w, "\n")
+	if got, want := b.String(), "console: a {B.host}\nconsole: b\n"; got != want {
+		t.Errorf("written %q; want %q", got, want)
 	}
 }

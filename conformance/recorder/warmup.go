@@ -42,7 +42,9 @@ const (
 	warmMaxAge = "600"
 )
 
-// warmResult is a warm-up as the page reports it.
+// warmResult is a warm-up as the page reports it. Its Error (the page's
+// "error") shadows the embedded WarmUp's, which the recorder sets itself
+// (runner.checkWarm).
 type warmResult struct {
 	conformance.WarmUp
 	Settled bool   `json:"settled"`

@@ -181,3 +181,28 @@ func (w WebKitLauncher) Open(ctx context.Context, pageURL string) (Session, erro
 	}
 	return s, nil
 }
+
+// OpenLNA starts MiniBrowser for Local Network Access scenarios exactly as
+// Open does: WebKitGTK has no switch that overrides the IP address space of
+// an endpoint and no way to grant the permissions from outside, and its
+// Local Network Access is an unstable feature that is off by default
+// ("MiniBrowser --features=help" lists "- LocalNetworkAccess (unstable)"
+// for WebKitGTK 2.50). So the configuration is not applied; the recording
+// shows what the engine does with the scenarios as they are (every origin
+// on loopback, nothing granted).
+func (w WebKitLauncher) OpenLNA(ctx context.Context, pageURL string, setup LNASetup) (Session, []string, error) {
+	var applied []string
+	if len(setup.Spaces) > 0 {
+		var list []string
+		for _, es := range setup.Spaces {
+			list = append(list, es.Endpoint+"="+es.Space)
+		}
+		applied = append(applied, "spaces not applied (WebKitGTK has no override of an endpoint's IP address space): "+strings.Join(list, ","))
+	}
+	if len(setup.Config.Grant) > 0 {
+		applied = append(applied, "grant not applied (WebKitGTK has no Local Network Access permissions to grant from outside): "+strings.Join(setup.Config.Grant, ","))
+	}
+	applied = append(applied, "MiniBrowser started as for every other scenario: its Local Network Access feature is off by default (MiniBrowser --features=help: - LocalNetworkAccess (unstable))")
+	s, err := w.Open(ctx, pageURL)
+	return s, applied, err
+}

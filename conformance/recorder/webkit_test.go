@@ -8,6 +8,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/corsfetch/corsfetch/conformance"
+	"github.com/google/go-cmp/cmp"
 )
 
 // fakeWebKit writes two shell scripts: an X server that reports display 99
@@ -118,5 +121,28 @@ func TestWebKitBinary(t *testing.T) {
 	}
 	if got := (WebKitLauncher{}).binary(); !contains(webKitBinaries, got) {
 		t.Errorf("binary() = %q; want one of %q", got, webKitBinaries)
+	}
+}
+
+func TestWebKitOpenLNA(t *testing.T) {
+	t.Parallel()
+	w, dir := fakeWebKit(t)
+	setup := LNASetup{
+		Config: conformance.LNA{Spaces: map[string]string{"A": "public"}, Grant: []string{"loopback-network"}},
+		Spaces: []conformance.EndpointSpace{{Origin: "A", Endpoint: "127.0.0.1:1", Space: "public"}},
+		Pages:  []string{"http://127.0.0.1:1"},
+	}
+	sess, applied, err := w.OpenLNA(t.Context(), "http://127.0.0.1:1/runner/page", setup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sess.Stop()
+	args := strings.Split(strings.TrimSpace(waitFile(t, filepath.Join(dir, "args"))), "\n")
+	if diff := cmp.Diff(append(append([]string(nil), webKitFlags...), "http://127.0.0.1:1/runner/page"), args); diff != "" {
+		t.Errorf("arguments (-want +got), as for every other scenario:\n%s", diff)
+	}
+	if len(applied) != 3 || !strings.Contains(applied[0], "spaces not applied") || !strings.Contains(applied[0], "127.0.0.1:1=public") ||
+		!strings.Contains(applied[1], "grant not applied") || !strings.Contains(applied[2], "LocalNetworkAccess") {
+		t.Errorf("applied = %q; want notes that neither spaces nor grants apply", applied)
 	}
 }

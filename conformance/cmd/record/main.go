@@ -21,6 +21,14 @@
 // does not model yet.
 //
 //	go run ./conformance/cmd/record -engine firefox -scenarios DIR -run 'x-' -replay
+//
+// Scenarios with a Local Network Access configuration run in a browser of
+// their own per configuration (see conformance/README.md). -firefox-pref
+// name=value (repeatable) adds a preference to the user.js of those
+// Firefox browsers only, to record them with a setting other than the
+// engine's default:
+//
+//	go run ./conformance/cmd/record -engine firefox -scenarios /tmp/lna-scen -run '^lna-' -firefox-pref network.lna.blocking=false -dump /tmp/lna/firefox-noblocking.json
 package main
 
 import (
@@ -32,6 +40,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/corsfetch/corsfetch/conformance"
@@ -47,6 +56,27 @@ type options struct {
 	check, verbose, replay                      bool
 	parallel                                    int
 	timeout, stepTimeout                        time.Duration
+	firefoxPrefs                                prefList
+}
+
+// prefList collects the values of a repeated -firefox-pref.
+type prefList []recorder.Pref
+
+func (l *prefList) String() string {
+	var s []string
+	for _, p := range *l {
+		s = append(s, fmt.Sprintf("%s=%v", p.Name, p.Value))
+	}
+	return strings.Join(s, " ")
+}
+
+func (l *prefList) Set(v string) error {
+	p, err := recorder.ParsePref(v)
+	if err != nil {
+		return err
+	}
+	*l = append(*l, p)
+	return nil
 }
 
 func main() {
@@ -59,10 +89,11 @@ func main() {
 	flag.StringVar(&o.binary, "browser", "", "browser binary (default: the engine's usual command)")
 	flag.StringVar(&o.run, "run", "", "only scenarios whose id matches this regular expression")
 	flag.IntVar(&o.parallel, "parallel", 0, "scenarios run at the same time in the page (0: default)")
-	flag.DurationVar(&o.timeout, "timeout", 4*time.Minute, "bound on the browser run")
+	flag.DurationVar(&o.timeout, "timeout", 4*time.Minute, "bound on the run in each browser (Local Network Access scenarios run in browsers of their own)")
 	flag.DurationVar(&o.stepTimeout, "step-timeout", 30*time.Second, "bound on each page load of a paged scenario (plus its calls' delays)")
 	flag.StringVar(&o.dump, "dump", "", "with -run or -check: also write the fresh recording here")
 	flag.BoolVar(&o.verbose, "v", false, "print progress")
+	flag.Var(&o.firefoxPrefs, "firefox-pref", "name=value: a Firefox preference for the browsers of Local Network Access scenarios only (repeatable; true/false, integers, else strings)")
 	flag.BoolVar(&o.replay, "replay", false, "also replay the fresh recording through a fetch.Browser with the engine's profile; exit 1 on any difference")
 	flag.Parse()
 	if err := mainErr(o); err != nil {
@@ -117,7 +148,7 @@ func (o options) launcher() (recorder.Launcher, error) {
 	case "chromium":
 		return recorder.ChromiumLauncher{Binary: o.binary}, nil
 	case "firefox":
-		return recorder.FirefoxLauncher{Binary: o.binary}, nil
+		return recorder.FirefoxLauncher{Binary: o.binary, LNAPrefs: o.firefoxPrefs}, nil
 	case "webkit":
 		return recorder.WebKitLauncher{Binary: o.binary}, nil
 	}
@@ -131,6 +162,14 @@ func (o options) validate() error {
 	}
 	if o.out == "" && !o.check && o.run == "" {
 		return errors.New("give -out, -check or -run")
+	}
+	if len(o.firefoxPrefs) > 0 {
+		switch {
+		case o.engine != "firefox":
+			return errors.New("-firefox-pref needs -engine firefox")
+		case o.check && o.stored == "", filepath.Clean(o.out) == o.storedPath():
+			return errors.New("-firefox-pref cannot write or check the stored recording, which has the engine's defaults: give -dump, another -out or -stored")
+		}
 	}
 	return nil
 }
@@ -166,7 +205,8 @@ func loadScenarios(dir, run string) ([]conformance.Scenario, error) {
 	return sel, nil
 }
 
-// record records scenarios with l and says how long it took.
+// record records scenarios with l and says how long it took, and how each
+// browser of Local Network Access scenarios was set up.
 func record(ctx context.Context, l recorder.Launcher, scenarios []conformance.Scenario, o options) (*conformance.Recording, error) {
 	opts := recorder.RecordOptions{Timeout: o.timeout, StepTimeout: o.stepTimeout, Parallel: o.parallel}
 	if o.verbose {
@@ -178,6 +218,14 @@ func record(ctx context.Context, l recorder.Launcher, scenarios []conformance.Sc
 		return nil, err
 	}
 	fmt.Fprintf(os.Stderr, "recorded %d scenarios with %s in %s\n", len(rec.Scenarios), rec.Version, time.Since(start).Round(time.Second))
+	if o.verbose {
+		for _, run := range rec.LNA {
+			fmt.Fprintf(os.Stderr, "Local Network Access configuration %q: %d scenarios\n", run.Config, len(run.Scenarios))
+			for _, line := range run.Setup {
+				fmt.Fprintf(os.Stderr, "\t%s\n", line)
+			}
+		}
+	}
 	return rec, nil
 }
 

@@ -48,6 +48,12 @@ func TestOptions(t *testing.T) {
 		{desc: "run and out", opts: options{engine: "chromium", run: "x", out: "x.json"}, wantErr: "-run cannot be combined"},
 		{desc: "run and check", opts: options{engine: "chromium", run: "x", check: true}, wantErr: "-run cannot be combined"},
 		{desc: "unknown engine", opts: options{engine: "netscape", check: true}, wantErr: `unknown engine "netscape"`},
+		{desc: "firefox pref", opts: options{engine: "firefox", run: "^lna-", dump: "x.json", firefoxPrefs: prefList{{Name: "network.lna.blocking", Value: false}}}},
+		{desc: "firefox pref, other stored", opts: options{engine: "firefox", check: true, stored: "x.json", firefoxPrefs: prefList{{Name: "a", Value: 1}}}},
+		{desc: "firefox pref, other out", opts: options{engine: "firefox", out: "x.json", firefoxPrefs: prefList{{Name: "a", Value: 1}}}},
+		{desc: "firefox pref, chromium", opts: options{engine: "chromium", run: "x", firefoxPrefs: prefList{{Name: "a", Value: 1}}}, wantErr: "needs -engine firefox"},
+		{desc: "firefox pref, stored check", opts: options{engine: "firefox", check: true, firefoxPrefs: prefList{{Name: "a", Value: 1}}}, wantErr: "cannot write or check the stored recording"},
+		{desc: "firefox pref, stored out", opts: options{engine: "firefox", out: "conformance/corpus/firefox.json", firefoxPrefs: prefList{{Name: "a", Value: 1}}}, wantErr: "cannot write or check the stored recording"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.desc, func(t *testing.T) {
