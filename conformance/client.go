@@ -109,6 +109,16 @@ type Session interface {
 	Page(page string) Client
 }
 
+// LNASession is a Session that can be given a scenario's Local Network
+// Access configuration: Replay calls SetLNA before the first page of a
+// scenario that has one (Scenario.LNA), with the origins of the server.
+// A session that does not implement it replays such scenarios without the
+// configuration, and disagrees with recordings where the browser blocked.
+type LNASession interface {
+	Session
+	SetLNA(l *LNA, o Origins)
+}
+
 // NewSession returns a fresh session (an empty browser) for one scenario;
 // engine names the browser whose recording the run is checked against, as
 // for [NewClient].

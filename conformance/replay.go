@@ -139,7 +139,11 @@ func Replay(ctx context.Context, scenarios []Scenario, rec *Recording, sessions 
 				return
 			}
 			defer func() { <-sem }()
-			got, ok := replayScenario(ctx, srv, s, sessions.Open(rec.Engine))
+			sess := sessions.Open(rec.Engine)
+			if l, ok := sess.(LNASession); ok && s.LNA != nil {
+				l.SetLNA(s.LNA, srv.Origins())
+			}
+			got, ok := replayScenario(ctx, srv, s, sess)
 			if !ok {
 				return
 			}

@@ -31,6 +31,17 @@ func TransportSessions(base http.RoundTripper) NewSession {
 		if !ok {
 			profile = fetch.Spec
 		}
+		return ProfileSessions(base, profile)(engine)
+	}
+}
+
+// ProfileSessions is [TransportSessions] with profile for every engine's
+// browsers: to check a variant of a profile against a recording made with
+// the engine's preferences changed (such as Firefox with
+// network.lna.blocking false against Firefox with LocalNetwork.Off).
+// The User-Agent and Accept-Language are still the engine's.
+func ProfileSessions(base http.RoundTripper, profile fetch.Profile) NewSession {
+	return func(engine string) Session {
 		ua, lang := EngineAgent(engine)
 		return &transportSession{engine: engine, b: &fetch.Browser{
 			Profile:        profile,
@@ -45,15 +56,55 @@ func TransportSessions(base http.RoundTripper) NewSession {
 type transportSession struct {
 	b      *fetch.Browser
 	engine string
+	// With a Local Network Access configuration (SetLNA): its spaces and
+	// grants, and the server's origins.
+	lna     *LNA
+	origins Origins
+	lnaErr  error
 }
 
-// Page returns a page of the browser at origin page.
+// SetLNA gives the browser the address spaces of the configuration as
+// overrides of the origins' endpoints (as the recorder's browser got them)
+// and makes its pages check local network requests, with the permissions
+// the configuration grants.
+func (s *transportSession) SetLNA(l *LNA, o Origins) {
+	s.lna, s.origins = l, o
+	for _, es := range l.EndpointSpaces(o) {
+		ov, err := fetch.ParseAddressSpaceOverrides(es.Endpoint + "=" + es.Space)
+		if err != nil {
+			s.lnaErr = err
+			return
+		}
+		s.b.AddressSpaceOverrides = append(s.b.AddressSpaceOverrides, ov...)
+	}
+}
+
+// Page returns a page of the browser at origin page: with a Local Network
+// Access configuration, in the space the configuration gives page's
+// origin, with its grants ("local-network", "loopback-network"; Chromium
+// 156 lets the older "local-network-access" alone open nothing, and
+// Firefox has no such permission).
 func (s *transportSession) Page(page string) Client {
 	o, err := origin.Parse(page)
 	if err != nil {
 		return errClient{err}
 	}
-	return &transportClient{engine: s.engine, t: s.b.Page(o)}
+	if s.lnaErr != nil {
+		return errClient{s.lnaErr}
+	}
+	t := s.b.Page(o)
+	if s.lna != nil {
+		for name, u := range s.origins {
+			if u == page {
+				err = t.PageAddressSpace.UnmarshalText([]byte(s.lna.Space(name)))
+			}
+		}
+		if err != nil {
+			return errClient{err}
+		}
+		t.Permissions = fetch.Permissions{LocalNetwork: s.lna.Granted("local-network"), LoopbackNetwork: s.lna.Granted("loopback-network")}
+	}
+	return &transportClient{engine: s.engine, t: t}
 }
 
 // TransportClients returns a NewClient whose clients are each the one page
@@ -188,7 +239,14 @@ func newRequest(ctx context.Context, call Call, engine string) (*http.Request, e
 		}
 		req.Header[f.Name] = append(req.Header[f.Name], v)
 	}
-	return fetch.WithOptions(req, call.Options), nil
+	opts := call.Options
+	if call.TargetAddressSpace != "" {
+		// "unknown" is fetch()'s default, the zero AddressSpace.
+		if err := opts.TargetAddressSpace.UnmarshalText([]byte(call.TargetAddressSpace)); err != nil {
+			return nil, err
+		}
+	}
+	return fetch.WithOptions(req, opts), nil
 }
 
 // toByteString turns each code point of s into the byte of the same

@@ -4,6 +4,8 @@ import (
 	"maps"
 	"testing"
 
+	"github.com/corsfetch/corsfetch/fetch"
+
 	"github.com/corsfetch/corsfetch/conformance"
 	"github.com/corsfetch/corsfetch/conformance/corpus"
 )
@@ -127,4 +129,50 @@ func replay(t *testing.T, engine string) {
 		}
 	}
 	t.Log("\n" + rep.Summary())
+}
+
+// TestFirefoxLNABlockingOff replays a recording of the lna-* scenarios in
+// Firefox ESR 153 with network.lna.blocking set to false
+// (testdata/firefox-lna-blocking-false.json, recorded with
+// "go run ./conformance/cmd/record -engine firefox -run '^lna-'
+// -firefox-pref network.lna.blocking=false -dump FILE"): Firefox then
+// sends every local network request as WebKitGTK does, which the Firefox
+// profile with LocalNetwork.Off must show.
+func TestFirefoxLNABlockingOff(t *testing.T) {
+	scenarios, err := corpus.Scenarios()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := conformance.ReadRecording("testdata/firefox-lna-blocking-false.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	profile := fetch.Firefox
+	profile.LocalNetwork.Off = true
+	recorded := map[string]bool{}
+	for _, s := range rec.Scenarios {
+		recorded[s.ID] = true
+	}
+	rep, err := conformance.Replay(t.Context(), scenarios, rec, conformance.ProfileSessions(nil, profile), conformance.ReplayOptions{
+		Filter: func(s *conformance.Scenario) bool { return recorded[s.ID] },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Results) == 0 || len(rep.Results) != len(rec.Scenarios) {
+		t.Fatalf("replayed %d scenarios of the %d recorded", len(rep.Results), len(rec.Scenarios))
+	}
+	for _, d := range rep.Differences() {
+		t.Error(d)
+	}
+	// The recording must show blocking off: the default profile disagrees.
+	rep, err = conformance.Replay(t.Context(), scenarios, rec, conformance.TransportSessions(nil), conformance.ReplayOptions{
+		Filter: func(s *conformance.Scenario) bool { return recorded[s.ID] },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Differences()) == 0 {
+		t.Error("the Firefox profile with blocking on agrees with the recording made with blocking off")
+	}
 }

@@ -74,8 +74,14 @@
 // public page calling a development server on localhost, a router's admin
 // page, a desktop agent) unless the user granted the page the
 // local-network or loopback-network permission, before any request, the
-// preflight included, is sent; a page that is not a secure context cannot
-// be granted it. Set [Transport.PageAddressSpace] to turn the check on;
+// preflight included, is sent; in Chrome a page that is not a secure
+// context cannot be granted it. WebKitGTK 2.50 makes no such check (the
+// Safari profile neither). How the engines differ (a local page calling
+// loopback, fetch()'s targetAddressSpace, responses from the HTTP cache)
+// is in the table below, each row recorded (the lna-* scenarios, run in
+// browsers whose page addresses Chromium's --ip-address-space-overrides
+// and Firefox's network.lna.address_space.* preferences made public or
+// local). Set [Transport.PageAddressSpace] to turn the check on;
 // [Transport.Permissions] are the grants; [Options.TargetAddressSpace] is
 // fetch()'s targetAddressSpace. The server's space comes from its address
 // (the profile's table: Profile.LocalNetwork), or from
@@ -167,6 +173,17 @@
 //	HTTP cache entries apart for requests     no                yes               no                no                httpcache-credentials-include-then-omit,
 //	with and without credentials                                                                                      page-httpcache-same-origin-then-p
 //	a POST invalidates the stored GET         yes               no                yes               yes               httpcache-post-invalidates
+//	Local Network Access: public page to a    fails before any  fails before any  sent              fails before any  lna-public-loopback-*
+//	loopback server, not granted              request           request                             request
+//	LNA: local page to a loopback server      sent              sent              no check          needs permission  lna-local-loopback-get-denied
+//	LNA: fetch() option targetAddressSpace    must match the    ignored           no check          must match the    lna-tas-*
+//	                                          server's space                                        server's space
+//	LNA: a public page's response from        fails             served            no check          fails             lna-cached-then-public-page-denied
+//	the HTTP cache, stored from loopback
+//	LNA: a page that is not a secure          fails             asks like any     no check          fails             (engine sources)
+//	context                                                     other
+//	LNA: space of 100.64.0.1, 198.18.0.1,     local, public,    local, public,    no check          local, loopback,  (engine sources)
+//	fec0::1                                   local             public                              local
 //
 // All three engines, and so every profile, send the page site's cookies to
 // a URL of that site reached through a redirect from another site, and drop
@@ -192,9 +209,10 @@
 //     resolves to (the least public of them), and again on the address
 //     the connection reached when Base reports it; a server whose address
 //     changed between the two (DNS rebinding) receives the request, and
-//     the fetch still fails with nothing of the response returned. A
-//     response reused from the HTTP cache is checked against the host's
-//     addresses now, not those it was stored from.
+//     the fetch still fails with nothing of the response returned. Where
+//     the profile checks a response reused from the HTTP cache (Chrome,
+//     Spec), it is checked against the host's addresses now, not those it
+//     was stored from.
 //   - What Go's HTTP client does to a response head before the Transport
 //     sees it. net/http adds Cache-Control: no-cache to a response with
 //     Pragma: no-cache and no Cache-Control, and Cache-Control is a

@@ -3,6 +3,7 @@ package fetch
 import (
 	"fmt"
 	"math"
+	"net/netip"
 	"os"
 	"strings"
 	"testing"
@@ -72,6 +73,17 @@ func modesText(s CacheModes) string {
 		return "none"
 	}
 	return strings.Join(names, ", ")
+}
+
+// lnaCell returns a cell of a Local Network Access row: "no check" for a
+// profile that makes none, f's text for the others.
+func lnaCell(f func(LocalNetworkRules) string) func(Profile) string {
+	return func(p Profile) string {
+		if p.LocalNetwork.Off {
+			return "no check"
+		}
+		return f(p.LocalNetwork)
+	}
 }
 
 // docRows are the rows of the table, in its order.
@@ -197,6 +209,25 @@ var docRows = []docRow{
 	{label: []string{"HTTP cache entries apart for requests", "with and without credentials"}, cell: func(p Profile) string { return yesNo(p.HTTPCache.KeyedByCredentials, "yes", "no") },
 		scenarios: []string{"httpcache-credentials-include-then-omit,", "page-httpcache-same-origin-then-p"}},
 	{label: []string{"a POST invalidates the stored GET"}, cell: func(p Profile) string { return yesNo(p.HTTPCache.KeepOnUnsafe, "no", "yes") }, scenarios: []string{"httpcache-post-invalidates"}},
+	{label: []string{"Local Network Access: public page to a", "loopback server, not granted"}, cell: func(p Profile) string {
+		return yesNo(p.LocalNetwork.Off, "sent", "fails before any request")
+	}, scenarios: []string{"lna-public-loopback-*"}},
+	{label: []string{"LNA: local page to a loopback server"}, cell: lnaCell(func(r LocalNetworkRules) string { return yesNo(r.LocalToLoopback, "needs permission", "sent") }),
+		scenarios: []string{"lna-local-loopback-get-denied"}},
+	{label: []string{"LNA: fetch() option targetAddressSpace"}, cell: lnaCell(func(r LocalNetworkRules) string {
+		return yesNo(r.NoTargetAddressSpace, "ignored", "must match the server's space")
+	}), scenarios: []string{"lna-tas-*"}},
+	{label: []string{"LNA: a public page's response from", "the HTTP cache, stored from loopback"}, cell: lnaCell(func(r LocalNetworkRules) string { return yesNo(r.CacheUnchecked, "served", "fails") }),
+		scenarios: []string{"lna-cached-then-public-page-denied"}},
+	{label: []string{"LNA: a page that is not a secure", "context"}, cell: lnaCell(func(r LocalNetworkRules) string { return yesNo(r.InsecurePrompts, "asks like any other", "fails") }),
+		scenarios: []string{"(engine sources)"}},
+	{label: []string{"LNA: space of 100.64.0.1, 198.18.0.1,", "fec0::1"}, cell: lnaCell(func(r LocalNetworkRules) string {
+		var spaces []string
+		for _, a := range []string{"100.64.0.1", "198.18.0.1", "fec0::1"} {
+			spaces = append(spaces, r.Addresses.Classify(netip.MustParseAddr(a)).String())
+		}
+		return strings.Join(spaces, ", ")
+	}), scenarios: []string{"(engine sources)"}},
 }
 
 // The table's column widths.

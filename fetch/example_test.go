@@ -8,6 +8,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 
 	"github.com/corsfetch/corsfetch/fetch"
 	"github.com/corsfetch/corsfetch/origin"
@@ -165,4 +166,44 @@ func Example_noCORS() {
 	fmt.Printf("type %s, status %d %q, %d headers, %d body bytes\n", fetch.TypeOf(resp), resp.StatusCode, resp.Status, len(resp.Header), len(body))
 	// Output:
 	// type opaque, status 0 "", 0 headers, 0 body bytes
+}
+
+// A public app (https://app.example) calling an API that runs on the
+// user's machine: the same test both ways. With PageAddressSpace left
+// zero, there is no Local Network Access check, as if the page came from
+// the API's own network: the CORS answer decides. Set to
+// AddressSpacePublic, the Transport fails the fetch before anything is
+// sent, as Chrome and Firefox do for a deployed app, unless the user
+// granted the permission the error names.
+func ExampleTransport_localNetworkAccess() {
+	var requests atomic.Int32
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		w.Header().Set("Access-Control-Allow-Origin", "https://app.example")
+		fmt.Fprint(w, "ok")
+	}))
+	defer api.Close()
+	app := origin.MustParse("https://app.example")
+
+	for _, t := range []*fetch.Transport{
+		{Origin: app}, // no check: the API's CORS alone
+		{Origin: app, PageAddressSpace: fetch.AddressSpacePublic},
+		{Origin: app, PageAddressSpace: fetch.AddressSpacePublic, Permissions: fetch.Permissions{LoopbackNetwork: true}},
+	} {
+		resp, err := (&http.Client{Transport: t}).Get(api.URL + "/items")
+		var fe *fetch.Error
+		switch {
+		case errors.As(err, &fe):
+			fmt.Printf("page %s: blocked: %s, the %s address space (requests so far: %d)\n", t.PageAddressSpace, fe.Reason, fe.AddressSpace, requests.Load())
+		case err != nil:
+			fmt.Println(err)
+		default:
+			resp.Body.Close()
+			fmt.Printf("page %s: %d (requests so far: %d)\n", t.PageAddressSpace, resp.StatusCode, requests.Load())
+		}
+	}
+	// Output:
+	// page unknown: 200 (requests so far: 1)
+	// page public: blocked: LocalNetworkAccessPermissionDenied, the loopback address space (requests so far: 1)
+	// page public: 200 (requests so far: 2)
 }

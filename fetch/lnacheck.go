@@ -148,7 +148,7 @@ func (f *fetchState) localNetworkDecision(u *url.URL, target AddressSpace) *Erro
 	if !rules.IsLocalNetworkRequest(f.t.PageAddressSpace, target) {
 		return nil
 	}
-	if !f.t.Origin.IsPotentiallyTrustworthy() {
+	if !f.t.Origin.IsPotentiallyTrustworthy() && !rules.InsecurePrompts {
 		e := f.fail(ReasonInsecureLocalNetwork, target.String())
 		e.AddressSpace = target
 		return e

@@ -29,8 +29,11 @@ type response struct {
 //
 // [HTTP-network-or-cache fetch]: https://fetch.spec.whatwg.org/#concept-http-network-or-cache-fetch
 func (f *fetchState) send(u *url.URL) (response, *Error) {
-	if err := f.localNetworkCheck(u, false); err != nil {
-		return response{}, err
+	checked := !f.p.LocalNetwork.CacheUnchecked
+	if checked {
+		if err := f.localNetworkCheck(u, false); err != nil {
+			return response{}, err
+		}
 	}
 	credentials := f.include() || (f.opts.Credentials == CredentialsSameOrigin && f.tainting == taintBasic)
 	f.credentialed = credentials
@@ -40,6 +43,11 @@ func (f *fetchState) send(u *url.URL) (response, *Error) {
 	stored := f.storedResponse(u, h)
 	if stored != nil && f.usable(stored) {
 		return f.cachedResponse(u, stored), nil
+	}
+	if !checked {
+		if err := f.localNetworkCheck(u, false); err != nil {
+			return response{}, err
+		}
 	}
 	if f.opts.Cache == CacheOnlyIfCached && !f.p.Request.OnlyIfCachedUsesNetwork {
 		// Only same-origin mode gets here, and the HTTP cache had no

@@ -483,17 +483,34 @@ type LocalNetworkRules struct {
 	Addresses AddressTable
 
 	// LocalToLoopback makes a request from a page in the local space to a
-	// loopback server a local network request, as the specification
-	// (loopback is less public than local) and Firefox do. Chromium counts
-	// local and loopback as one space in the comparison
-	// (IsLessPublicAddressSpaceLNA).
+	// loopback server a local network request, as the specification does
+	// (loopback is less public than local). Chromium counts local and
+	// loopback as one space in the comparison
+	// (IsLessPublicAddressSpaceLNA), and Firefox skips the check by
+	// default (network.lna.local-network-to-localhost.skip-checks):
+	// lna-local-loopback-get-denied passes in both.
 	LocalToLoopback bool
 
 	// NoTargetAddressSpace ignores Options.TargetAddressSpace, as engines
 	// without the targetAddressSpace member of RequestInit (Firefox,
-	// WebKit) ignore it, and keeps the mixed-content check for local
-	// URLs.
+	// WebKit) ignore it (lna-tas-local-to-loopback-granted passes in
+	// Firefox, fails in Chromium), and keeps the mixed-content check for
+	// local URLs.
 	NoTargetAddressSpace bool
+
+	// CacheUnchecked lets a response reused from the HTTP cache through
+	// without the check, as Firefox does
+	// (lna-cached-then-public-page-denied: a response a loopback page stored is
+	// served to a public page). Chromium checks the stored response's
+	// address like a connection's and fails the fetch.
+	CacheUnchecked bool
+
+	// InsecurePrompts asks a page that is not a secure context for the
+	// permission like any other, as Firefox does by default
+	// (network.lna.block_insecure_contexts false). Chromium and the
+	// specification fail the request outright
+	// (ReasonInsecureLocalNetwork).
+	InsecurePrompts bool
 }
 
 // CacheModes is a set of cache modes.
@@ -685,7 +702,7 @@ var Firefox = Profile{
 		},
 	},
 	HTTPCache:    HTTPCacheRules{KeyedByCredentials: true, KeepOnUnsafe: true},
-	LocalNetwork: LocalNetworkRules{Addresses: AddressesFirefox, LocalToLoopback: true, NoTargetAddressSpace: true},
+	LocalNetwork: LocalNetworkRules{Addresses: AddressesFirefox, NoTargetAddressSpace: true, CacheUnchecked: true, InsecurePrompts: true},
 }
 
 // Safari is WebKit's behaviour, as recorded from WebKitGTK 2.50 in

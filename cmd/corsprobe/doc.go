@@ -250,8 +250,9 @@
 //	                  "unknown"
 //	  local_network_request bool: the server is in a less public space
 //	                  than the page (Chrome counts local and loopback as
-//	                  one space here), and the URL is not the page's own
-//	                  origin over a secure URL
+//	                  one space here, Firefox skips local to loopback), and
+//	                  the URL is not the page's own origin over a secure
+//	                  URL
 //	  permission      string: the permission the request needs,
 //	                  "loopback-network" or "local-network"; "" when it is
 //	                  no local network request

@@ -260,9 +260,12 @@ func TestLNAReport(t *testing.T) {
 		{args: []string{"-origin", testPage, "-grant", "local-network"}, outcome: outcomeBlocked, space: "loopback", lnr: true, permission: permLoopback},
 		{args: []string{"-origin", testPage, "-grant", "local-network", "-address-space-overrides", "127.0.0.1:0=local"}, outcome: outcomeAllowed, space: "local", lnr: true, permission: permLocal, granted: true},
 		{args: []string{"-origin", testPage, "-page-address-space", "public", "-address-space-overrides", "127.0.0.1:0=public"}, outcome: outcomeAllowed, space: "public"},
-		// Chrome counts local and loopback as one space; Firefox does not.
+		// Chrome counts local and loopback as one space; Firefox skips
+		// the check by default (lna-local-loopback-get-denied); the
+		// specification makes it a local network request.
 		{args: []string{"-origin", testPage, "-page-address-space", "local"}, outcome: outcomeAllowed, space: "loopback"},
-		{args: []string{"-origin", testPage, "-page-address-space", "local", "-browser", "firefox"}, outcome: outcomeBlocked, space: "loopback", lnr: true, permission: permLoopback},
+		{args: []string{"-origin", testPage, "-page-address-space", "local", "-browser", "firefox"}, outcome: outcomeAllowed, space: "loopback"},
+		{args: []string{"-origin", testPage, "-page-address-space", "local", "-browser", "spec"}, outcome: outcomeBlocked, space: "loopback", lnr: true, permission: permLoopback},
 		// The page's own origin, over a secure URL (loopback), is exempt.
 		{args: []string{"-origin", ts.api.URL, "-page-address-space", "public"}, outcome: outcomeAllowed, space: "loopback"},
 	} {
