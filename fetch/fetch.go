@@ -89,6 +89,13 @@ type fetchState struct {
 	// it would list (set by setup, read by mainFetch).
 	initialNeedsPreflight bool
 	initialListed         []string
+	// Storage for the first header-name list (unsafeNames) and for the
+	// URL of a preflight-cache key (cacheKey), so that a request served by
+	// a cached preflight allocates neither. namesUsed: namesBuf holds a
+	// list handed out (to an Event, say), which later hops leave alone.
+	namesBuf  [4]string
+	namesUsed bool
+	keyBuf    [160]byte
 }
 
 // current returns the current URL, or the request's URL before the URL

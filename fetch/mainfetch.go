@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"unsafe"
 
 	"github.com/corsfetch/corsfetch/origin"
 	"github.com/corsfetch/corsfetch/preflightcache"
@@ -84,7 +85,11 @@ func (f *fetchState) mainFetch() (response, ResponseType, *Error) {
 func (f *fetchState) unsafeNames(h http.Header) (names, listed []string) {
 	p := f.p
 	if p.Request.SafelistedTotal && p.Request.NonASCIISafelisted && !p.Preflight.ListRepeatedNames {
-		names = safelist.UnsafeRequestHeaderNames(h)
+		var dst []string
+		if !f.namesUsed {
+			dst, f.namesUsed = f.namesBuf[:0], true
+		}
+		names = safelist.AppendUnsafeRequestHeaderNames(dst, h)
 		// A name Chromium adds is never safelisted by the standard, so it
 		// is among names whenever it is present.
 		if (!p.Request.ChromiumSafelist || !slices.ContainsFunc(names, isChromiumSafelistedName)) &&
@@ -155,12 +160,60 @@ func (f *fetchState) clearCache(u *url.URL, preflight bool) {
 			return
 		}
 	}
-	f.t.cache.Clear(f.cacheKey(u))
+	f.t.cache.Clear(ownedKey(f.cacheKey(u)))
 }
 
-// cacheKey returns the preflight cache key of the request at u.
+// cacheKey returns the preflight cache key of the request at u. Its URL
+// may be written in the fetchState's keyBuf, valid until the next call: a
+// key for a look-up only. ownedKey makes one the cache may keep.
 func (f *fetchState) cacheKey(u *url.URL) preflightcache.Key {
-	return preflightcache.Key{Origin: f.preflightOrigin(), URL: u.String(), Credentials: f.include()}
+	return preflightcache.Key{Origin: f.preflightOrigin(), URL: f.serializeURL(u), Credentials: f.include()}
+}
+
+// ownedKey returns k with a URL of its own, for the cache to keep.
+func ownedKey(k preflightcache.Key) preflightcache.Key {
+	k.URL = strings.Clone(k.URL)
+	return k
+}
+
+// serializeURL returns u.String(), written in keyBuf when u is a plain
+// absolute URL (no user info, no opaque part, no raw path, no fragment,
+// no forced query) that fits: the common request, serialized without
+// allocating. The string shares keyBuf's bytes: it is valid until the next
+// call and must not be kept.
+func (f *fetchState) serializeURL(u *url.URL) string {
+	if u.User != nil || u.Opaque != "" || u.RawPath != "" || u.Fragment != "" || u.ForceQuery || u.OmitHost || u.Scheme == "" || !plainHost(u.Host) {
+		return u.String()
+	}
+	path := u.EscapedPath()
+	if path != "" && path[0] != '/' {
+		return u.String()
+	}
+	b := append(f.keyBuf[:0], u.Scheme...)
+	b = append(b, "://"...)
+	b = append(b, u.Host...)
+	b = append(b, path...)
+	if u.RawQuery != "" {
+		b = append(b, '?')
+		b = append(b, u.RawQuery...)
+	}
+	if len(b) > len(f.keyBuf) {
+		return u.String()
+	}
+	return unsafe.String(&f.keyBuf[0], len(b))
+}
+
+// plainHost reports whether host is not empty and has only bytes that
+// url.URL.String writes unescaped in a host: letters, digits, ".", "-",
+// ":" and the brackets of an IPv6 literal.
+func plainHost(host string) bool {
+	for i := 0; i < len(host); i++ {
+		c := host[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '-' || c == ':' || c == '[' || c == ']') {
+			return false
+		}
+	}
+	return host != ""
 }
 
 // bypassesCache reports whether the request's cache mode makes the profile

@@ -190,7 +190,7 @@ func (f *fetchState) storePreflight(raw *http.Response, key preflightcache.Key, 
 	if !cache {
 		return
 	}
-	f.t.cache.Store(key, methods, names, maxAge, f.t.now())
+	f.t.cache.Store(ownedKey(key), methods, names, maxAge, f.t.now())
 	if f.tr.on() {
 		f.tr.emit(Event{Kind: EventPreflightStored, URL: f.current(), Methods: methods, Names: names, MaxAge: maxAge,
 			Value: getValue(raw.Header, "Access-Control-Max-Age")})

@@ -255,6 +255,14 @@ func isFieldUnsafe(name string, values []string, total *int) bool {
 //
 // [CORS-unsafe request-header names]: https://fetch.spec.whatwg.org/#cors-unsafe-request-header-names
 func UnsafeRequestHeaderNames(h http.Header) []string {
+	return AppendUnsafeRequestHeaderNames(nil, h)
+}
+
+// AppendUnsafeRequestHeaderNames appends the CORS-unsafe request-header
+// names of h, as UnsafeRequestHeaderNames returns them, to dst and returns
+// the extended slice; dst's elements are left as they are. With room in
+// dst and names that are already lower case, it allocates nothing.
+func AppendUnsafeRequestHeaderNames(dst []string, h http.Header) []string {
 	total := 0
 	nUnsafe, nAll := 0, 0
 	needUnsafe, needAll := 0, 0 // bytes of names that must be lowered into a new string
@@ -279,9 +287,10 @@ func UnsafeRequestHeaderNames(h http.Header) []string {
 		n, need = nAll, needAll
 	}
 	if n == 0 {
-		return nil
+		return dst
 	}
-	names := make([]string, 0, n)
+	start0 := len(dst)
+	names := slices.Grow(dst, n)
 	// Names that are not already lower case are written into one builder
 	// grown once; each is a substring of it, so they cost one allocation.
 	var b strings.Builder
@@ -310,6 +319,6 @@ func UnsafeRequestHeaderNames(h http.Header) []string {
 		}
 		names = append(names, b.String()[start:])
 	}
-	slices.Sort(names)
-	return slices.Compact(names)
+	slices.Sort(names[start0:])
+	return names[:start0+len(slices.Compact(names[start0:]))]
 }
