@@ -31,7 +31,9 @@ var allowed = map[string][]string{
 	"conformance/conformancetest": {"conformance", "conformance/corpus"},
 	"conformance/cmd/record":      {"conformance", "conformance/recorder"},
 	"conformance/cmd/compare":     {"conformance", "conformance/corpus", "conformance/recorder"},
-	"cmd/corsprobe":               {"fetch", "conformance", "origin", "cookiestore", "httpcache"},
+	"conformance/cmd/hostchars":   {"conformance/recorder"},
+	"audit":                       {"fetch", "origin", "cookiestore"},
+	"cmd/corsprobe":               {"fetch", "conformance", "origin", "cookiestore", "httpcache", "audit"},
 	// internal/golden is a test helper: packages import it from their
 	// _test.go files only (cmd/corsprobe does), which this graph of
 	// non-test imports does not see; no package may import it otherwise.

@@ -31,6 +31,12 @@ type FirefoxLauncher struct {
 	// (network.lna.blocking, say). The browser of the other scenarios
 	// never gets them.
 	LNAPrefs []Pref
+	// Prefs are preferences added to the user.js of the browser Open
+	// starts, after the recorder's own, so they win: for a tool that
+	// needs a setting of its own (a proxy, say). The browsers of Local
+	// Network Access scenarios (OpenLNA) never get them; they have
+	// LNAPrefs.
+	Prefs []Pref
 }
 
 // Pref is a Firefox preference, as user.js sets it.
@@ -188,9 +194,15 @@ func userJS(extra ...Pref) string {
 }
 
 // Open starts Firefox on pageURL with a fresh profile directory, which is
-// also its HOME, so nothing of the user's own Firefox is read or written.
+// also its HOME, so nothing of the user's own Firefox is read or written;
+// f.Prefs follow the recorder's preferences in its user.js.
 func (f FirefoxLauncher) Open(ctx context.Context, pageURL string) (Session, error) {
-	return f.open(pageURL, nil)
+	if len(f.Prefs) == 0 {
+		return f.open(pageURL, nil)
+	}
+	return f.open(pageURL, func(string) ([]Pref, map[string]string) {
+		return append([]Pref(nil), f.Prefs...), nil
+	})
 }
 
 // firefoxSpacePrefs are the preferences that override the IP address space

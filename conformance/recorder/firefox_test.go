@@ -176,6 +176,48 @@ func TestFirefoxOpenLNANoGrant(t *testing.T) {
 	}
 }
 
+// profileUserJS waits for the fake Firefox's arguments and returns the
+// user.js of the profile they name.
+func profileUserJS(t *testing.T, dir string) string {
+	t.Helper()
+	args := strings.Split(strings.TrimSpace(waitFile(t, filepath.Join(dir, "args"))), "\n")
+	var profile string
+	for i, a := range args {
+		if a == "--profile" && i+1 < len(args) {
+			profile = args[i+1]
+		}
+	}
+	got, err := os.ReadFile(filepath.Join(profile, "user.js"))
+	if err != nil {
+		t.Fatalf("user.js: %v", err)
+	}
+	return string(got)
+}
+
+func TestFirefoxOpenPrefs(t *testing.T) {
+	t.Parallel()
+	prefs := []Pref{{Name: "network.proxy.type", Value: 1}, {Name: "network.proxy.http", Value: "127.0.0.1"}}
+	binary, dir := fakeFirefox(t)
+	sess, err := FirefoxLauncher{Binary: binary, Prefs: prefs}.Open(t.Context(), "http://127.0.0.1:1/runner/page")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sess.Stop()
+	want := userJS() + `user_pref("network.proxy.type", 1);` + "\n" + `user_pref("network.proxy.http", "127.0.0.1");` + "\n"
+	if got := profileUserJS(t, dir); got != want {
+		t.Errorf("user.js = %s; want the recorder's preferences, then Prefs:\n%s", got, want)
+	}
+	binary, dir = fakeFirefox(t)
+	lna, _, err := FirefoxLauncher{Binary: binary, Prefs: prefs}.OpenLNA(t.Context(), "http://127.0.0.1:1/runner/page", LNASetup{Pages: []string{"http://127.0.0.1:1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lna.Stop()
+	if got := profileUserJS(t, dir); strings.Contains(got, "network.proxy.http") {
+		t.Errorf("OpenLNA's user.js has Prefs: %s", got)
+	}
+}
+
 func TestParsePref(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
