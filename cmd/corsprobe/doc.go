@@ -7,6 +7,7 @@
 //
 //	corsprobe -origin ORIGIN [flags] URL
 //	corsprobe demo [-browser NAME] [-v]
+//	corsprobe audit -origin ORIGIN [flags] URL...
 //
 // The fetch itself is corsfetch's fetch.Transport, held to recordings of
 // real browsers: every verdict, reason and console line comes from it.
@@ -125,6 +126,42 @@
 //     the page, without cookies, and reports it under "Vary check"; only
 //     GET and HEAD are sent, and only when the answer is cacheable without
 //     Vary: Origin.
+//
+// # Audit
+//
+// corsprobe audit -origin ORIGIN [flags] URL... looks for CORS
+// misconfigurations at each URL, with the page at ORIGIN as the
+// legitimate one, and says what each lets a page do in each browser
+// (package audit has the probes, the classes and the severities). Flags:
+//
+//	-origin ORIGIN    the legitimate page's origin (required)
+//	-browser B        audit one profile only (default: Chrome, Chrome with
+//	                  third-party cookies allowed, Firefox and Safari)
+//	-cookie 'N=V; A'  a user's cookie for each URL's host (repeatable); sent
+//	                  with the legitimate origin's requests only
+//	-cookie-file F    the user's cookies in the Netscape format
+//	-H 'Name: value'  a field sent with every probe (repeatable)
+//	-json             the report as JSON, schema corsprobe-audit/v1: an
+//	                  object with "findings", each with "class", "severity",
+//	                  "url", "title", "detail", "fix", "probe" (request and
+//	                  response) and "verdicts" (one per profile: "profile",
+//	                  "readable", "credentialed", "cookies_sent", "reason",
+//	                  "summary"); "urls" says how many requests each URL got
+//	                  and which probes were skipped
+//	-fail-on S        exit 1 when a finding is of severity S (info, low,
+//	                  medium, high) or above; by default never
+//	-unsafe-methods   allow a simple POST from a refused origin, to see
+//	                  whether the handler runs it; off, only GET, HEAD and
+//	                  OPTIONS are sent
+//	-max-requests N   the most requests per URL (default 40)
+//	-interval D       the least time between two requests (default 100ms;
+//	                  0 for none)
+//	-server-address-space S
+//	                  the servers' address space for the Local Network
+//	                  Access finding (default: from their addresses)
+//
+// Exit status: 0 when no finding reaches -fail-on, 1 when one does, 2 for
+// a usage error or a URL that could not be audited.
 //
 // # The demo
 //

@@ -55,6 +55,9 @@ func run(ctx context.Context, args []string, e *env) int {
 	if len(args) > 0 && args[0] == "demo" {
 		return runDemo(ctx, args[1:], e)
 	}
+	if len(args) > 0 && args[0] == "audit" {
+		return runAudit(ctx, args[1:], e)
+	}
 	cfg, err := parseArgs(args, e)
 	if errors.Is(err, flag.ErrHelp) {
 		return exitAllowed
@@ -119,6 +122,7 @@ func (m *multiFlag) Set(s string) error { *m = append(*m, s); return nil }
 
 const usage = `usage: corsprobe -origin ORIGIN [flags] URL
        corsprobe demo [-browser NAME] [-v]
+       corsprobe audit -origin ORIGIN [flags] URL... (corsprobe audit -h)
 
 corsprobe calls URL as page script at ORIGIN would with fetch(), through
 corsfetch's browser simulation, and shows what the browser sends and
