@@ -290,7 +290,11 @@ func AppendUnsafeRequestHeaderNames(dst []string, h http.Header) []string {
 		return dst
 	}
 	start0 := len(dst)
-	names := slices.Grow(dst, n)
+	names := dst
+	if cap(names)-len(names) < n {
+		names = make([]string, len(dst), len(dst)+n)
+		copy(names, dst)
+	}
 	// Names that are not already lower case are written into one builder
 	// grown once; each is a substring of it, so they cost one allocation.
 	var b strings.Builder
