@@ -635,8 +635,8 @@ func lnaScenarios() []conformance.Scenario {
 func TestRecordLNA(t *testing.T) {
 	t.Parallel()
 	b := &fakeLNALauncher{fakeLauncher: &fakeLauncher{page: playPage(0)}, lnaPage: (&fakePage{warm: warmBlocked}).play}
-	var progress bytes.Buffer
-	rec, err := Record(t.Context(), b, lnaScenarios(), RecordOptions{Timeout: 10 * time.Second, Progress: &syncWriter{w: &progress}})
+	pw := &syncWriter{w: &bytes.Buffer{}}
+	rec, err := Record(t.Context(), b, lnaScenarios(), RecordOptions{Timeout: 10 * time.Second, Progress: pw})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -703,8 +703,8 @@ func TestRecordLNA(t *testing.T) {
 	if s.Console == nil {
 		t.Error("no console writer although Progress is set")
 	}
-	if !strings.Contains(progress.String(), `Local Network Access configuration "spaces A=public; grant loopback-network": 2 scenarios`) {
-		t.Errorf("progress does not announce the LNA browser:\n%s", progress.String())
+	if got := pw.String(); !strings.Contains(got, `Local Network Access configuration "spaces A=public; grant loopback-network": 2 scenarios`) {
+		t.Errorf("progress does not announce the LNA browser:\n%s", got)
 	}
 }
 
@@ -718,6 +718,15 @@ func (s *syncWriter) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.w.Write(p)
+}
+
+// String returns what was written, when w is a *bytes.Buffer: a handler of
+// the scenario server may still print after Record returned (the server's
+// Close does not wait for it).
+func (s *syncWriter) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.(*bytes.Buffer).String()
 }
 
 func TestRecordLNAOnly(t *testing.T) {
