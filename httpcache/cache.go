@@ -105,7 +105,8 @@ type Cache struct {
 }
 
 // entry is a stored response with what freshness needs (RFC 9111 section
-// 4.2.3) and the request values its Vary names (section 4.1).
+// 4.2.3) and the request values its Vary names (section 4.1). It is not
+// changed once in the cache: Freshen stores a new one.
 type entry struct {
 	key                       Key
 	status                    int
@@ -149,18 +150,28 @@ func (c *Cache) MaxBodyBytes() int64 { return c.opts.MaxBodyBytes }
 // fields, as sent, are sent, or nil when there is none or its Vary values
 // differ (RFC 9111 section 4.1). It says whether the response is fresh at
 // now.
+//
+// An entry never changes once stored (Freshen replaces it), so the lock is
+// held only to find it and to mark it used: matching Vary and copying the
+// header happen outside, and pages looking up different URLs at once
+// barely wait for each other.
 func (c *Cache) Lookup(k Key, sent http.Header, now time.Time) *Stored {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	el, ok := c.entries[k]
-	if !ok {
+	var e *entry
+	if ok {
+		e = el.Value.(*entry)
+	}
+	c.mu.Unlock()
+	if !ok || !e.varyMatches(sent) {
 		return nil
 	}
-	e := el.Value.(*entry)
-	if !e.varyMatches(sent) {
-		return nil
+	c.mu.Lock()
+	// Mark it used, unless it was replaced or removed meanwhile.
+	if el2, ok := c.entries[k]; ok && el2 == el && el.Value == e {
+		c.lru.MoveToFront(el)
 	}
-	c.lru.MoveToFront(el)
+	c.mu.Unlock()
 	return e.stored(now)
 }
 
@@ -211,7 +222,12 @@ func (c *Cache) Freshen(k Key, notModified http.Header, requestTime, responseTim
 	if !ok {
 		return nil
 	}
-	e := el.Value.(*entry)
+	// A new entry in the old one's place: a Lookup may still be reading
+	// the old one outside the lock.
+	old := el.Value.(*entry)
+	e := &entry{}
+	*e = *old
+	e.header = old.header.Clone()
 	for name, values := range notModified {
 		if keepOnFreshen(name) {
 			continue
@@ -220,9 +236,9 @@ func (c *Cache) Freshen(k Key, notModified http.Header, requestTime, responseTim
 	}
 	e.requestTime, e.responseTime = requestTime, responseTime
 	e.compute(c.opts)
-	c.bytes -= e.size
 	e.size = e.charge()
-	c.bytes += e.size
+	c.bytes += e.size - old.size
+	el.Value = e
 	c.lru.MoveToFront(el)
 	return e.stored(responseTime)
 }

@@ -3,6 +3,7 @@ package httpcache
 import (
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -252,5 +253,39 @@ func BenchmarkLookupMiss(b *testing.B) {
 		if s := c.Lookup(k, nil, t0); s != nil {
 			b.Fatal("hit")
 		}
+	}
+}
+
+// TestConcurrentFreshen looks a response up from many goroutines while
+// another freshens and replaces it: Lookup reads entries outside the lock,
+// so Freshen must never change one in place (run with -race).
+func TestConcurrentFreshen(t *testing.T) {
+	c := New(nil)
+	k := Key{URL: "https://api.example/r"}
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	h := http.Header{"Cache-Control": {"max-age=60"}, "Etag": {`"1"`}, "Vary": {"Accept"}}
+	sent := http.Header{"Accept": {"*/*"}}
+	c.Store(k, sent, 200, "200 OK", h, []byte("ok"), t0, t0)
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 500 {
+				if s := c.Lookup(k, sent, t0); s != nil && s.Header.Get("Etag") == "" {
+					t.Error("a stored response without its ETag")
+				}
+			}
+		}()
+	}
+	for i := range 500 {
+		c.Freshen(k, http.Header{"Cache-Control": {"max-age=" + strconv.Itoa(60+i)}}, t0, t0)
+		if i%50 == 0 {
+			c.Store(k, sent, 200, "200 OK", h, []byte("ok"), t0, t0)
+		}
+	}
+	wg.Wait()
+	if c.Len() != 1 {
+		t.Errorf("%d entries, want 1", c.Len())
 	}
 }
