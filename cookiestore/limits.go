@@ -144,6 +144,9 @@ func (s *Store) add(e *entry, now time.Time) {
 	e.seq = s.seq
 	s.entries[e.key] = append(s.entries[e.key], e)
 	s.total++
+	if !e.Expiry.IsZero() && e.Expiry.Before(s.quietUntil) {
+		s.quietUntil = e.Expiry
+	}
 	if e.Partition != "" {
 		s.partitioned++
 	}
@@ -210,12 +213,36 @@ func (s *Store) evictTotal(now time.Time) {
 	if l.Eviction == EvictChromium {
 		count -= s.partitioned
 	}
-	if l.Total <= 0 || count <= l.Total {
+	if l.Total <= 0 || count <= l.Total || now.Before(s.quietUntil) {
 		return
 	}
 	candidates := s.candidates(now, l.Eviction == EvictChromium)
+	if len(candidates) == 0 {
+		s.quietUntil = s.firstCandidateTime()
+		return
+	}
+	s.quietUntil = time.Time{}
 	b := bound{max: l.Total, keep: max(l.Total-l.TotalPurge, 0), secureLast: true}
 	s.remove(shrink(candidates, count, b, now))
+}
+
+// firstCandidateTime returns the earliest time a cookie of the store can
+// become a candidate of the Total bound: when its KeepRecent protection
+// ends or it expires. A cookie used since only becomes one later.
+func (s *Store) firstCandidateTime() time.Time {
+	var first time.Time
+	for _, list := range s.entries {
+		for _, e := range list {
+			t := e.Access.Add(s.limits.KeepRecent)
+			if !e.Expiry.IsZero() && e.Expiry.Before(t) {
+				t = e.Expiry
+			}
+			if first.IsZero() || t.Before(first) {
+				first = t
+			}
+		}
+	}
+	return first
 }
 
 // candidates returns the cookies the Total bound may evict: the expired

@@ -114,6 +114,21 @@ var limitTests = []limitTest{
 			{after: 10*day + 12*time.Hour, url: "https://d.example/", set: []string{"d1=1"}},
 		},
 		want: "c1 d1", source: "GarbageCollect: past kMaxCookies, down to kMaxCookies − kPurgeCookies"},
+	{name: "chromium total, a crowd of protected cookies, then the safe date", limits: chromium(Limits{Total: 3, TotalPurge: 1, KeepRecent: 10 * day}),
+		steps: []limitStep{
+			{set: []string{"a1=1"}}, {url: "https://b.example/", set: []string{"b1=1"}}, {url: "https://c.example/", set: []string{"c1=1"}},
+			{url: "https://d.example/", set: []string{"d1=1"}}, // over Total, none evictable: the store waits (quietUntil)
+			{after: 10*day + 12*time.Hour, url: "https://e.example/", set: []string{"e1=1"}},
+		},
+		want: "d1 e1", source: "GarbageCollect: past the safe date the old ones go, down to kMaxCookies − kPurgeCookies"},
+	{name: "chromium total, a cookie that expires before the safe date", limits: chromium(Limits{Total: 3, TotalPurge: 1, KeepRecent: 10 * day}),
+		steps: []limitStep{
+			{set: []string{"a1=1"}}, {url: "https://b.example/", set: []string{"b1=1"}}, {url: "https://c.example/", set: []string{"c1=1"}},
+			{url: "https://d.example/", set: []string{"d1=1"}},
+			{url: "https://x.example/", set: []string{"x=1; Max-Age=3600"}},
+			{after: 2 * time.Hour, url: "https://f.example/", set: []string{"f1=1"}},
+		},
+		want: "a1 b1 c1 d1 f1", source: "GarbageCollectExpired: an expired cookie goes at the next collection, protection or not"},
 	{name: "firefox total waits for 10% more age", limits: firefox(Limits{Total: 3, TotalPurge: 1, KeepRecent: 10 * day}),
 		steps: []limitStep{
 			{set: []string{"a1=1"}}, {url: "https://b.example/", set: []string{"b1=1"}}, {url: "https://c.example/", set: []string{"c1=1"}},

@@ -103,6 +103,11 @@ type Store struct {
 	total       int                 // cookies stored
 	partitioned int                 // of which Partitioned
 	seq         uint64              // creation order, to break ties of equal creation times
+	// quietUntil, when not zero: no cookie can be evicted by the Total
+	// bound before it (all were recently used and none expires sooner),
+	// so that a store over Total with only protected cookies, as a crawl's
+	// fills Chromium's, is not scanned for every new cookie.
+	quietUntil time.Time
 }
 
 // entry is a stored cookie, with the fields of RFC 6265bis section 5.7.
