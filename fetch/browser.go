@@ -134,3 +134,10 @@ func (b *Browser) CookieStore() *cookiestore.Store {
 	b.once.Do(b.init)
 	return b.cookies
 }
+
+// HTTPCache returns the browser's HTTP cache, to see what it holds
+// (Len, Bytes); nil when NoHTTPCache is set.
+func (b *Browser) HTTPCache() *httpcache.Cache {
+	b.once.Do(b.init)
+	return b.httpCache
+}
