@@ -96,6 +96,9 @@ type fetchState struct {
 	namesBuf  [4]string
 	namesUsed bool
 	keyBuf    [160]byte
+	// httpKeyBuf holds the URL of an HTTP-cache key for a look-up
+	// (storedResponse).
+	httpKeyBuf [160]byte
 }
 
 // current returns the current URL, or the request's URL before the URL

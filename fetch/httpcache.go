@@ -25,7 +25,23 @@ import (
 // cache is Unpartitioned), apart from the requests that send credentials
 // when the profile keys the cache by credentials.
 func (f *fetchState) httpCacheKey(u *url.URL) httpcache.Key {
-	k := httpcache.Key{URL: wireURL(u).String()}
+	return f.httpCacheKeyURL(wireURL(u).String())
+}
+
+// lookupKey is httpCacheKey for a look-up only: the URL is written in the
+// fetchState's httpKeyBuf (serializeURL) when it has no fragment, so that a
+// look-up allocates nothing, and the key must not be kept.
+func (f *fetchState) lookupKey(u *url.URL) httpcache.Key {
+	if u.Fragment != "" {
+		return f.httpCacheKey(u)
+	}
+	return f.httpCacheKeyURL(serializeURL(&f.httpKeyBuf, u))
+}
+
+// httpCacheKeyURL returns the key of the URL (fragment removed, as sent)
+// under the profile's HTTP-cache rules.
+func (f *fetchState) httpCacheKeyURL(wire string) httpcache.Key {
+	k := httpcache.Key{URL: wire}
 	rules := f.p.HTTPCache
 	if !rules.Unpartitioned {
 		k.Partition = f.t.pageSite
@@ -48,7 +64,7 @@ func (f *fetchState) storedResponse(u *url.URL, h http.Header) *httpcache.Stored
 	case CacheNoStore, CacheReload:
 		return nil
 	}
-	return cache.Lookup(f.httpCacheKey(u), h, f.t.now())
+	return cache.Lookup(f.lookupKey(u), h, f.t.now())
 }
 
 // usable reports whether the cache mode lets the request use s without the

@@ -167,7 +167,7 @@ func (f *fetchState) clearCache(u *url.URL, preflight bool) {
 // may be written in the fetchState's keyBuf, valid until the next call: a
 // key for a look-up only. ownedKey makes one the cache may keep.
 func (f *fetchState) cacheKey(u *url.URL) preflightcache.Key {
-	return preflightcache.Key{Origin: f.preflightOrigin(), URL: f.serializeURL(u), Credentials: f.include()}
+	return preflightcache.Key{Origin: f.preflightOrigin(), URL: serializeURL(&f.keyBuf, u), Credentials: f.include()}
 }
 
 // ownedKey returns k with a URL of its own, for the cache to keep.
@@ -176,12 +176,12 @@ func ownedKey(k preflightcache.Key) preflightcache.Key {
 	return k
 }
 
-// serializeURL returns u.String(), written in keyBuf when u is a plain
+// serializeURL returns u.String(), written in buf when u is a plain
 // absolute URL (no user info, no opaque part, no raw path, no fragment,
 // no forced query) that fits: the common request, serialized without
-// allocating. The string shares keyBuf's bytes: it is valid until the next
-// call and must not be kept.
-func (f *fetchState) serializeURL(u *url.URL) string {
+// allocating. The string shares buf's bytes: it is valid until the next
+// call with buf and must not be kept.
+func serializeURL(buf *[160]byte, u *url.URL) string {
 	if u.User != nil || u.Opaque != "" || u.RawPath != "" || u.Fragment != "" || u.ForceQuery || u.OmitHost || u.Scheme == "" || !plainHost(u.Host) {
 		return u.String()
 	}
@@ -189,7 +189,7 @@ func (f *fetchState) serializeURL(u *url.URL) string {
 	if path != "" && path[0] != '/' {
 		return u.String()
 	}
-	b := append(f.keyBuf[:0], u.Scheme...)
+	b := append(buf[:0], u.Scheme...)
 	b = append(b, "://"...)
 	b = append(b, u.Host...)
 	b = append(b, path...)
@@ -197,10 +197,10 @@ func (f *fetchState) serializeURL(u *url.URL) string {
 		b = append(b, '?')
 		b = append(b, u.RawQuery...)
 	}
-	if len(b) > len(f.keyBuf) {
+	if len(b) > len(buf) {
 		return u.String()
 	}
-	return unsafe.String(&f.keyBuf[0], len(b))
+	return unsafe.String(&buf[0], len(b))
 }
 
 // plainHost reports whether host is not empty and has only bytes that
