@@ -101,15 +101,9 @@ func parseAuditArgs(args []string, e *env) (*audit.Config, []string, *auditFlags
 	fs.IntVar(&af.maxRequests, "max-requests", audit.DefaultMaxRequests, "the most `requests` sent per URL")
 	fs.DurationVar(&af.interval, "interval", audit.DefaultInterval, "the least `time` between two requests")
 	fs.StringVar(&af.serverSpace, "server-address-space", "", "the servers' address `space` for the Local Network Access finding: public, local or loopback (default: from their addresses)")
-	var urls []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, nil, nil, err
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		urls, args = append(urls, fs.Arg(0)), fs.Args()[1:]
+	urls, err := parsePositional(fs, args)
+	if err != nil {
+		return nil, nil, nil, err
 	}
 	cfg, err := af.config(urls)
 	return cfg, urls, af, err

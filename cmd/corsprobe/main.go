@@ -224,21 +224,30 @@ func parseArgs(args []string, e *env) (*config, error) {
 // parseInterleaved parses args with fs, flags before and after the
 // positional arguments, and returns the one positional argument: the URL.
 func parseInterleaved(fs *flag.FlagSet, args []string) (string, error) {
-	var positional []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return "", err
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		positional = append(positional, fs.Arg(0))
-		args = fs.Args()[1:]
+	positional, err := parsePositional(fs, args)
+	if err != nil {
+		return "", err
 	}
 	if len(positional) != 1 {
 		return "", fmt.Errorf("want exactly one URL, got %d", len(positional))
 	}
 	return positional[0], nil
+}
+
+// parsePositional parses args with fs, flags before and after the
+// positional arguments, and returns the positional arguments in order.
+func parsePositional(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return positional, nil
+		}
+		positional = append(positional, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
 }
 
 // parseTarget parses the URL to fetch, which must be absolute.

@@ -57,7 +57,7 @@ type Engine struct {
 type Char struct {
 	// Char is the character.
 	Char string `json:"char"`
-	// CodePoint is its code point, as U+XXXX.
+	// CodePoint is its code point, such as "U+005F" for "_".
 	CodePoint string `json:"code_point"`
 	// URLHost and URLOrigin are new URL(u).host and .origin for
 	// u = "https://target.example" + C + ".attacker.test/"; both are empty
@@ -136,7 +136,7 @@ var candidates = []string{
 	"\uff40", // FULLWIDTH GRAVE ACCENT
 }
 
-// codePoint returns "U+XXXX" for the first code point of c.
+// codePoint returns the first code point of c written as "U+005F" is.
 func codePoint(c string) string {
 	r, _ := utf8.DecodeRuneInString(c)
 	return fmt.Sprintf("U+%04X", r)
