@@ -74,9 +74,10 @@ type Config struct {
 	// DefaultMaxRequests. Probes past the bound are skipped and listed.
 	MaxRequests int
 
-	// Interval is the least time between two requests to the network; 0
-	// means DefaultInterval, a negative value does not wait. RunHandler
-	// does not wait.
+	// Interval is the least time between the answer to one request to
+	// the network (or its failure) and the next request, so also between
+	// two requests; 0 means DefaultInterval, a negative value does not
+	// wait. RunHandler does not wait.
 	Interval time.Duration
 
 	// Base sends the requests; nil means a new http.Transport, closed

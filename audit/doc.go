@@ -11,8 +11,8 @@
 //
 // # What it sends
 //
-// For each URL, at most Config.MaxRequests requests, one every
-// Config.Interval: the legitimate origin's GET (with the user's cookies, the
+// For each URL, at most Config.MaxRequests requests, each Config.Interval
+// after the previous answer: the legitimate origin's GET (with the user's cookies, the
 // only probe that carries them); GETs with attacker origins derived from
 // the legitimate one (any origin, null, a prefix, a suffix, an unescaped
 // dot, a substring, a subdomain, http instead of https, hosts followed by

@@ -73,12 +73,14 @@ func (p *prober) send(ctx context.Context, s probeSpec) *result {
 		req.Body, req.ContentLength = http.NoBody, 0
 	}
 	p.header(req, s)
+	x := &Exchange{Request: reportRequest(req)}
 	if err := p.wait(ctx); err != nil {
-		return &result{x: &Exchange{Request: reportRequest(req), Error: err.Error()}}
+		x.Error = err.Error()
+		return &result{x: x}
 	}
 	p.sum.Requests++
-	x := &Exchange{Request: reportRequest(req)}
 	resp, err := p.base.RoundTrip(req)
+	p.last = time.Now()
 	if err != nil {
 		x.Error = err.Error()
 		return &result{x: x}
@@ -117,10 +119,12 @@ func (p *prober) header(req *http.Request, s probeSpec) {
 	}
 }
 
-// wait keeps the interval since the previous request.
+// wait keeps the interval after the previous exchange: p.last is when
+// its answer's header (or its failure) came back, so the next request
+// leaves at least the interval after the previous one left, however long
+// the previous took or the time between the timer and the send.
 func (p *prober) wait(ctx context.Context) error {
 	if p.interval <= 0 || p.last.IsZero() {
-		p.last = time.Now()
 		return nil
 	}
 	d := time.Until(p.last.Add(p.interval))
@@ -133,7 +137,6 @@ func (p *prober) wait(ctx context.Context) error {
 			return ctx.Err()
 		}
 	}
-	p.last = time.Now()
 	return nil
 }
 

@@ -26,7 +26,7 @@ attacker can use, answers that break the legitimate page's calls, caching,
 redirects, preflights, Local Network Access) and says, for each finding,
 what Chrome, Firefox and Safari let a page do with it. It sends GET, HEAD
 and OPTIONS requests only (unless -unsafe-methods), at most -max-requests
-per URL, one every -interval, and the cookies given only with the
+per URL, each -interval after the previous answer, and the cookies given only with the
 legitimate origin's requests.
 
 Exit status: 0 no finding at or above -fail-on, 1 one or more, 2 usage or
@@ -99,7 +99,7 @@ func parseAuditArgs(args []string, e *env) (*audit.Config, []string, *auditFlags
 	fs.StringVar(&af.failOn, "fail-on", "", "exit 1 when a finding has this `severity` or above: info, low, medium or high (default: never)")
 	fs.BoolVar(&af.unsafe, "unsafe-methods", false, "allow probes with methods other than GET, HEAD and OPTIONS (a simple POST from a refused origin)")
 	fs.IntVar(&af.maxRequests, "max-requests", audit.DefaultMaxRequests, "the most `requests` sent per URL")
-	fs.DurationVar(&af.interval, "interval", audit.DefaultInterval, "the least `time` between two requests")
+	fs.DurationVar(&af.interval, "interval", audit.DefaultInterval, "the least `time` between an answer and the next request")
 	fs.StringVar(&af.serverSpace, "server-address-space", "", "the servers' address `space` for the Local Network Access finding: public, local or loopback (default: from their addresses)")
 	urls, err := parsePositional(fs, args)
 	if err != nil {

@@ -154,8 +154,8 @@
 //	                  whether the handler runs it; off, only GET, HEAD and
 //	                  OPTIONS are sent
 //	-max-requests N   the most requests per URL (default 40)
-//	-interval D       the least time between two requests (default 100ms;
-//	                  0 for none)
+//	-interval D       the least time between an answer and the next
+//	                  request (default 100ms; 0 for none)
 //	-server-address-space S
 //	                  the servers' address space for the Local Network
 //	                  Access finding (default: from their addresses)
