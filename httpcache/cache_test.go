@@ -198,11 +198,16 @@ func TestConcurrent(t *testing.T) {
 }
 
 func FuzzParseCacheControl(f *testing.F) {
-	for _, s := range []string{"max-age=60, no-cache", `private="a,b", x="\"y"`, ",,=,", `a="`, "MAX-AGE=1"} {
+	for _, s := range []string{"max-age=60, no-cache", `private="a,b", x="\"y"`, ",,=,", `a="`, "MAX-AGE=1", "no-\u017ftore, No-Cache"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		d := ParseCacheControl([]string{s})
+		for _, name := range []string{"no-store", "max-age", "no-cache"} {
+			if _, ok := d[name]; ok != hasDirective([]string{s}, name) {
+				t.Fatalf("hasDirective(%q, %q) = %v; ParseCacheControl finds it: %v", s, name, !ok, ok)
+			}
+		}
 		for name := range d {
 			if name != strings.ToLower(name) || !isToken(name) {
 				t.Fatalf("directive name %q is not a lower-case token", name)

@@ -113,6 +113,28 @@ func contains(s []string, v string) bool {
 	return false
 }
 
+// equalFoldASCII reports whether a and b are equal with ASCII letters
+// compared case-insensitively, as directive names are; unlike
+// strings.EqualFold it does not fold other letters ("ſ" is not "s").
+func equalFoldASCII(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
+}
+
 // Storable reports whether a private cache may store a response to a GET
 // with this status and header (RFC 9111 section 3): not no-store, a status
 // that is heuristically cacheable (RFC 9110 section 15.1; 206 is left out,
@@ -124,13 +146,28 @@ func Storable(status int, h http.Header) bool {
 	if !heuristicallyCacheable(status) {
 		return false
 	}
-	cc := ParseCacheControl(h["Cache-Control"])
-	if _, ok := cc["no-store"]; ok {
+	cc := h["Cache-Control"]
+	if hasDirective(cc, "no-store") {
 		return false
 	}
-	_, maxAge := cc["max-age"]
-	_, noCache := cc["no-cache"]
-	return maxAge || noCache || len(h["Expires"]) > 0 || len(h["Etag"]) > 0 || len(h["Last-Modified"]) > 0
+	return hasDirective(cc, "max-age") || hasDirective(cc, "no-cache") || len(h["Expires"]) > 0 || len(h["Etag"]) > 0 || len(h["Last-Modified"]) > 0
+}
+
+// hasDirective reports whether the Cache-Control field values name the
+// directive name (lower case), as ParseCacheControl would find it, without
+// allocating: Storable runs on every response a cache sees.
+func hasDirective(values []string, name string) bool {
+	for _, v := range values {
+		for len(v) > 0 {
+			var item string
+			item, v = nextItem(v)
+			n, _, _ := strings.Cut(item, "=")
+			if equalFoldASCII(strings.TrimSpace(n), name) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // heuristicallyCacheable reports whether a response with this status may

@@ -3,6 +3,7 @@ package origin
 import (
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"net/netip"
 	"net/url"
 	"strconv"
@@ -306,14 +307,45 @@ func (o Origin) site() (scheme, host string) {
 
 // registrableDomainOr returns the registrable domain of host, or host itself
 // when that is null. A trailing dot is kept, as the URL Standard keeps it.
+// Results are remembered in siteCache: the public suffix list's look-up
+// allocates for every domain (x/net's PublicSuffix first tries the name as
+// an IP address), and a fetch asks for the sites of the same few hosts on
+// every request.
 //
 // [registrable domain]: https://url.spec.whatwg.org/#host-registrable-domain
 func registrableDomainOr(host string) string {
+	slot := &siteCache[maphash.String(siteSeed, host)%uint64(len(siteCache))]
+	if e := slot.Load(); e != nil && e.host == host {
+		return e.site
+	}
+	// A copy, so that a slot never keeps the caller's larger string alive.
+	host = strings.Clone(host)
+	site := lookupRegistrableDomainOr(host)
+	slot.Store(&siteEntry{host: host, site: site})
+	return site
+}
+
+// siteCache is a direct-mapped cache of registrableDomainOr's results: a
+// fixed number of slots, each holding the last host hashed to it, so its
+// memory is bounded and a look-up takes no lock.
+var (
+	siteCache [256]atomic.Pointer[siteEntry]
+	siteSeed  = maphash.MakeSeed()
+)
+
+type siteEntry struct{ host, site string }
+
+// lookupRegistrableDomainOr is registrableDomainOr without the cache.
+func lookupRegistrableDomainOr(host string) string {
 	if strings.HasPrefix(host, "[") {
 		return host
 	}
-	if _, err := netip.ParseAddr(host); err == nil {
-		return host
+	// A serialized IPv4 address starts with a digit; parsing only those
+	// spares a domain the parse error's allocation.
+	if host != "" && '0' <= host[0] && host[0] <= '9' {
+		if _, err := netip.ParseAddr(host); err == nil {
+			return host
+		}
 	}
 	h, dot := strings.CutSuffix(host, ".")
 	rd, err := publicsuffix.EffectiveTLDPlusOne(h)
