@@ -97,8 +97,11 @@ type fetchState struct {
 	namesUsed bool
 	keyBuf    [160]byte
 	// httpKeyBuf holds the URL of an HTTP-cache key for a look-up
-	// (storedResponse).
+	// (storedResponse), and cachedBody the body of a response from the
+	// HTTP cache (cachedResponse, which builds the response in respBuf),
+	// so that an HTTP-cache hit allocates neither.
 	httpKeyBuf [160]byte
+	cachedBody memBody
 }
 
 // current returns the current URL, or the request's URL before the URL

@@ -53,18 +53,20 @@ func (f *fetchState) httpCacheKeyURL(wire string) httpcache.Key {
 }
 
 // storedResponse returns the stored response the cache mode lets a GET to u
-// with the header list h (as it would be sent) use or validate, or nil:
-// none for no-store and reload, and none without an HTTP cache.
-func (f *fetchState) storedResponse(u *url.URL, h http.Header) *httpcache.Stored {
+// with the header list h (as it would be sent) use or validate, and
+// whether there is one: none for no-store and reload, and none without an
+// HTTP cache. Its header is the cache's own: read, never changed.
+func (f *fetchState) storedResponse(u *url.URL, h http.Header) (s httpcache.Stored, ok bool) {
 	cache := f.t.httpCache
 	if cache == nil || f.method != http.MethodGet {
-		return nil
+		return s, false
 	}
 	switch f.opts.Cache {
 	case CacheNoStore, CacheReload:
-		return nil
+		return s, false
 	}
-	return cache.Lookup(f.lookupKey(u), h, f.t.now())
+	ok = cache.LookupInto(f.lookupKey(u), h, f.t.now(), &s)
+	return s, ok
 }
 
 // usable reports whether the cache mode lets the request use s without the
@@ -93,18 +95,29 @@ func conditional(h http.Header, s *httpcache.Stored) bool {
 	return s.ETag != "" || s.LastModified != ""
 }
 
-// cachedResponse returns s as the response to the request to u.
-func (f *fetchState) cachedResponse(u *url.URL, s *httpcache.Stored) response {
-	raw := &http.Response{
+// cachedResponse returns s as the response to the request to u, built in
+// the fetchState (respBuf, cachedBody). With shared, s's header is the
+// cache's own (storedResponse), which the filtering copies; without, a
+// copy of the fetch's (revalidated).
+func (f *fetchState) cachedResponse(u *url.URL, s *httpcache.Stored, shared bool) response {
+	f.cachedBody.Reset(s.Body)
+	f.respBuf = http.Response{
 		Status: s.StatusText, StatusCode: s.Status, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-		Header: s.Header, Body: io.NopCloser(bytes.NewReader(s.Body)), ContentLength: int64(len(s.Body)),
-		Request: &http.Request{Method: f.method, URL: wireURL(u)},
+		Header: s.Header, Body: &f.cachedBody, ContentLength: int64(len(s.Body)),
 	}
+	raw := &f.respBuf
 	if f.tr.on() {
 		f.tr.emit(Event{Kind: EventResponse, URL: f.current(), Status: raw.StatusCode, Header: raw.Header, FromCache: true})
 	}
-	return response{Response: raw, owned: true} // a copied header, a body in memory
+	return response{Response: raw, owned: true, shared: shared} // a body in memory
 }
+
+// memBody is the body of a response from the HTTP cache: the stored bytes,
+// shared, read in place.
+type memBody struct{ bytes.Reader }
+
+// Close does nothing: the bytes stay the cache's.
+func (*memBody) Close() error { return nil }
 
 // revalidated returns the stored response to the request to u after a 304
 // validated it, freshened with the 304's fields, or false when the cache no
@@ -115,7 +128,7 @@ func (f *fetchState) revalidated(u *url.URL, raw response, sent time.Time) (resp
 	if s == nil {
 		return response{}, false
 	}
-	return f.cachedResponse(u, s), true
+	return f.cachedResponse(u, s, false), true
 }
 
 // storeResponse stores raw, the network's answer to the request out to u,

@@ -94,6 +94,46 @@ func TestHTTPCacheRechecksCORS(t *testing.T) {
 	}
 }
 
+// TestHTTPCacheHitIsCallers checks that a response from the HTTP cache,
+// which lends its stored header to the fetch, hands the caller a filtered
+// copy (#concept-filtered-response-cors): changing it, or its values, does
+// not change what later hits see, a hidden field stays hidden, and an
+// opaque hit (#concept-filtered-response-opaque: status 0, no fields)
+// leaves the stored header whole.
+func TestHTTPCacheHitIsCallers(t *testing.T) {
+	srv := newServer(t, "127.0.0.2", answer(200, "x", "Access-Control-Allow-Origin", "*", "Cache-Control", "max-age=60",
+		"Access-Control-Expose-Headers", "X-A", "X-A", "1", "X-Secret", "s"))
+	tr := &fetch.Transport{Origin: page, HTTPCache: true}
+	check := func(step string) {
+		t.Helper()
+		resp, err := do(t, tr, "GET", srv.URL, nil, fetch.Options{})
+		if err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if got := resp.Header.Get("X-A"); got != "1" || resp.Header.Get("X-Secret") != "" || string(body) != "x" {
+			t.Errorf("%s: X-A %q, X-Secret %q, body %q; want the exposed field, the other hidden, the stored body", step, got, resp.Header.Get("X-Secret"), body)
+		}
+		resp.Header["X-A"][0] = "changed"
+		resp.Header.Set("X-Secret", "leak")
+	}
+	check("network")
+	check("first hit")
+	check("second hit, after the caller changed the first")
+	resp, err := do(t, tr, "GET", srv.URL, nil, fetch.Options{Mode: fetch.ModeNoCORS})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fetch.TypeOf(resp) != fetch.TypeOpaque || resp.StatusCode != 0 || len(resp.Header) != 0 {
+		t.Errorf("no-cors hit: type %v, status %d, %d fields; want opaque, 0, none", fetch.TypeOf(resp), resp.StatusCode, len(resp.Header))
+	}
+	check("hit after an opaque hit")
+	if n := len(srv.requests()); n != 1 {
+		t.Errorf("%d requests reached the server; want 1, the rest answered by the cache", n)
+	}
+}
+
 // TestHTTPCacheRevalidation checks the validation of a stale stored
 // response: the conditional request carries its validator without making
 // the request preflighted (the cache adds it after the CORS-preflight

@@ -14,10 +14,14 @@ type response struct {
 	*http.Response
 	// owned reports that the response came from an *http.Transport, which
 	// makes a new header map for every response and whose bodies return
-	// from a blocked Read when closed, or from the HTTP cache, whose header
-	// maps are copies and whose bodies are in memory: its header may be
-	// filtered in place and its body drained in the caller's goroutine.
+	// from a blocked Read when closed, or from the HTTP cache, whose bodies
+	// are in memory: its body may be drained in the caller's goroutine, and
+	// its header, unless shared, filtered in place.
 	owned bool
+	// shared reports that the header is the HTTP cache's stored one, lent
+	// to the fetch (httpcache.Cache.LookupInto): it is read, and copied
+	// once by the filtering, never changed.
+	shared bool
 }
 
 // send runs HTTP-network-or-cache fetch for the current hop: the HTTP
@@ -40,9 +44,9 @@ func (f *fetchState) send(u *url.URL) (response, *Error) {
 	h := f.requestHeaders(u, credentials)
 	// Vary is matched against the request as sent, Origin, Sec-Fetch-* and
 	// Cookie included (RFC 9111 section 4.1), as the engines match it.
-	stored := f.storedResponse(u, h)
-	if stored != nil && f.usable(stored) {
-		return f.cachedResponse(u, stored), nil
+	stored, found := f.storedResponse(u, h)
+	if found && f.usable(&stored) {
+		return f.cachedResponse(u, &stored, true), nil
 	}
 	if !checked {
 		if err := f.localNetworkCheck(u, false); err != nil {
@@ -56,7 +60,7 @@ func (f *fetchState) send(u *url.URL) (response, *Error) {
 		e.Err = errOnlyIfCached
 		return response{}, e
 	}
-	revalidating := stored != nil && conditional(h, stored)
+	revalidating := found && conditional(h, &stored)
 	out, err := f.networkRequest(u, h)
 	if err != nil {
 		return response{}, err

@@ -50,7 +50,7 @@ func (f *fetchState) httpFetch(raw response, typ ResponseType) (*http.Response, 
 
 // filtered returns raw, of type typ, filtered for the caller.
 func (f *fetchState) filtered(raw response, typ ResponseType) *http.Response {
-	return filtered(f.req, raw.Response, typ, f.include() && typ != TypeOpaqueRedirect, f.urls, raw.owned, &f.rc, &f.respBuf)
+	return filtered(f.req, raw, typ, f.include() && typ != TypeOpaqueRedirect, f.urls, &f.rc, &f.respBuf)
 }
 
 // redirectTo runs HTTP-redirect fetch to loc, the location URL of a

@@ -212,9 +212,13 @@ func discard(body io.ReadCloser, closeUnblocks bool) {
 }
 
 // filtered builds the response returned to the caller from the network
-// response raw (whose body it takes over) for the request req, with the
-// fetch's URL list, in resp, with the context rc for its request.
-func filtered(req *http.Request, raw *http.Response, typ ResponseType, include bool, urls []*url.URL, netHTTP bool, rc *responseContext, resp *http.Response) *http.Response {
+// or cache response raw (whose body it takes over) for the request req,
+// with the fetch's URL list, in resp, with the context rc for its request.
+// raw.Response may be resp itself (an HTTP-cache hit is built there): every
+// field is read before resp is set. The header is filtered in place, or in
+// a copy when raw's is the HTTP cache's (shared); an opaque response gets
+// raw's map emptied, or a new one.
+func filtered(req *http.Request, raw response, typ ResponseType, include bool, urls []*url.URL, rc *responseContext, resp *http.Response) *http.Response {
 	*rc = responseContext{Context: req.Context(), info: responseInfo{typ: typ, urls: urls}, final: *urls[len(urls)-1]}
 	if typ == TypeOpaque {
 		// An opaque filtered response's URL list is empty: where the
@@ -224,27 +228,34 @@ func filtered(req *http.Request, raw *http.Response, typ ResponseType, include b
 	}
 	r2 := req.WithContext(rc)
 	r2.URL = &rc.final
-	resp.Proto, resp.ProtoMajor, resp.ProtoMinor = raw.Proto, raw.ProtoMajor, raw.ProtoMinor
-	resp.Request = r2
-	switch typ {
-	case TypeOpaque, TypeOpaqueRedirect:
-		discard(raw.Body, netHTTP)
-		resp.Header = make(http.Header)
-		resp.Body = http.NoBody
+	in := raw.Response
+	h, body := in.Header, in.Body
+	out := http.Response{Proto: in.Proto, ProtoMajor: in.ProtoMajor, ProtoMinor: in.ProtoMinor, Request: r2}
+	if typ == TypeOpaque || typ == TypeOpaqueRedirect {
+		discard(body, raw.owned)
+		if raw.shared || h == nil {
+			h = make(http.Header)
+		}
+		clear(h)
+		out.Header, out.Body = h, http.NoBody
+		*resp = out
 		return resp
+	}
+	if raw.shared {
+		h = h.Clone()
+	}
+	switch typ {
 	case TypeBasic:
-		resp.Header = basicHeader(raw.Header)
+		out.Header = basicHeader(h)
 	default:
-		resp.Header = corsHeader(raw.Header, include)
+		out.Header = corsHeader(h, include)
 	}
-	resp.Status = raw.Status
-	resp.StatusCode = raw.StatusCode
-	resp.Body = raw.Body
-	resp.ContentLength = raw.ContentLength
-	resp.Uncompressed = raw.Uncompressed
-	resp.TLS = raw.TLS
-	if resp.Body == nil {
-		resp.Body = http.NoBody
+	out.Status, out.StatusCode = in.Status, in.StatusCode
+	out.Body, out.ContentLength = body, in.ContentLength
+	out.Uncompressed, out.TLS = in.Uncompressed, in.TLS
+	if out.Body == nil {
+		out.Body = http.NoBody
 	}
+	*resp = out
 	return resp
 }

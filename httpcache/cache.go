@@ -78,7 +78,8 @@ type Key struct {
 }
 
 // Stored is a stored response as Lookup returns it. Header is a copy the
-// caller may keep and modify; Body is shared with the cache and must not be
+// caller may keep and modify (from LookupInto, the stored header itself,
+// which must not be modified); Body is shared with the cache and must not be
 // modified.
 type Stored struct {
 	Status     int
@@ -149,13 +150,27 @@ func (c *Cache) MaxBodyBytes() int64 { return c.opts.MaxBodyBytes }
 // Lookup returns the response stored under k for a request whose header
 // fields, as sent, are sent, or nil when there is none or its Vary values
 // differ (RFC 9111 section 4.1). It says whether the response is fresh at
-// now.
+// now. The header is a copy; the body is shared and must not be modified.
+func (c *Cache) Lookup(k Key, sent http.Header, now time.Time) *Stored {
+	var s Stored
+	if !c.LookupInto(k, sent, now, &s) {
+		return nil
+	}
+	out := s
+	out.Header = s.Header.Clone()
+	return &out
+}
+
+// LookupInto is Lookup without allocating, for a caller that reads the
+// stored header and copies what it keeps: it sets *dst to the response
+// stored under k and reports whether there was one. dst.Header is the
+// stored header itself, shared by every look-up of the entry and never
+// changed by the cache; the caller must not modify it.
 //
 // An entry never changes once stored (Freshen replaces it), so the lock is
-// held only to find it and to mark it used: matching Vary and copying the
-// header happen outside, and pages looking up different URLs at once
-// barely wait for each other.
-func (c *Cache) Lookup(k Key, sent http.Header, now time.Time) *Stored {
+// held only to find it and to mark it used: matching Vary happens outside,
+// and pages looking up different URLs at once barely wait for each other.
+func (c *Cache) LookupInto(k Key, sent http.Header, now time.Time, dst *Stored) bool {
 	c.mu.Lock()
 	el, ok := c.entries[k]
 	var e *entry
@@ -164,7 +179,7 @@ func (c *Cache) Lookup(k Key, sent http.Header, now time.Time) *Stored {
 	}
 	c.mu.Unlock()
 	if !ok || !e.varyMatches(sent) {
-		return nil
+		return false
 	}
 	c.mu.Lock()
 	// Mark it used, unless it was replaced or removed meanwhile.
@@ -172,7 +187,8 @@ func (c *Cache) Lookup(k Key, sent http.Header, now time.Time) *Stored {
 		c.lru.MoveToFront(el)
 	}
 	c.mu.Unlock()
-	return e.stored(now)
+	e.fill(now, dst)
+	return true
 }
 
 // Store stores the response to a request to k with the header fields sent
@@ -240,7 +256,10 @@ func (c *Cache) Freshen(k Key, notModified http.Header, requestTime, responseTim
 	c.bytes += e.size - old.size
 	el.Value = e
 	c.lru.MoveToFront(el)
-	return e.stored(responseTime)
+	s := new(Stored)
+	e.fill(responseTime, s)
+	s.Header = s.Header.Clone()
+	return s
 }
 
 // Invalidate removes the response stored under k, as a successful response
@@ -330,11 +349,11 @@ func (e *entry) compute(o Options) {
 	e.etag, e.lastModified = get(e.header, "Etag"), get(e.header, "Last-Modified")
 }
 
-// stored returns e as Lookup returns it, fresh or not at now: its header
-// copied, its body shared.
-func (e *entry) stored(now time.Time) *Stored {
-	return &Stored{
-		Status: e.status, StatusText: e.statusText, Header: e.header.Clone(), Body: e.body,
+// fill sets *dst to e as LookupInto returns it, fresh or not at now: its
+// header and body shared.
+func (e *entry) fill(now time.Time, dst *Stored) {
+	*dst = Stored{
+		Status: e.status, StatusText: e.statusText, Header: e.header, Body: e.body,
 		ETag: e.etag, LastModified: e.lastModified,
 		Fresh: !e.noCache && e.initialAge+now.Sub(e.responseTime) < e.lifetime,
 	}

@@ -3,6 +3,7 @@ package httpcache
 import (
 	"fmt"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -247,6 +248,52 @@ func BenchmarkLookupHit(b *testing.B) {
 		if s := c.Lookup(k, sent, t0); s == nil {
 			b.Fatal("miss")
 		}
+	}
+}
+
+// BenchmarkLookupIntoHit is a hit as package fetch looks it up: the
+// stored header shared, nothing allocated.
+func BenchmarkLookupIntoHit(b *testing.B) {
+	c := New(nil)
+	k := Key{Partition: "https://app.example", URL: "https://api.example/v1/items"}
+	sent := header("Origin", "https://app.example", "Accept", "*/*")
+	c.Store(k, sent, 200, "200 OK", header("Cache-Control", "max-age=600", "Vary", "Origin", "Content-Type", "application/json"), []byte(`{"items":[]}`), t0, t0)
+	var s Stored
+	b.ReportAllocs()
+	for b.Loop() {
+		if !c.LookupInto(k, sent, t0, &s) {
+			b.Fatal("miss")
+		}
+	}
+}
+
+// TestLookupIntoShares checks that LookupInto allocates nothing and lends
+// the stored header itself, which a later Lookup still finds intact, and
+// that Lookup's copy is the caller's to change.
+func TestLookupIntoShares(t *testing.T) {
+	c := New(nil)
+	k := Key{URL: "https://api.example/r"}
+	sent := header("Origin", "https://app.example")
+	c.Store(k, sent, 200, "200 OK", header("Cache-Control", "max-age=600", "Vary", "Origin", "X-A", "1"), []byte("ok"), t0, t0)
+	var s Stored
+	if n := testing.AllocsPerRun(100, func() { c.LookupInto(k, sent, t0, &s) }); n != 0 {
+		t.Errorf("LookupInto allocates %v times per hit; want 0", n)
+	}
+	if !c.LookupInto(k, sent, t0, &s) || !s.Fresh || s.Header.Get("X-A") != "1" {
+		t.Fatalf("LookupInto = %+v; want the fresh stored response", s)
+	}
+	var s2 Stored
+	c.LookupInto(k, sent, t0, &s2)
+	if reflect.ValueOf(s.Header).UnsafePointer() != reflect.ValueOf(s2.Header).UnsafePointer() {
+		t.Error("two LookupInto calls returned different maps; want the stored header shared")
+	}
+	if c.LookupInto(k, header("Origin", "https://evil.example"), t0, &s2) {
+		t.Error("LookupInto matched a request whose Vary value differs")
+	}
+	cp := c.Lookup(k, sent, t0)
+	cp.Header.Set("X-A", "2")
+	if got := c.Lookup(k, sent, t0).Header.Get("X-A"); got != "1" {
+		t.Errorf("after changing Lookup's copy the stored X-A is %q; want 1", got)
 	}
 }
 
