@@ -48,7 +48,10 @@ type fetchState struct {
 	contentLength int64
 	// conditional: the header list has a conditional field
 	// (hasConditionalHeader); set by setup, it never changes across hops.
+	// ifFields: the request has a field named If-something, which only
+	// then is looked for.
 	conditional bool
+	ifFields    bool
 
 	// The URL list and what the redirects so far made of the request.
 	urls       []*url.URL
@@ -86,7 +89,8 @@ type fetchState struct {
 	respBuf    http.Response
 	// Unless Preflight.AfterRedirect is PreflightPerHop: whether the
 	// request as the page made it needs a preflight, and the header names
-	// it would list (set by setup, read by mainFetch).
+	// it would list (set by setup, read by mainFetch, which classifies the
+	// first hop's header list no second time).
 	initialNeedsPreflight bool
 	initialListed         []string
 	// Storage for the first header-name list (unsafeNames) and for the
@@ -116,7 +120,7 @@ func (f *fetchState) current() *url.URL {
 // push appends u to the URL list.
 func (f *fetchState) push(u *url.URL) {
 	f.urls = append(f.urls, u)
-	f.origins = append(f.origins, origin.FromURL(u))
+	f.origins = append(f.origins, f.t.originOf(u))
 }
 
 // pop removes the last URL of the URL list.

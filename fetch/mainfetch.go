@@ -49,7 +49,14 @@ func (f *fetchState) mainFetch() (response, ResponseType, *Error) {
 		return response{}, 0, f.fail(ReasonCorsDisabledScheme, cur.Scheme)
 	}
 	f.tainting = taintCORS
-	names, listed := f.unsafeNames(f.header)
+	var names, listed []string
+	if len(f.urls) == 1 && f.p.Preflight.AfterRedirect != PreflightPerHop && !f.p.Preflight.ListRepeatedNames {
+		// The first hop sends the header list setup classified, whose
+		// unsafe names are the names listed when repeats are not.
+		names, listed = f.initialListed, f.initialListed
+	} else {
+		names, listed = f.unsafeNames(f.header)
+	}
 	needed := !safelist.IsMethod(f.method) || len(names) > 0
 	forced := !needed && f.p.Preflight.AfterRedirect != PreflightPerHop && f.initialNeedsPreflight
 	if needed || forced {

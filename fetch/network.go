@@ -65,7 +65,10 @@ func (f *fetchState) send(u *url.URL) (response, *Error) {
 	if err != nil {
 		return response{}, err
 	}
-	sent := f.t.now()
+	var sent time.Time // the request time, which only the HTTP cache reads
+	if f.t.httpCache != nil {
+		sent = f.t.now()
+	}
 	raw, err := f.roundTrip(out, false)
 	if err != nil {
 		return response{}, err

@@ -116,7 +116,7 @@ func (f *fetchState) setupHeaders() *Error {
 	// HTTP-network-or-cache fetch: a conditional request in the default
 	// cache mode does not use the HTTP cache; each engine has its own
 	// mode for it (ConditionalCacheMode).
-	f.conditional = hasConditionalHeader(h)
+	f.conditional = f.ifFields && hasConditionalHeader(h)
 	if f.opts.Cache == CacheDefault && f.p.Request.ConditionalCacheMode != CacheDefault && f.conditional {
 		f.opts.Cache = f.p.Request.ConditionalCacheMode
 	}
@@ -158,7 +158,13 @@ func (f *fetchState) headerList() (http.Header, *Error) {
 		if !headerlist.IsToken(raw) {
 			return nil, f.invalidHeader()
 		}
-		name := textproto.CanonicalMIMEHeaderKey(raw)
+		name := raw
+		if !headerlist.IsCanonicalToken(raw) {
+			name = textproto.CanonicalMIMEHeaderKey(raw)
+		}
+		if len(name) > 3 && name[:3] == "If-" {
+			f.ifFields = true
+		}
 		clean := h[name] == nil
 		for _, v := range values {
 			if !headerlist.IsValue(v) || v != headerlist.TrimWhitespace(v) {

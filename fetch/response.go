@@ -140,7 +140,7 @@ func ownHeader(h http.Header, fresh bool) http.Header {
 func canonicalHeader(h http.Header, fresh bool) http.Header {
 	canonical := true
 	for k := range h {
-		if textproto.CanonicalMIMEHeaderKey(k) != k || !headerlist.IsToken(k) {
+		if !headerlist.IsCanonicalToken(k) {
 			canonical = false
 			break
 		}

@@ -39,6 +39,35 @@ func IsToken(s string) bool {
 	return true
 }
 
+// IsCanonicalToken reports whether s is a token in the form
+// textproto.CanonicalMIMEHeaderKey gives a header name (its first letter and
+// each letter after a hyphen upper case, its other letters lower case), as
+// net/http delivers every valid name it parses: one pass, where canonicalizing
+// to compare walks the name twice.
+func IsCanonicalToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	upper := true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z':
+			if upper {
+				return false
+			}
+		case 'A' <= c && c <= 'Z':
+			if !upper {
+				return false
+			}
+		case !tokenTable[c]:
+			return false
+		}
+		upper = c == '-'
+	}
+	return true
+}
+
 // IsTabOrSpace reports whether b is an HTTP tab or space byte (0x09 or 0x20).
 //
 // [HTTP tab or space byte]: https://fetch.spec.whatwg.org/#http-tab-or-space-byte

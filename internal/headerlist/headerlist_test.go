@@ -2,6 +2,7 @@ package headerlist
 
 import (
 	"net/http"
+	"net/textproto"
 	"strings"
 	"testing"
 
@@ -323,4 +324,18 @@ func BenchmarkSplit(b *testing.B) {
 			}
 		}
 	}
+}
+
+// FuzzIsCanonicalToken checks IsCanonicalToken against its definition: a
+// token that textproto.CanonicalMIMEHeaderKey leaves as it is.
+func FuzzIsCanonicalToken(f *testing.F) {
+	for _, s := range []string{"Content-Type", "content-type", "X-1a", "X-1A", "Www-Authenticate", "WWW-Authenticate", "X A", "-", "A--B", "A-", "\u00e9", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want := IsToken(s) && textproto.CanonicalMIMEHeaderKey(s) == s
+		if got := IsCanonicalToken(s); got != want {
+			t.Fatalf("IsCanonicalToken(%q) = %v; a token CanonicalMIMEHeaderKey leaves unchanged: %v", s, got, want)
+		}
+	})
 }
