@@ -55,6 +55,10 @@ type auditor struct {
 	profiles []fetch.Profile
 	base     http.RoundTripper
 	interval time.Duration
+	// last is when the answer to the audit's last request (or its
+	// failure) came back: every URL's prober waits from it, so that the
+	// interval holds across URLs too.
+	last     time.Time
 	chars    map[string][]string
 	allChars []string
 	report   *Report
@@ -102,7 +106,7 @@ func (a *auditor) auditURL(ctx context.Context, raw string, sum *URLSummary) {
 		return
 	}
 	sum.URL = u.String()
-	p := &prober{base: a.base, interval: a.interval, budget: a.cfg.maxRequests(), sum: sum, extra: a.cfg.Header}
+	p := &prober{base: a.base, interval: a.interval, budget: a.cfg.maxRequests(), sum: sum, extra: a.cfg.Header, last: &a.last}
 	if len(a.cfg.Cookies) > 0 {
 		p.cookies = cookiestore.New(nil)
 		if err := p.cookies.Import(a.cfg.Cookies); err != nil {

@@ -42,7 +42,7 @@ type prober struct {
 	interval time.Duration
 	budget   int
 	sum      *URLSummary
-	last     time.Time
+	last     *time.Time         // the auditor's: when the last answer came back
 	cookies  *cookiestore.Store // the user's cookies; nil when none given
 	extra    http.Header
 }
@@ -80,7 +80,7 @@ func (p *prober) send(ctx context.Context, s probeSpec) *result {
 	}
 	p.sum.Requests++
 	resp, err := p.base.RoundTrip(req)
-	p.last = time.Now()
+	*p.last = time.Now()
 	if err != nil {
 		x.Error = err.Error()
 		return &result{x: x}
@@ -119,10 +119,11 @@ func (p *prober) header(req *http.Request, s probeSpec) {
 	}
 }
 
-// wait keeps the interval after the previous exchange: p.last is when
-// its answer's header (or its failure) came back, so the next request
-// leaves at least the interval after the previous one left, however long
-// the previous took or the time between the timer and the send.
+// wait keeps the interval after the previous exchange of the audit, of
+// this URL or the one before: p.last is when its answer's header (or its
+// failure) came back, so the next request leaves at least the interval
+// after the previous one left, however long the previous took or the time
+// between the timer and the send.
 func (p *prober) wait(ctx context.Context) error {
 	if p.interval <= 0 || p.last.IsZero() {
 		return nil

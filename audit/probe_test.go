@@ -84,18 +84,18 @@ func TestProbeBounds(t *testing.T) {
 
 // TestRunInterval checks Run over a network: the interval between the
 // requests it sends is kept (a lower bound, measured where they leave),
-// and the report counts them.
+// within a URL and from one URL to the next, and the report counts them.
 func TestRunInterval(t *testing.T) {
 	srv := httptest.NewServer(&corsServer{allow: exactOrigin})
 	defer srv.Close()
 	base := &timedTransport{base: srv.Client().Transport}
 	const interval = 20 * time.Millisecond
-	r, err := Run(t.Context(), Config{Origin: origin.MustParse(testPage), Interval: interval, MaxRequests: 6, Base: base}, srv.URL+"/items")
+	r, err := Run(t.Context(), Config{Origin: origin.MustParse(testPage), Interval: interval, MaxRequests: 3, Base: base}, srv.URL+"/items", srv.URL+"/other")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(base.times) != 6 || r.URLs[0].Requests != 6 {
-		t.Fatalf("%d requests sent, %d reported; want 6", len(base.times), r.URLs[0].Requests)
+	if len(base.times) != 6 || r.URLs[0].Requests != 3 || r.URLs[1].Requests != 3 {
+		t.Fatalf("%d requests sent, %d and %d reported; want 6, 3 per URL", len(base.times), r.URLs[0].Requests, r.URLs[1].Requests)
 	}
 	for i := 1; i < len(base.times); i++ {
 		if d := base.times[i].Sub(base.times[i-1]); d < interval {
