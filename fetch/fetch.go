@@ -81,7 +81,9 @@ type fetchState struct {
 	// allocates them with the fetchState (the returned response keeps the
 	// fetchState alive anyway, through its URL list): the first request
 	// sent to the network and its URL (networkRequest), and the returned
-	// response with its request's context (filtered).
+	// response with its request's context (filtered); respBuf also holds
+	// a response from the HTTP cache before it is filtered
+	// (cachedResponse).
 	outBuf     http.Request
 	outURLBuf  url.URL
 	outBufUsed bool
@@ -89,8 +91,9 @@ type fetchState struct {
 	respBuf    http.Response
 	// Unless Preflight.AfterRedirect is PreflightPerHop: whether the
 	// request as the page made it needs a preflight, and the header names
-	// it would list (set by setup, read by mainFetch, which classifies the
-	// first hop's header list no second time).
+	// it would list (set by setup; read by mainFetch, which on the first
+	// hop takes them as the unsafe names too unless the profile lists
+	// repeated names).
 	initialNeedsPreflight bool
 	initialListed         []string
 	// Storage for the first header-name list (unsafeNames) and for the

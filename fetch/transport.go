@@ -1,6 +1,7 @@
 package fetch
 
 import (
+	"hash/maphash"
 	"net/http"
 	"net/url"
 	"sync"
@@ -167,11 +168,11 @@ type Transport struct {
 	pageValue                 []string // page as a header value
 	userAgent, acceptLanguage []string
 	refOrigin, refFull        []string
-	// lastOrigin is the origin of the last http(s) URL a fetch started
-	// from or was redirected to (originOf): a page's requests go to the
-	// same few hosts, and parsing a host again costs a twentieth of a
-	// request's own time.
-	lastOrigin atomic.Pointer[urlOrigin]
+	// origins remembers the origins of the http(s) URLs the URL lists
+	// took in (originOf), in a direct-mapped table of a few slots: a
+	// page's requests go to a few hosts, and parsing a host again cost a
+	// twentieth of a request's own time.
+	origins [8]atomic.Pointer[urlOrigin]
 }
 
 // urlOrigin is the origin of the URLs with this scheme and host (port
@@ -181,20 +182,24 @@ type urlOrigin struct {
 	o            origin.Origin
 }
 
-// originOf returns origin.FromURL(u), from lastOrigin when u has its
-// scheme and host.
+// originSeed hashes hosts to the slots of Transport.origins.
+var originSeed = maphash.MakeSeed()
+
+// originOf returns origin.FromURL(u), remembered in t.origins when u is an
+// http(s) URL; a miss allocates the slot's new entry.
 func (t *Transport) originOf(u *url.URL) origin.Origin {
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return origin.FromURL(u)
 	}
-	if m := t.lastOrigin.Load(); m != nil && m.scheme == u.Scheme && m.host == u.Host {
+	slot := &t.origins[maphash.String(originSeed, u.Host)%uint64(len(t.origins))]
+	if m := slot.Load(); m != nil && m.scheme == u.Scheme && m.host == u.Host {
 		return m.o
 	}
 	o, err := origin.FromURLStrict(u)
 	if err != nil {
 		return origin.NewOpaque() // a new one every time, as FromURL gives
 	}
-	t.lastOrigin.Store(&urlOrigin{scheme: u.Scheme, host: u.Host, o: o})
+	slot.Store(&urlOrigin{scheme: u.Scheme, host: u.Host, o: o})
 	return o
 }
 
