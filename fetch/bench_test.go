@@ -232,34 +232,6 @@ func BenchmarkRejected(b *testing.B) {
 	}
 }
 
-// floorTransport does over Base what BenchmarkOwnFloor does without a
-// network: the least a RoundTripper keeping net/http's contract does for a
-// simple cross-origin GET (a new header list with the fields a browser
-// adds, a copy of the request, the response's own request and a walk of
-// its header), and nothing a browser decides.
-type floorTransport struct{ base http.RoundTripper }
-
-func (t floorTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	h := make(http.Header, len(req.Header)+6)
-	for k, v := range req.Header {
-		h[k] = v
-	}
-	h["Accept"], h["Origin"], h["Referer"] = floorAny, floorOrigin, floorReferer
-	h["Sec-Fetch-Dest"], h["Sec-Fetch-Mode"], h["Sec-Fetch-Site"] = floorEmpty, floorCORS, floorSameSite
-	out := *req
-	out.Header = h
-	raw, err := t.base.RoundTrip(&out)
-	if err != nil {
-		return nil, err
-	}
-	for k := range raw.Header {
-		if k == "Set-Cookie" {
-			delete(raw.Header, k)
-		}
-	}
-	return &http.Response{Status: raw.Status, StatusCode: raw.StatusCode, Header: raw.Header, Body: raw.Body, ContentLength: raw.ContentLength, Request: req.WithContext(req.Context())}, nil
-}
-
 // BenchmarkFloorOverhead is BenchmarkTransport's simple-get/overhead with
 // floorTransport in the Transport's place: the interleaved ratio to the
 // bare transport of a wrapper that does the floor of the work and none of
