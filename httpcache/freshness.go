@@ -113,28 +113,6 @@ func contains(s []string, v string) bool {
 	return false
 }
 
-// equalFoldASCII reports whether a and b are equal with ASCII letters
-// compared case-insensitively, as directive names are; unlike
-// strings.EqualFold it does not fold other letters ("ſ" is not "s").
-func equalFoldASCII(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := 0; i < len(a); i++ {
-		x, y := a[i], b[i]
-		if 'A' <= x && x <= 'Z' {
-			x += 'a' - 'A'
-		}
-		if 'A' <= y && y <= 'Z' {
-			y += 'a' - 'A'
-		}
-		if x != y {
-			return false
-		}
-	}
-	return true
-}
-
 // Storable reports whether a private cache may store a response to a GET
 // with this status and header (RFC 9111 section 3): not no-store, a status
 // that is heuristically cacheable (RFC 9110 section 15.1; 206 is left out,
@@ -162,7 +140,9 @@ func hasDirective(values []string, name string) bool {
 			var item string
 			item, v = nextItem(v)
 			n, _, _ := strings.Cut(item, "=")
-			if equalFoldASCII(strings.TrimSpace(n), name) {
+			// A token is ASCII, so EqualFold folds no other letter
+			// ("ſ" is not "s"), as ParseCacheControl's ToLower does not.
+			if n = strings.TrimSpace(n); isToken(n) && strings.EqualFold(n, name) {
 				return true
 			}
 		}
