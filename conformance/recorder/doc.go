@@ -12,7 +12,10 @@
 //     builds the recording. Scenarios that are not paged run side by side in
 //     the first page, at A; then the server leads the tab through the paged
 //     ones (tour.go), one page load at a time, each a top-level navigation
-//     to the runner page of the load's origin. Scenarios with a Local
+//     to the runner page of the load's origin. A browser's run ends when
+//     every scenario has its outcomes and the first page has asked where
+//     to go next, its last request, so that none of its requests reaches
+//     the next browser's run on the same server. Scenarios with a Local
 //     Network Access configuration (conformance.Scenario.LNA) run after
 //     them, in a fresh browser per configuration, which an [LNALauncher]
 //     starts with the configuration applied.

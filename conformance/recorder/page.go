@@ -137,8 +137,12 @@ type runner struct {
 	results  map[string][]conformance.Outcome
 	warmed   map[string]warmResult // origin name → the first page's warm-up report
 	tourWarm []conformance.WarmUp  // warm-ups of the tour's pages, in order
-	done     chan struct{}         // closed when every scenario has a result
-	failed   chan error            // receives the first error that ends the run
+	// asked: the batch page asked where to go next (nextPath), its last
+	// request: a run is over only then, so that no request of its page
+	// reaches the runner of the next run on the same server.
+	asked  bool
+	done   chan struct{} // closed when every scenario has a result and the page asked
+	failed chan error    // receives the first error that ends the run
 }
 
 // newRunner returns the runner of scenarios on a server with origins o,
@@ -187,6 +191,10 @@ func (rn *runner) serve(name string, w http.ResponseWriter, r *http.Request) {
 	case r.URL.Path == nextPath && onA && r.Method == http.MethodPost:
 		next, err := rn.tour.start()
 		writeNext(w, next, err)
+		rn.mu.Lock()
+		rn.asked = true
+		rn.checkDone()
+		rn.mu.Unlock()
 	case r.URL.Path == loadPath:
 		rn.serveLoad(name, w, r)
 	case r.URL.Path == loadedPath && r.Method == http.MethodPost:
@@ -323,16 +331,23 @@ func (rn *runner) finish(id string, outs []conformance.Outcome) (batch int) {
 			batch++
 		}
 	}
-	if n == rn.total {
-		select {
-		case <-rn.done:
-		default:
-			close(rn.done)
-		}
-	}
+	rn.checkDone()
 	rn.mu.Unlock()
 	rn.printf("[%d/%d] %s\n", n, rn.total, id)
 	return batch
+}
+
+// checkDone closes rn.done once every scenario has its result and the
+// batch page has asked where to go next. rn.mu is held.
+func (rn *runner) checkDone() {
+	if len(rn.results) != rn.total || !rn.asked {
+		return
+	}
+	select {
+	case <-rn.done:
+	default:
+		close(rn.done)
+	}
 }
 
 // printf writes to the progress writer, if any.

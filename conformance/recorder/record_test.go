@@ -131,6 +131,8 @@ func playPageWith(extra, warm int) func(ctx context.Context, pageURL string) {
 // fakePage plays the runner page with a plain Go client.
 type fakePage struct {
 	extra, warm, tour int
+	// nextDelay delays the batch page's question where to go next.
+	nextDelay time.Duration
 
 	mu      sync.Mutex
 	visited []string // the page URLs the tab loaded, in order
@@ -204,6 +206,11 @@ func (p *fakePage) batch(ctx context.Context, pageURL string) string {
 		post(ctx, base+resultPath, res)
 	}
 	if p.tour == tourNever {
+		return ""
+	}
+	select {
+	case <-time.After(p.nextDelay):
+	case <-ctx.Done():
 		return ""
 	}
 	var next struct{ Next string }
@@ -558,6 +565,39 @@ func TestRecordTour(t *testing.T) {
 	if diff := cmp.Diff(wantWarm, warm); diff != "" {
 		t.Errorf("warm-ups (-want +got):\n%s\n(each origin counts the preflights of each page origin; a page at P or B warms up at its first load only)", diff)
 	}
+}
+
+// TestRecordWaitsForTheLastAsk checks that a run without paged scenarios
+// ends only after its page asked where to go next, its last request: a run
+// that ended at the batch's last outcome could stop the browser with that
+// request in flight, to be handled by the next run on the same server (a
+// Local Network Access configuration's: "asked twice").
+func TestRecordWaitsForTheLastAsk(t *testing.T) {
+	t.Parallel()
+	const delay = 100 * time.Millisecond
+	b := &fakeLauncher{page: (&fakePage{warm: warmCached, nextDelay: delay}).play}
+	start := time.Now()
+	if _, err := Record(t.Context(), b, recordScenarios(), RecordOptions{Timeout: 10 * time.Second}); err != nil {
+		t.Fatal(err)
+	}
+	// A lower bound: the page asks no sooner than delay after it starts.
+	if d := time.Since(start); d < delay {
+		t.Errorf("Record returned after %v, before the page asked where to go next (%v after the batch)", d, delay)
+	}
+	b.stoppedOnce(t)
+}
+
+// TestRecordPageNeverAsks checks that a page that posts every outcome but
+// never asks where to go next fails the run after the step timeout, empty
+// tour or not.
+func TestRecordPageNeverAsks(t *testing.T) {
+	t.Parallel()
+	b := &fakeLauncher{page: (&fakePage{tour: tourNever}).play}
+	_, err := Record(t.Context(), b, recordScenarios(), RecordOptions{Timeout: 10 * time.Second, StepTimeout: 200 * time.Millisecond})
+	if want := "recorder: the first page did not ask where to go next within 200ms"; err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("Record() error = %v; want one mentioning %q", err, want)
+	}
+	b.stoppedOnce(t)
 }
 
 func TestRecordTourFailures(t *testing.T) {

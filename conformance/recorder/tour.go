@@ -79,12 +79,17 @@ func newTour(o conformance.Origins, scenarios []conformance.Scenario, stepTimeou
 }
 
 // awaitStart arms the watchdog for the first page, which has posted the
-// outcomes of the whole batch and must now ask where to go next. It does
-// nothing when the tour is empty or has started.
+// outcomes of the whole batch and must now ask where to go next: for the
+// paged scenarios, or, when the tour is empty, to end the run. It does
+// nothing when the tour has started.
 func (t *tour) awaitStart() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if t.started || len(t.loads) == 0 {
+	if t.started {
+		return
+	}
+	if len(t.loads) == 0 {
+		t.arm(t.stepTimeout, fmt.Errorf("recorder: the first page did not ask where to go next within %s of posting the batch's last outcomes", t.stepTimeout))
 		return
 	}
 	t.arm(t.stepTimeout, fmt.Errorf("recorder: the first page did not ask for the paged scenarios within %s of posting the batch's last outcomes", t.stepTimeout))
