@@ -6,6 +6,7 @@ import (
 	"io"
 	"os/exec"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"syscall"
@@ -69,6 +70,10 @@ func TestSelfPeak(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer m.close()
+	// Pages an earlier test (or an earlier -count run of this one) freed
+	// would otherwise stay in the baseline and be reused by the allocation
+	// below without raising the RSS.
+	debug.FreeOSMemory()
 	base, _, _, err := m.read()
 	if err != nil {
 		t.Fatal(err)
