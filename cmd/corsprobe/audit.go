@@ -83,12 +83,7 @@ func runAudit(ctx context.Context, args []string, e *env) int {
 
 // parseAuditArgs parses the command line of corsprobe audit.
 func parseAuditArgs(args []string, e *env) (*audit.Config, []string, *auditFlags, error) {
-	fs := flag.NewFlagSet("corsprobe audit", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), auditUsage)
-		fs.PrintDefaults()
-	}
+	fs := commandFlags(e, "corsprobe audit", auditUsage)
 	af := &auditFlags{}
 	fs.StringVar(&af.origin, "origin", "", "the legitimate page's `origin`, such as https://app.example (required)")
 	fs.StringVar(&af.browser, "browser", "", "audit one browser `profile` only: chrome, firefox, safari or spec (default: Chrome, Chrome with third-party cookies allowed, Firefox and Safari)")

@@ -316,14 +316,9 @@ type demoResult struct {
 // summary. It exits 0 when every case had the outcome it was built to show,
 // blocked ones included.
 func runDemo(ctx context.Context, args []string, e *env) int {
-	fs := flag.NewFlagSet("corsprobe demo", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
+	fs := commandFlags(e, "corsprobe demo", "usage: corsprobe demo [-browser NAME] [-v]\n\nStarts a demo API on loopback and probes common CORS setups.\n\nFlags:\n")
 	browser := fs.String("browser", "chrome", browserUsage)
 	verbose := fs.Bool("v", false, "show every header of every request and response")
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), "usage: corsprobe demo [-browser NAME] [-v]\n\nStarts a demo API on loopback and probes common CORS setups.\n\nFlags:\n")
-		fs.PrintDefaults()
-	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitAllowed

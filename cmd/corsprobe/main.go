@@ -150,15 +150,22 @@ type probeFlags struct {
 // browserUsage documents -browser, for a probe and for the demo.
 const browserUsage = "the browser `profile`: chrome (or chromium), firefox, safari (or webkit) or spec, in any case"
 
+// commandFlags returns the flag set of the command name, whose help is
+// text followed by the flags' defaults, written with errors to e.stderr.
+func commandFlags(e *env, name, text string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), text)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
 // newFlagSet returns the flag set of a probe, writing help and errors to
 // e.stderr, and the values it fills in.
 func newFlagSet(e *env) (*flag.FlagSet, *probeFlags) {
-	fs := flag.NewFlagSet("corsprobe", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), usage)
-		fs.PrintDefaults()
-	}
+	fs := commandFlags(e, "corsprobe", usage)
 	pf := &probeFlags{}
 	fs.StringVar(&pf.origin, "origin", "", "the page's `origin`, such as https://app.example (required)")
 	fs.StringVar(&pf.method, "X", "", "the request `method` (default GET, or POST with -d)")
