@@ -124,17 +124,7 @@ func TestFirefoxOpenLNA(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer sess.Stop()
-	args := strings.Split(strings.TrimSpace(waitFile(t, filepath.Join(dir, "args"))), "\n")
-	var profile string
-	for i, a := range args {
-		if a == "--profile" && i+1 < len(args) {
-			profile = args[i+1]
-		}
-	}
-	got, err := os.ReadFile(filepath.Join(profile, "user.js"))
-	if err != nil {
-		t.Fatalf("user.js: %v", err)
-	}
+	profile, got := profileUserJS(t, dir)
 	wantPrefs := []string{
 		`user_pref("network.lna.address_space.public.override", "127.0.0.1:1");`,
 		`user_pref("network.lna.address_space.private.override", "127.0.0.2:2");`,
@@ -143,7 +133,7 @@ func TestFirefoxOpenLNA(t *testing.T) {
 		`user_pref("permissions.manager.defaultsUrl", "file://` + profile + `/lna-permissions");`,
 		`user_pref("network.lna.blocking", false);`,
 	}
-	if string(got) != userJS()+strings.Join(wantPrefs, "\n")+"\n" {
+	if got != userJS()+strings.Join(wantPrefs, "\n")+"\n" {
 		t.Errorf("user.js = %s; want the recorder's preferences, then\n%s", got, strings.Join(wantPrefs, "\n"))
 	}
 	perms, err := os.ReadFile(filepath.Join(profile, "lna-permissions"))
@@ -177,11 +167,10 @@ func TestFirefoxOpenLNANoGrant(t *testing.T) {
 }
 
 // profileUserJS waits for the fake Firefox's arguments and returns the
-// user.js of the profile they name.
-func profileUserJS(t *testing.T, dir string) string {
+// profile they name and its user.js.
+func profileUserJS(t *testing.T, dir string) (profile, js string) {
 	t.Helper()
 	args := strings.Split(strings.TrimSpace(waitFile(t, filepath.Join(dir, "args"))), "\n")
-	var profile string
 	for i, a := range args {
 		if a == "--profile" && i+1 < len(args) {
 			profile = args[i+1]
@@ -191,7 +180,7 @@ func profileUserJS(t *testing.T, dir string) string {
 	if err != nil {
 		t.Fatalf("user.js: %v", err)
 	}
-	return string(got)
+	return profile, string(got)
 }
 
 func TestFirefoxOpenPrefs(t *testing.T) {
@@ -204,7 +193,7 @@ func TestFirefoxOpenPrefs(t *testing.T) {
 	}
 	defer sess.Stop()
 	want := userJS() + `user_pref("network.proxy.type", 1);` + "\n" + `user_pref("network.proxy.http", "127.0.0.1");` + "\n"
-	if got := profileUserJS(t, dir); got != want {
+	if _, got := profileUserJS(t, dir); got != want {
 		t.Errorf("user.js = %s; want the recorder's preferences, then Prefs:\n%s", got, want)
 	}
 	binary, dir = fakeFirefox(t)
@@ -213,7 +202,7 @@ func TestFirefoxOpenPrefs(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer lna.Stop()
-	if got := profileUserJS(t, dir); strings.Contains(got, "network.proxy.http") {
+	if _, got := profileUserJS(t, dir); strings.Contains(got, "network.proxy.http") {
 		t.Errorf("OpenLNA's user.js has Prefs: %s", got)
 	}
 }
