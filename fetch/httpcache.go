@@ -95,11 +95,11 @@ func conditional(h http.Header, s *httpcache.Stored) bool {
 	return s.ETag != "" || s.LastModified != ""
 }
 
-// cachedResponse returns s as the response to the request to u, built in
-// the fetchState (respBuf, cachedBody). With shared, s's header is the
+// cachedResponse returns s as the response to the current request, built
+// in the fetchState (respBuf, cachedBody). With shared, s's header is the
 // cache's own (storedResponse), which the filtering copies; without, a
 // copy of the fetch's (revalidated).
-func (f *fetchState) cachedResponse(u *url.URL, s *httpcache.Stored, shared bool) response {
+func (f *fetchState) cachedResponse(s *httpcache.Stored, shared bool) response {
 	f.cachedBody.Reset(s.Body)
 	f.respBuf = http.Response{
 		Status: s.StatusText, StatusCode: s.Status, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
@@ -128,7 +128,7 @@ func (f *fetchState) revalidated(u *url.URL, raw response, sent time.Time) (resp
 	if s == nil {
 		return response{}, false
 	}
-	return f.cachedResponse(u, s, false), true
+	return f.cachedResponse(s, false), true
 }
 
 // storeResponse stores raw, the network's answer to the request out to u,

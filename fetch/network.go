@@ -46,7 +46,7 @@ func (f *fetchState) send(u *url.URL) (response, *Error) {
 	// Cookie included (RFC 9111 section 4.1), as the engines match it.
 	stored, found := f.storedResponse(u, h)
 	if found && f.usable(&stored) {
-		return f.cachedResponse(u, &stored, true), nil
+		return f.cachedResponse(&stored, true), nil
 	}
 	if !checked {
 		if err := f.localNetworkCheck(u, false); err != nil {
