@@ -132,13 +132,16 @@ func IsRequestHeader(name, value string) bool {
 	if len(value) > MaxValueLength {
 		return false
 	}
-	switch {
-	case headerlist.EqualFold(name, "Accept"):
-		return !hasUnsafeByte(value)
-	case headerlist.EqualFold(name, "Accept-Language"), headerlist.EqualFold(name, "Content-Language"):
-		return isLanguageValue(value)
-	case headerlist.EqualFold(name, "Content-Type"):
-		if hasUnsafeByte(value) {
+	// The five names have five lengths: one comparison decides.
+	switch len(name) {
+	case len("Accept"):
+		return headerlist.EqualFold(name, "Accept") && !hasUnsafeByte(value)
+	case len("Accept-Language"):
+		return headerlist.EqualFold(name, "Accept-Language") && isLanguageValue(value)
+	case len("Content-Language"):
+		return headerlist.EqualFold(name, "Content-Language") && isLanguageValue(value)
+	case len("Content-Type"):
+		if !headerlist.EqualFold(name, "Content-Type") || hasUnsafeByte(value) {
 			return false
 		}
 		typ, sub, ok := parseMIMEEssence(value)
@@ -148,7 +151,10 @@ func IsRequestHeader(name, value string) bool {
 		return headerlist.EqualFold(typ, "application") && headerlist.EqualFold(sub, "x-www-form-urlencoded") ||
 			headerlist.EqualFold(typ, "multipart") && headerlist.EqualFold(sub, "form-data") ||
 			headerlist.EqualFold(typ, "text") && headerlist.EqualFold(sub, "plain")
-	case headerlist.EqualFold(name, "Range"):
+	case len("Range"):
+		if !headerlist.EqualFold(name, "Range") {
+			return false
+		}
 		start, _, ok := parseSingleRange(value, false)
 		return ok && start != ""
 	}
@@ -225,6 +231,13 @@ func knownLower(name string) (string, bool) {
 	return "", false
 }
 
+// judged is a name of a header list and whether it is listed among the
+// CORS-unsafe names (AppendUnsafeRequestHeaderNames).
+type judged struct {
+	name   string
+	listed bool
+}
+
 // isFieldUnsafe reports whether any field of a name is not a CORS-safelisted
 // request-header, and adds the lengths of the safelisted ones to *total.
 func isFieldUnsafe(name string, values []string, total *int) bool {
@@ -251,7 +264,8 @@ func isFieldUnsafe(name string, values []string, total *int) bool {
 // h must be the header list the browser would send: include the Accept (and,
 // where the engine adds one, Accept-Language) that fetch() adds, and leave out
 // what the network layer adds (User-Agent, Accept-Encoding, Content-Length).
-// The result and the strings in it are the only allocations.
+// The result and the strings in it are the only allocations (and, for a
+// header list of more than 16 names, one more).
 //
 // [CORS-unsafe request-header names]: https://fetch.spec.whatwg.org/#cors-unsafe-request-header-names
 func UnsafeRequestHeaderNames(h http.Header) []string {
@@ -261,33 +275,46 @@ func UnsafeRequestHeaderNames(h http.Header) []string {
 // AppendUnsafeRequestHeaderNames appends the CORS-unsafe request-header
 // names of h, as UnsafeRequestHeaderNames returns them, to dst and returns
 // the extended slice; dst's elements are left as they are. With room in
-// dst and names that are already lower case, it allocates nothing.
+// dst, names that are already lower case and at most 16 names in h, it
+// allocates nothing.
 func AppendUnsafeRequestHeaderNames(dst []string, h http.Header) []string {
-	total := 0
-	nUnsafe, nAll := 0, 0
-	needUnsafe, needAll := 0, 0 // bytes of names that must be lowered into a new string
+	// One walk of h judges every name; the names are kept for the rest.
+	var buf [16]judged
+	fields := buf[:0]
+	if len(h) > len(buf) {
+		fields = make([]judged, 0, len(h))
+	}
+	total, nUnsafe := 0, 0
 	for name, values := range h {
 		if len(values) == 0 {
 			continue
 		}
-		need := 0
-		if _, ok := knownLower(name); !ok {
-			need = len(name)
-		}
-		nAll++
-		needAll += need
-		if isFieldUnsafe(name, values, &total) {
+		unsafe := isFieldUnsafe(name, values, &total)
+		if unsafe {
 			nUnsafe++
-			needUnsafe += need
 		}
+		fields = append(fields, judged{name, unsafe})
 	}
 	over := total > MaxSafelistedTotal
-	n, need := nUnsafe, needUnsafe
+	n := nUnsafe
 	if over {
-		n, need = nAll, needAll
+		n = len(fields)
 	}
 	if n == 0 {
 		return dst
+	}
+	// Names that are not already lower case are written into one builder
+	// grown once; each is a substring of it, so they cost one allocation.
+	need := 0
+	for i := range fields {
+		f := &fields[i]
+		f.listed = over || f.listed
+		if !f.listed {
+			continue
+		}
+		if _, ok := knownLower(f.name); !ok {
+			need += len(f.name)
+		}
 	}
 	start0 := len(dst)
 	names := dst
@@ -295,27 +322,19 @@ func AppendUnsafeRequestHeaderNames(dst []string, h http.Header) []string {
 		names = make([]string, len(dst), len(dst)+n)
 		copy(names, dst)
 	}
-	// Names that are not already lower case are written into one builder
-	// grown once; each is a substring of it, so they cost one allocation.
 	var b strings.Builder
 	b.Grow(need)
-	for name, values := range h {
-		if len(values) == 0 {
+	for _, f := range fields {
+		if !f.listed {
 			continue
 		}
-		if !over {
-			var ignored int
-			if !isFieldUnsafe(name, values, &ignored) {
-				continue
-			}
-		}
-		if l, ok := knownLower(name); ok {
+		if l, ok := knownLower(f.name); ok {
 			names = append(names, l)
 			continue
 		}
 		start := b.Len()
-		for i := 0; i < len(name); i++ {
-			c := name[i]
+		for i := 0; i < len(f.name); i++ {
+			c := f.name[i]
 			if 'A' <= c && c <= 'Z' {
 				c += 'a' - 'A'
 			}

@@ -3,6 +3,7 @@ package safelist_test
 import (
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -333,6 +334,14 @@ func TestAllocs(t *testing.T) {
 	if n := testing.AllocsPerRun(100, func() { _ = safelist.UnsafeRequestHeaderNames(safe) }); n != 0 {
 		t.Errorf("UnsafeRequestHeaderNames(safe) allocates %v times; want 0", n)
 	}
+	// Past 16 names, the names judged take one more.
+	many := http.Header{}
+	for i := range 17 {
+		many["x-"+strconv.Itoa(i)] = []string{"1"}
+	}
+	if n := testing.AllocsPerRun(100, func() { _ = safelist.UnsafeRequestHeaderNames(many) }); n != 2 {
+		t.Errorf("UnsafeRequestHeaderNames(17 lower-case names) allocates %v times; want 2", n)
+	}
 }
 
 func BenchmarkIsRequestHeader(b *testing.B) {
@@ -394,10 +403,12 @@ func slowUnsafeNames(h http.Header) []string {
 }
 
 func FuzzUnsafeRequestHeaderNames(f *testing.F) {
-	f.Add("Content-Type", "text/plain", "accept", "*/*", 3)
-	f.Add("X-A", "1", "x-a", "2", 1)
-	f.Add("Accept", strings.Repeat("a", 128), "Content-Language", "en", 9)
-	f.Fuzz(func(t *testing.T, n1, v1, n2, v2 string, repeat int) {
+	f.Add("Content-Type", "text/plain", "accept", "*/*", 3, 0)
+	f.Add("X-A", "1", "x-a", "2", 1, 0)
+	f.Add("Accept", strings.Repeat("a", 128), "Content-Language", "en", 9, 0)
+	f.Add("Accept", strings.Repeat("a", 128), "Content-Language", "en", 9, 17)
+	f.Add("Content-Type", "text/plain", "X-F1", "1", 1, 20)
+	f.Fuzz(func(t *testing.T, n1, v1, n2, v2 string, repeat, fill int) {
 		for _, n := range []string{n1, n2} {
 			for i := 0; i < len(n); i++ {
 				if n[i] >= 0x80 {
@@ -414,6 +425,11 @@ func FuzzUnsafeRequestHeaderNames(f *testing.F) {
 			h[n1] = append(h[n1], v1)
 		}
 		h[n2] = append(h[n2], v2)
+		// Up to 20 more names, past the 16 that
+		// AppendUnsafeRequestHeaderNames judges without allocating.
+		for i := range fill % 21 {
+			h["X-F"+strconv.Itoa(i)] = []string{"1"}
+		}
 		got := safelist.UnsafeRequestHeaderNames(h)
 		want := slowUnsafeNames(h)
 		if !cmp.Equal(got, want, cmpopts.EquateEmpty()) {
