@@ -89,11 +89,11 @@ type fetchState struct {
 	outBufUsed bool
 	rc         responseContext
 	respBuf    http.Response
-	// Unless Preflight.AfterRedirect is PreflightPerHop: whether the
-	// request as the page made it needs a preflight, and the header names
-	// it would list (set by setup; read by mainFetch, which on the first
-	// hop takes them as the unsafe names too unless the profile lists
-	// repeated names).
+	// Whether the request as the page made it needs a preflight, and the
+	// header names it would list (set by setup; read by mainFetch, which
+	// on the first hop takes them as the unsafe names unless the profile
+	// lists repeated names, and on later hops where
+	// Preflight.AfterRedirect is not PreflightPerHop).
 	initialNeedsPreflight bool
 	initialListed         []string
 	// Storage for the first header-name list (unsafeNames) and for the

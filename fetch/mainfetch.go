@@ -50,7 +50,7 @@ func (f *fetchState) mainFetch() (response, ResponseType, *Error) {
 	}
 	f.tainting = taintCORS
 	var names, listed []string
-	if len(f.urls) == 1 && f.p.Preflight.AfterRedirect != PreflightPerHop && !f.p.Preflight.ListRepeatedNames {
+	if len(f.urls) == 1 && !f.p.Preflight.ListRepeatedNames {
 		// The first hop sends the header list setup classified, whose
 		// unsafe names are the names listed when repeats are not.
 		names, listed = f.initialListed, f.initialListed

@@ -258,17 +258,19 @@ func (f *fetchState) roundTrip(out *http.Request, preflight bool) (response, *Er
 		return response{}, e
 	}
 	resp := response{Response: raw, owned: owned || f.t.trustBase}
-	raw.Header = ownHeader(raw.Header, resp.owned)
+	var fields int
+	raw.Header, fields = ownHeader(raw.Header, resp.owned)
 	if raw.Close && raw.ProtoMajor == 1 && raw.ProtoMinor >= 1 && raw.Header["Connection"] == nil {
 		// net/http deletes the Connection field of an HTTP/1.1 response
 		// that says "close" (and sets Close); every engine shows it to
 		// the page (expose-name-space-basic).
 		raw.Header["Connection"] = []string{"close"} // the caller's to modify
+		fields += len("Connection: close\r\n")
 	}
 	if f.tr.on() {
 		f.tr.emit(Event{Kind: EventResponse, Preflight: preflight, URL: f.current(), Status: raw.StatusCode, Header: raw.Header})
 	}
-	if cause := f.refusal(raw); cause != nil {
+	if cause := f.refusal(raw, fields); cause != nil {
 		discard(raw.Body, resp.owned)
 		e := f.fail(ReasonNetwork, "")
 		e.Preflight = preflight
@@ -279,10 +281,11 @@ func (f *fetchState) roundTrip(out *http.Request, preflight bool) (response, *Er
 	return resp, nil
 }
 
-// refusal returns why the profile's network stack refuses raw, or nil:
-// a head over Response.MaxHeadBytes, or a 407 under Response.ProxyAuthFails.
-func (f *fetchState) refusal(raw *http.Response) error {
-	if limit := f.p.Response.MaxHeadBytes; limit > 0 && headSize(raw, limit) > limit {
+// refusal returns why the profile's network stack refuses raw, whose
+// header fields take fields bytes (ownHeader), or nil: a head over
+// Response.MaxHeadBytes, or a 407 under Response.ProxyAuthFails.
+func (f *fetchState) refusal(raw *http.Response, fields int) error {
+	if limit := f.p.Response.MaxHeadBytes; limit > 0 && headSize(raw, fields) > limit {
 		return errHeadersTooBig
 	}
 	if raw.StatusCode == http.StatusProxyAuthRequired && f.p.Response.ProxyAuthFails {
@@ -296,19 +299,11 @@ func (f *fetchState) refusal(raw *http.Response) error {
 var errHeadersTooBig = errors.New("net::ERR_RESPONSE_HEADERS_TOO_BIG: the response head is larger than the browser reads")
 
 // headSize returns the size in bytes of the HTTP/1.1 head resp arrived with,
-// as far as it can be known after net/http parsed it: the status line, one
-// "Name: value" line per field, each with its CRLF, and the empty line. It
-// stops counting once the size is over limit.
-func headSize(resp *http.Response, limit int) int {
-	n := len(resp.Proto) + 1 + len(resp.Status) + 2 + 2
-	for name, values := range resp.Header {
-		for _, v := range values {
-			n += len(name) + 2 + len(v) + 2
-		}
-		if n > limit {
-			return n
-		}
-	}
+// whose header fields take fields bytes, as far as it can be known after
+// net/http parsed it: the status line, one "Name: value" line per field,
+// each with its CRLF, and the empty line.
+func headSize(resp *http.Response, fields int) int {
+	n := len(resp.Proto) + 1 + len(resp.Status) + 2 + fields + 2
 	for _, te := range resp.TransferEncoding {
 		n += len("Transfer-Encoding: ") + len(te) + 2
 	}

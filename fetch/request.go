@@ -1,6 +1,7 @@
 package fetch
 
 import (
+	"cmp"
 	"maps"
 	"net/http"
 	"net/textproto"
@@ -63,8 +64,11 @@ func (f *fetchState) setupURL() *Error {
 // setupMethod checks the method and normalizes it (#concept-method).
 func (f *fetchState) setupMethod() *Error {
 	m := f.req.Method
-	if m == "" {
-		m = http.MethodGet
+	switch m {
+	case "", http.MethodGet, http.MethodPost, http.MethodPut:
+		// Valid, not forbidden, already normalized: the common ones.
+		f.method = cmp.Or(m, http.MethodGet)
+		return nil
 	}
 	if !safelist.IsValidMethod(m) {
 		return f.fail(ReasonInvalidMethod, m)
@@ -103,8 +107,16 @@ func (f *fetchState) setupMode() *Error {
 
 // setupHeaders builds the header list (headerList, then Accept) and what
 // depends on it: the cache mode of a conditional request, and whether the
-// request as the page made it needs a preflight.
+// request as the page made it needs a preflight, with the names it lists.
 func (f *fetchState) setupHeaders() *Error {
+	if len(f.req.Header) == 0 {
+		// No field of the page's: the header list is Accept: */* alone,
+		// CORS-safelisted under every profile, with nothing to validate,
+		// guard, or list in a preflight.
+		f.header = http.Header{"Accept": valueAny}
+		f.initialNeedsPreflight = !safelist.IsMethod(f.method)
+		return nil
+	}
 	h, err := f.headerList()
 	if err != nil {
 		return err
@@ -120,11 +132,11 @@ func (f *fetchState) setupHeaders() *Error {
 	if f.opts.Cache == CacheDefault && f.p.Request.ConditionalCacheMode != CacheDefault && f.conditional {
 		f.opts.Cache = f.p.Request.ConditionalCacheMode
 	}
-	if f.p.Preflight.AfterRedirect != PreflightPerHop {
-		names, listed := f.unsafeNames(h)
-		f.initialNeedsPreflight = !safelist.IsMethod(f.method) || len(names) > 0
-		f.initialListed = listed
-	}
+	// Classified here for the first hop (mainFetch), and for the later
+	// hops of the profiles that preflight them as the page's request.
+	names, listed := f.unsafeNames(h)
+	f.initialNeedsPreflight = !safelist.IsMethod(f.method) || len(names) > 0
+	f.initialListed = listed
 	return nil
 }
 
