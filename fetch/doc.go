@@ -245,6 +245,10 @@
 //   - Content decoding: Go's http.Transport asks for gzip and decodes it
 //     itself, removing Content-Encoding and Content-Length from the
 //     response, where a browser keeps them visible.
+//   - The order of calls that built a Headers object: an http.Header is a
+//     map. A name written in several spellings (X-A and x-a, which
+//     net/http's Set and Add never make) is taken in a fixed order, the
+//     canonical spelling's values first, then the others' in key order.
 //   - Request bodies are Go readers: the use-CORS-preflight flag of a
 //     streaming body is never set, and fetch() adds no Content-Type for the
 //     caller (set it as the page's script would have it sent).

@@ -163,6 +163,8 @@ func (f *fetchState) rebuildHeaderList() {
 // [Headers append]: https://fetch.spec.whatwg.org/#concept-headers-append
 func (f *fetchState) headerList() (http.Header, *Error) {
 	h := make(http.Header, len(f.req.Header)+1) // +1: Accept
+	// Names not spelled canonically, added last.
+	var others []string
 	for raw, values := range f.req.Header {
 		if len(values) == 0 {
 			continue
@@ -170,32 +172,20 @@ func (f *fetchState) headerList() (http.Header, *Error) {
 		if !headerlist.IsToken(raw) {
 			return nil, f.invalidHeader()
 		}
-		name := raw
 		if !headerlist.IsCanonicalToken(raw) {
-			name = textproto.CanonicalMIMEHeaderKey(raw)
-		}
-		if len(name) > 3 && name[:3] == "If-" {
-			f.ifFields = true
-		}
-		clean := h[name] == nil
-		for _, v := range values {
-			if !headerlist.IsValue(v) || v != headerlist.TrimWhitespace(v) {
-				clean = false
-				break
-			}
-		}
-		if clean {
-			// The caller's slice is shared, never modified: every change
-			// below makes a new one.
-			h[name] = values
+			others = append(others, raw)
 			continue
 		}
-		for _, v := range values {
-			v = headerlist.TrimWhitespace(v)
-			if !headerlist.IsValue(v) {
-				return nil, f.invalidHeader()
-			}
-			h[name] = append(h[name], v)
+		if !f.addFields(h, raw, values) {
+			return nil, f.invalidHeader()
+		}
+	}
+	// Other spellings of a name follow its canonical one, in key order,
+	// whatever the order of the map.
+	slices.Sort(others)
+	for _, raw := range others {
+		if !f.addFields(h, textproto.CanonicalMIMEHeaderKey(raw), f.req.Header[raw]) {
+			return nil, f.invalidHeader()
 		}
 	}
 	if f.tr.on() && !f.rebuilding {
@@ -208,6 +198,37 @@ func (f *fetchState) headerList() (http.Header, *Error) {
 		f.guard(h, name)
 	}
 	return h, nil
+}
+
+// addFields appends the fields (name, v) of values to h, each value
+// without its leading and trailing whitespace, and reports whether every
+// value is valid. A slice of the caller's is shared, never modified or
+// extended.
+func (f *fetchState) addFields(h http.Header, name string, values []string) bool {
+	if len(name) > 3 && name[:3] == "If-" {
+		f.ifFields = true
+	}
+	clean := h[name] == nil
+	for _, v := range values {
+		if !headerlist.IsValue(v) || v != headerlist.TrimWhitespace(v) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		h[name] = values
+		return true
+	}
+	kept := slices.Clip(h[name]) // a shared slice is copied, not extended
+	for _, v := range values {
+		v = headerlist.TrimWhitespace(v)
+		if !headerlist.IsValue(v) {
+			return false
+		}
+		kept = append(kept, v)
+	}
+	h[name] = kept
+	return true
 }
 
 // invalidHeader returns the error for the first invalid header field of the

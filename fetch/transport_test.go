@@ -356,6 +356,43 @@ func TestBaseHeaderMapsUntouched(t *testing.T) {
 	}
 }
 
+// TestHeaderSpellings checks the header list made of a request whose
+// header map has one name in several spellings, which Headers append
+// (#concept-headers-append) keeps in the order of the calls and a Go map
+// does not have: the canonical spelling's values first, then the others'
+// in key order, the same on every request whatever the map's order; the
+// profiles that combine repeated fields combine that list. The caller's
+// slices are neither modified nor extended in their spare capacity.
+func TestHeaderSpellings(t *testing.T) {
+	for _, tc := range []struct {
+		browser fetch.Profile
+		want    []string
+	}{
+		{fetch.Chrome, []string{"1, 3, 2"}},
+		{fetch.Firefox, []string{"1", "3", "2"}},
+		{fetch.Safari, []string{"1, 3, 2"}},
+		{fetch.Spec, []string{"1", "3", "2"}},
+	} {
+		var sent http.Header
+		tr := &fetch.Transport{Origin: origin.MustParse("http://api.example"), Base: recordingBase{&sent}, Browser: tc.browser}
+		backing := make([]string, 1, 4)
+		backing[0] = "1"
+		for i := range 20 {
+			req, _ := http.NewRequest(http.MethodGet, "http://api.example/r", nil)
+			req.Header = http.Header{"X-B": backing, "x-b": {"2"}, "X-b": {"3"}}
+			if _, err := tr.RoundTrip(req); err != nil {
+				t.Fatalf("%s: %v", tc.browser.Name, err)
+			}
+			if !cmp.Equal(sent["X-B"], tc.want) {
+				t.Fatalf("%s, request %d: X-B %q; want %q (canonical spelling first, then the others in key order)", tc.browser.Name, i+1, sent["X-B"], tc.want)
+			}
+		}
+		if got := backing[:cap(backing)]; !cmp.Equal(got, []string{"1", "", "", ""}) {
+			t.Errorf("%s: the caller's slice became %q in its capacity; want it untouched", tc.browser.Name, got)
+		}
+	}
+}
+
 // TestDefaultTransportReplaced checks that a Transport without Base tells
 // net/http's responses from others on every request, not once: a test may
 // replace http.DefaultTransport after the Transport was first used, and the
