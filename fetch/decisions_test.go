@@ -281,7 +281,7 @@ func BenchmarkDecisionsOverhead(b *testing.B) {
 // preflight.
 func ownRequest(name, url string) *http.Request {
 	if name == "preflight-hit" {
-		req, _ := http.NewRequest(http.MethodPut, url, nil)
+		req, _ := http.NewRequest(http.MethodPut, url, strings.NewReader(`{"a":1}`))
 		req.Header.Set("Content-Type", "application/json")
 		return req
 	}
