@@ -3,11 +3,13 @@ package fetch_test
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -24,11 +26,12 @@ import (
 // profile, without traces, cookies, an HTTP cache, Local Network Access or
 // redirects: the method and every header field checked and classified
 // (#concept-method, #forbidden-request-header, #cors-safelisted-request-header
-// and its 1024-byte total), the target's origin (remembered, as the
-// Transport remembers it), Fetch Metadata to a potentially trustworthy URL
-// (Sec-Fetch-Site from the two sites), Origin and
-// Referer under strict-origin-when-cross-origin, the preflight cache looked
-// up when the request needs a preflight (#cors-preflight-cache), the CORS
+// and its 1024-byte total), the target's origin, site and trustworthiness
+// (remembered, as the Transport remembers them), Fetch Metadata to a
+// potentially trustworthy URL (Sec-Fetch-Site from the two sites), Origin
+// and Referer under strict-origin-when-cross-origin, the preflight cache
+// looked up, with a key written without allocating, when the request needs
+// a preflight (#cors-preflight-cache), the CORS
 // check (#cors-check) and the CORS filtered response's header
 // (#concept-filtered-response-cors). It answers only the requests
 // BenchmarkDecisionsFloor sends; anything else is an error, never a guess.
@@ -45,8 +48,10 @@ type decisionsTransport struct {
 
 // urlOrigin is a host's origin, remembered.
 type urlOrigin struct {
-	host string
-	o    origin.Origin
+	host        string
+	o           origin.Origin
+	site        []string // Sec-Fetch-Site from the page
+	trustworthy bool     // a potentially trustworthy origin
 }
 
 var (
@@ -87,7 +92,7 @@ func (t *decisionsTransport) RoundTrip(req *http.Request) (*http.Response, error
 			}
 			if safelist.IsRequestHeader(k, x) {
 				total += len(x)
-			} else if l := strings.ToLower(k); !slices.Contains(names, l) {
+			} else if l := lowerName(k); !slices.Contains(names, l) {
 				names = append(names, l)
 			}
 		}
@@ -104,14 +109,7 @@ func (t *decisionsTransport) RoundTrip(req *http.Request) (*http.Response, error
 		return nil, errNotCovered
 	}
 	target := t.originOf(u.Scheme, u.Host)
-	site := "cross-site"
-	switch {
-	case target.SameOrigin(t.page):
-		site = "same-origin"
-	case target.SameSite(t.page):
-		site = "same-site"
-	}
-	same := site == "same-origin"
+	same := target.site[0] == "same-origin"
 	if !same || m != http.MethodGet && m != http.MethodHead {
 		h["Origin"] = t.pageV
 	}
@@ -119,13 +117,17 @@ func (t *decisionsTransport) RoundTrip(req *http.Request) (*http.Response, error
 		return nil, errNotCovered // the full referrer, another filtering: not needed here
 	}
 	h["Referer"] = t.referer
-	if origin.IsURLPotentiallyTrustworthy(u) {
+	if target.trustworthy {
 		// Fetch Metadata goes to potentially trustworthy URLs only.
-		h["Sec-Fetch-Dest"], h["Sec-Fetch-Mode"], h["Sec-Fetch-Site"] = floorEmpty, floorCORS, decSites[site]
+		h["Sec-Fetch-Dest"], h["Sec-Fetch-Mode"], h["Sec-Fetch-Site"] = floorEmpty, floorCORS, target.site
 	}
 	if !safelist.IsMethod(m) || len(names) > 0 {
+		if u.RawPath != "" || len(u.Scheme)+3+len(u.Host)+len(u.Path)+1+len(u.RawQuery) > 128 {
+			return nil, errNotCovered
+		}
 		slices.Sort(names)
-		k := preflightcache.Key{Origin: t.pageV[0], URL: u.String()}
+		var buf [128]byte
+		k := preflightcache.Key{Origin: t.pageV[0], URL: keyURL(&buf, u)}
 		if t.cache.Lookup(k, m, names, time.Now()) != preflightcache.Hit {
 			return nil, errNotCovered // preflights are not what it measures
 		}
@@ -155,13 +157,47 @@ func (t *decisionsTransport) RoundTrip(req *http.Request) (*http.Response, error
 }
 
 // originOf returns the origin of scheme://host, remembering the last one.
-func (t *decisionsTransport) originOf(scheme, host string) origin.Origin {
+// originOf returns what the decisions need of the origin of scheme://host,
+// remembering the last one, as the Transport remembers its hosts' origins
+// and sites.
+func (t *decisionsTransport) originOf(scheme, host string) *urlOrigin {
 	if m := t.target.Load(); m != nil && m.host == host && m.o.Scheme() == scheme {
-		return m.o
+		return m
 	}
-	o := origin.MustParse(scheme + "://" + host)
-	t.target.Store(&urlOrigin{host: host, o: o})
-	return o
+	m := &urlOrigin{host: host, o: origin.MustParse(scheme + "://" + host)}
+	site := "cross-site"
+	switch {
+	case m.o.SameOrigin(t.page):
+		site = "same-origin"
+	case m.o.SameSite(t.page):
+		site = "same-site"
+	}
+	m.site, m.trustworthy = decSites[site], m.o.IsPotentiallyTrustworthy()
+	t.target.Store(m)
+	return m
+}
+
+// lowerName returns name byte-lowercased, without allocating for the name
+// the benchmarks send.
+func lowerName(name string) string {
+	if name == "Content-Type" {
+		return "content-type"
+	}
+	return strings.ToLower(name)
+}
+
+// keyURL returns u serialized as the preflight cache's key, in buf: the
+// benchmarks' URLs have no user, fragment or escaped path.
+func keyURL(buf *[128]byte, u *url.URL) string {
+	b := append(buf[:0], u.Scheme...)
+	b = append(b, "://"...)
+	b = append(b, u.Host...)
+	b = append(b, u.Path...)
+	if u.RawQuery != "" {
+		b = append(b, '?')
+		b = append(b, u.RawQuery...)
+	}
+	return unsafe.String(&b[0], len(b))
 }
 
 // storeGrant puts in t's preflight cache the grant of benchServer's and
