@@ -96,18 +96,16 @@ type fetchState struct {
 	// Preflight.AfterRedirect is not PreflightPerHop).
 	initialNeedsPreflight bool
 	initialListed         []string
-	// Storage for the first header-name list (unsafeNames) and for the
-	// URL of a preflight-cache key (cacheKey), so that a request served by
-	// a cached preflight allocates neither. namesUsed: namesBuf holds a
-	// list handed out (to an Event, say), which later hops leave alone.
+	// Storage for the first header-name list (unsafeNames), so that a
+	// request served by a cached preflight does not allocate it (the
+	// cache keys' URLs are written on the stack of their look-ups).
+	// namesUsed: namesBuf holds a list handed out (to an Event, say),
+	// which later hops leave alone.
 	namesBuf  [4]string
 	namesUsed bool
-	keyBuf    [160]byte
-	// httpKeyBuf holds the URL of an HTTP-cache key for a look-up
-	// (storedResponse), and cachedBody the body of a response from the
-	// HTTP cache (cachedResponse, which builds the response in respBuf),
-	// so that an HTTP-cache hit allocates neither.
-	httpKeyBuf [160]byte
+	// cachedBody is the body of a response from the HTTP cache
+	// (cachedResponse, which builds the response in respBuf), so that an
+	// HTTP-cache hit does not allocate it.
 	cachedBody memBody
 }
 

@@ -28,14 +28,14 @@ func (f *fetchState) httpCacheKey(u *url.URL) httpcache.Key {
 	return f.httpCacheKeyURL(wireURL(u).String())
 }
 
-// lookupKey is httpCacheKey for a look-up only: the URL is written in the
-// fetchState's httpKeyBuf (serializeURL) when it has no fragment, so that a
-// look-up allocates nothing, and the key must not be kept.
-func (f *fetchState) lookupKey(u *url.URL) httpcache.Key {
+// lookupKey is httpCacheKey for a look-up only: the URL is written in buf
+// (serializeURL) when it has no fragment, so that a look-up allocates
+// nothing, and the key must not be kept.
+func (f *fetchState) lookupKey(buf *[keyBufLen]byte, u *url.URL) httpcache.Key {
 	if u.Fragment != "" {
 		return f.httpCacheKey(u)
 	}
-	return f.httpCacheKeyURL(serializeURL(&f.httpKeyBuf, u))
+	return f.httpCacheKeyURL(serializeURL(buf, u))
 }
 
 // httpCacheKeyURL returns the key of the URL (fragment removed, as sent)
@@ -65,7 +65,8 @@ func (f *fetchState) storedResponse(u *url.URL, h http.Header) (s httpcache.Stor
 	case CacheNoStore, CacheReload:
 		return s, false
 	}
-	ok = cache.LookupInto(f.lookupKey(u), h, f.t.now(), &s)
+	var buf [keyBufLen]byte
+	ok = cache.LookupInto(f.lookupKey(&buf, u), h, f.t.now(), &s)
 	return s, ok
 }
 

@@ -167,14 +167,22 @@ func (f *fetchState) clearCache(u *url.URL, preflight bool) {
 			return
 		}
 	}
-	f.t.cache.Clear(ownedKey(f.cacheKey(u)))
+	var buf [keyBufLen]byte
+	f.t.cache.Clear(f.cacheKey(&buf, u))
+}
+
+// lookupPreflight looks the request at u up in the preflight cache, with
+// its key written on the stack.
+func (f *fetchState) lookupPreflight(u *url.URL, method string, names []string) preflightcache.Outcome {
+	var buf [keyBufLen]byte
+	return f.t.cache.Lookup(f.cacheKey(&buf, u), method, names, f.t.now())
 }
 
 // cacheKey returns the preflight cache key of the request at u. Its URL
-// may be written in the fetchState's keyBuf, valid until the next call: a
-// key for a look-up only. ownedKey makes one the cache may keep.
-func (f *fetchState) cacheKey(u *url.URL) preflightcache.Key {
-	return preflightcache.Key{Origin: f.preflightOrigin(), URL: serializeURL(&f.keyBuf, u), Credentials: f.include()}
+// may be written in buf (serializeURL): a key for a look-up only, valid
+// while buf is. ownedKey makes one the cache may keep.
+func (f *fetchState) cacheKey(buf *[keyBufLen]byte, u *url.URL) preflightcache.Key {
+	return preflightcache.Key{Origin: f.preflightOrigin(), URL: serializeURL(buf, u), Credentials: f.include()}
 }
 
 // ownedKey returns k with a URL of its own, for the cache to keep.
@@ -183,12 +191,16 @@ func ownedKey(k preflightcache.Key) preflightcache.Key {
 	return k
 }
 
+// keyBufLen is the size of the buffers the cache keys' URLs are written
+// in (serializeURL).
+const keyBufLen = 160
+
 // serializeURL returns u.String(), written in buf when u is a plain
 // absolute URL (no user info, no opaque part, no raw path, no fragment,
 // no forced query) that fits: the common request, serialized without
 // allocating. The string shares buf's bytes: it is valid until the next
 // call with buf and must not be kept.
-func serializeURL(buf *[160]byte, u *url.URL) string {
+func serializeURL(buf *[keyBufLen]byte, u *url.URL) string {
 	if u.User != nil || u.Opaque != "" || u.RawPath != "" || u.Fragment != "" || u.ForceQuery || u.OmitHost || u.Scheme == "" || !plainHost(u.Host) {
 		return u.String()
 	}

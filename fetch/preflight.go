@@ -24,11 +24,10 @@ func (f *fetchState) preflightIfNeeded(u *url.URL, names, listed []string, force
 	if forced || !safelist.IsMethod(f.method) {
 		method = f.method
 	}
-	key := f.cacheKey(u)
 	bypass := f.bypassesCache()
 	outcome := preflightcache.Miss
 	if !bypass {
-		outcome = f.t.cache.Lookup(key, method, names, f.t.now())
+		outcome = f.lookupPreflight(u, method, names)
 	}
 	if f.tr.on() {
 		f.tr.emit(Event{Kind: EventPreflightCache, URL: u, Method: method, Names: names, Cache: outcome, Bypassed: bypass})
@@ -36,6 +35,8 @@ func (f *fetchState) preflightIfNeeded(u *url.URL, names, listed []string, force
 	if outcome == preflightcache.Hit {
 		return nil
 	}
+	var buf [keyBufLen]byte
+	key := ownedKey(f.cacheKey(&buf, u))
 	send := func() *Error { return f.preflight(u, key, names, listed, forced) }
 	if !f.t.CoalescePreflights {
 		return send()
@@ -183,14 +184,14 @@ func (f *fetchState) checkPreflightHeaders(allowed headerlist.Elements, names []
 }
 
 // storePreflight stores the methods and header names a preflight response
-// allowed under key, for its max-age (#cors-preflight-fetch-0, the steps
+// allowed under key, a key of its own (ownedKey), for its max-age (#cors-preflight-fetch-0, the steps
 // after the checks).
 func (f *fetchState) storePreflight(raw *http.Response, key preflightcache.Key, methods, names []string) {
 	maxAge, cache := f.p.Preflight.maxAge(raw.Header["Access-Control-Max-Age"], f.p.PreflightCache)
 	if !cache {
 		return
 	}
-	f.t.cache.Store(ownedKey(key), methods, names, maxAge, f.t.now())
+	f.t.cache.Store(key, methods, names, maxAge, f.t.now())
 	if f.tr.on() {
 		f.tr.emit(Event{Kind: EventPreflightStored, URL: f.current(), Methods: methods, Names: names, MaxAge: maxAge,
 			Value: getValue(raw.Header, "Access-Control-Max-Age")})
