@@ -115,6 +115,10 @@ func (f *fetchState) setupHeaders() *Error {
 		// guard, or list in a preflight.
 		f.header = http.Header{"Accept": valueAny}
 		f.initialNeedsPreflight = !safelist.IsMethod(f.method)
+		if f.namesFastPath() {
+			// What unsafeNames returns for it, to the trace too.
+			f.initialListed, f.namesUsed = f.namesBuf[:0], true
+		}
 		return nil
 	}
 	h, err := f.headerList()

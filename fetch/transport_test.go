@@ -393,6 +393,30 @@ func TestHeaderSpellings(t *testing.T) {
 	}
 }
 
+// TestPreflightCacheEventNames checks that a preflight-cache event names
+// no header the same way, an empty list, whether the request had no field
+// of its own or only safelisted ones, under every profile.
+func TestPreflightCacheEventNames(t *testing.T) {
+	for _, b := range fetch.Profiles() {
+		var seen [][]string
+		tr := &fetch.Transport{Origin: page, Base: cannedBase{}, Browser: b, Trace: func(e fetch.Event) {
+			if e.Kind == fetch.EventPreflightCache {
+				seen = append(seen, e.Names)
+			}
+		}}
+		for _, fields := range [][]string{nil, {"Content-Type", "text/plain"}} {
+			req, _ := http.NewRequest(http.MethodPut, "http://api.example/r", nil)
+			for i := 0; i < len(fields); i += 2 {
+				req.Header.Set(fields[i], fields[i+1])
+			}
+			tr.RoundTrip(req) // the outcome does not matter here
+		}
+		if len(seen) != 2 || len(seen[0]) != 0 || (seen[0] == nil) != (seen[1] == nil) {
+			t.Errorf("%s: names %#v; want two empty lists alike", b.Name, seen)
+		}
+	}
+}
+
 // TestDefaultTransportReplaced checks that a Transport without Base tells
 // net/http's responses from others on every request, not once: a test may
 // replace http.DefaultTransport after the Transport was first used, and the
