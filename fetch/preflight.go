@@ -184,8 +184,8 @@ func (f *fetchState) checkPreflightHeaders(allowed headerlist.Elements, names []
 }
 
 // storePreflight stores the methods and header names a preflight response
-// allowed under key, a key of its own (ownedKey), for its max-age (#cors-preflight-fetch-0, the steps
-// after the checks).
+// allowed under key, a key of its own (ownedKey), for its max-age
+// (#cors-preflight-fetch-0, the steps after the checks).
 func (f *fetchState) storePreflight(raw *http.Response, key preflightcache.Key, methods, names []string) {
 	maxAge, cache := f.p.Preflight.maxAge(raw.Header["Access-Control-Max-Age"], f.p.PreflightCache)
 	if !cache {

@@ -139,9 +139,7 @@ func ownHeader(h http.Header, fresh bool) (http.Header, int) {
 			out := canonicalHeader(h)
 			return out, fieldsSize(out)
 		}
-		for _, v := range values {
-			size += len(k) + len(": \r\n") + len(v)
-		}
+		size += fieldLines(k, values)
 	}
 	if fresh {
 		return h, size
@@ -174,9 +172,17 @@ func canonicalHeader(h http.Header) http.Header {
 func fieldsSize(h http.Header) int {
 	n := 0
 	for name, values := range h {
-		for _, v := range values {
-			n += len(name) + len(": \r\n") + len(v)
-		}
+		n += fieldLines(name, values)
+	}
+	return n
+}
+
+// fieldLines returns the bytes the fields (name, v) of values take in an
+// HTTP/1.1 head, "Name: value" and CRLF each.
+func fieldLines(name string, values []string) int {
+	n := 0
+	for _, v := range values {
+		n += len(name) + len(": \r\n") + len(v)
 	}
 	return n
 }
