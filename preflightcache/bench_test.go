@@ -66,6 +66,47 @@ func TestLookupAllocs(t *testing.T) {
 	}
 }
 
+// TestLookupHit checks LookupHit against Lookup's outcomes: true for a hit
+// only, a hit counted in Stats as Lookup counts it, any other outcome not
+// counted at all (the caller looks it up again with Lookup), and no
+// allocation.
+func TestLookupHit(t *testing.T) {
+	c, keys := filled(preflightcache.Options{}, 100)
+	k := keys[7]
+	later := t0.Add(2 * time.Hour)
+	for _, tc := range []struct {
+		desc   string
+		k      preflightcache.Key
+		method string
+		names  []string
+		now    time.Time
+		want   preflightcache.Outcome // Lookup's
+	}{
+		{desc: "hit", k: k, method: "PATCH", names: benchNeeded, now: t0, want: preflightcache.Hit},
+		{desc: "hit, nothing needed", k: k, now: t0, want: preflightcache.Hit},
+		{desc: "miss, unknown header", k: k, method: "PUT", names: []string{"x-unknown"}, now: t0, want: preflightcache.Miss},
+		{desc: "miss, unknown key", k: preflightcache.Key{Origin: "https://x.example", URL: "https://y.example/"}, method: "PUT", now: t0, want: preflightcache.Miss},
+		{desc: "stale", k: k, method: "PUT", names: benchNeeded, now: later, want: preflightcache.Stale},
+	} {
+		if got := c.Lookup(tc.k, tc.method, tc.names, tc.now); got != tc.want {
+			t.Fatalf("%s: Lookup = %v; want %v", tc.desc, got, tc.want)
+		}
+		before := c.Stats()
+		hit := c.LookupHit(tc.k, tc.method, tc.names, tc.now)
+		after := c.Stats()
+		wantStats := before
+		if tc.want == preflightcache.Hit {
+			wantStats.Hits++
+		}
+		if hit != (tc.want == preflightcache.Hit) || after != wantStats {
+			t.Errorf("%s: LookupHit = %v, Stats %+v -> %+v; want %v, %+v", tc.desc, hit, before, after, tc.want == preflightcache.Hit, wantStats)
+		}
+		if n := testing.AllocsPerRun(100, func() { c.LookupHit(tc.k, tc.method, tc.names, tc.now) }); n != 0 {
+			t.Errorf("%s: LookupHit allocates %v times per call; want 0", tc.desc, n)
+		}
+	}
+}
+
 func BenchmarkLookup(b *testing.B) {
 	c, keys := filled(preflightcache.Options{}, preflightcache.DefaultMaxKeys)
 	k := keys[17]

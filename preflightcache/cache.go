@@ -252,15 +252,7 @@ func (c *Cache) Covers(k Key, method string, headerNames []string, now time.Time
 // [method cache entry match]: https://fetch.spec.whatwg.org/#concept-cache-match-method
 // [header-name cache entry match]: https://fetch.spec.whatwg.org/#concept-cache-match-header
 func (c *Cache) Lookup(k Key, method string, headerNames []string, now time.Time) Outcome {
-	c.once.Do(c.setup)
-	h, s := c.locate(&k)
-	s.mu.RLock()
-	rec := s.find(h, triple{k.Partition, k.Origin, k.URL})
-	out := c.lookup(rec, k.Credentials, method, headerNames, now)
-	if out == Hit && rec != nil && !rec.used.Load() {
-		rec.used.Store(true)
-	}
-	s.mu.RUnlock()
+	out, s := c.find(k, method, headerNames, now)
 	switch out {
 	case Hit:
 		s.hits.Add(1)
@@ -270,6 +262,33 @@ func (c *Cache) Lookup(k Key, method string, headerNames []string, now time.Time
 		s.misses.Add(1)
 	}
 	return out
+}
+
+// LookupHit reports whether Lookup would return Hit for the same arguments.
+// A hit counts in [Stats] and marks its entries used as Lookup's does; any
+// other outcome is neither counted nor marked, so that a caller may then
+// look the request up with Lookup, which counts it. It never allocates.
+func (c *Cache) LookupHit(k Key, method string, headerNames []string, now time.Time) bool {
+	out, s := c.find(k, method, headerNames, now)
+	if out == Hit {
+		s.hits.Add(1)
+	}
+	return out == Hit
+}
+
+// find returns the outcome of a look-up of k and the shard it is in,
+// marking a hit's entries used (the CLOCK reference bit).
+func (c *Cache) find(k Key, method string, headerNames []string, now time.Time) (Outcome, *shard) {
+	c.once.Do(c.setup)
+	h, s := c.locate(&k)
+	s.mu.RLock()
+	rec := s.find(h, triple{k.Partition, k.Origin, k.URL})
+	out := c.lookup(rec, k.Credentials, method, headerNames, now)
+	if out == Hit && rec != nil && !rec.used.Load() {
+		rec.used.Store(true)
+	}
+	s.mu.RUnlock()
+	return out, s
 }
 
 // lookup is Lookup under the shard's lock.

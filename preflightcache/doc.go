@@ -14,7 +14,9 @@
 // [Cache.Covers] and [Cache.Lookup] answer the question [HTTP fetch] asks
 // before a preflight, for a method and a list of header names in one call
 // and without allocating: a method matches byte for byte, a header name
-// byte-case-insensitively, and `*` as [Options.Wildcard] says.
+// byte-case-insensitively, and `*` as [Options.Wildcard] says;
+// [Cache.LookupHit] asks only whether it is a hit, counting nothing else, for
+// a caller that otherwise looks the request up again with Lookup.
 // [Cache.Clear] removes every entry for an origin and URL, as
 // [clear cache entries] does after a failed fetch.
 //
