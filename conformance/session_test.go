@@ -5,8 +5,11 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/corsfetch/corsfetch/conformance"
+	"github.com/corsfetch/corsfetch/fetch"
+	"github.com/corsfetch/corsfetch/preflightcache"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -121,7 +124,8 @@ func TestNewClientSession(t *testing.T) {
 // live server: the pages of a TransportSessions session share the
 // preflight cache (A's second load and its return after P use A's entry; P
 // and B, other origins, need their own preflight), while TransportClients
-// gives every page load a browser of its own.
+// gives every page load a browser of its own, and SessionsWith's browsers
+// are as its configure function leaves them.
 func TestTransportSessionsShare(t *testing.T) {
 	t.Parallel()
 	s := pagedScenario()
@@ -142,6 +146,11 @@ func TestTransportSessionsShare(t *testing.T) {
 		{desc: "clients", reason: "a browser per page load: one preflight per load",
 			sessions: conformance.TransportClients(nil),
 			want:     "OPTIONS {A}, PUT {A}, OPTIONS {P}, PUT {P}, PUT {P}, OPTIONS {A}, PUT {A}, OPTIONS {A}, PUT {A}, OPTIONS {B}, PUT {B}"},
+		{desc: "configured", reason: "SessionsWith's browsers as configured: a preflight cache whose entries live a nanosecond, so a preflight per request",
+			sessions: conformance.SessionsWith(nil, func(_ string, b *fetch.Browser) {
+				b.PreflightCache = preflightcache.New(preflightcache.Options{MaxAgeLimit: time.Nanosecond})
+			}),
+			want: "OPTIONS {A}, PUT {A}, OPTIONS {P}, PUT {P}, OPTIONS {P}, PUT {P}, OPTIONS {A}, PUT {A}, OPTIONS {A}, PUT {A}, OPTIONS {B}, PUT {B}"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.desc, func(t *testing.T) {

@@ -26,13 +26,7 @@ import (
 // Accept-Language are what a Go program has to give a fetch.Browser for it
 // to pass as that browser, as the browser has them built in.
 func TransportSessions(base http.RoundTripper) NewSession {
-	return func(engine string) Session {
-		profile, ok := fetch.ProfileByName(engine)
-		if !ok {
-			profile = fetch.Spec
-		}
-		return ProfileSessions(base, profile)(engine)
-	}
+	return SessionsWith(base, func(string, *fetch.Browser) {})
 }
 
 // ProfileSessions is [TransportSessions] with profile for every engine's
@@ -41,14 +35,28 @@ func TransportSessions(base http.RoundTripper) NewSession {
 // network.lna.blocking false against Firefox with LocalNetwork.Off).
 // The User-Agent and Accept-Language are still the engine's.
 func ProfileSessions(base http.RoundTripper, profile fetch.Profile) NewSession {
+	return SessionsWith(base, func(_ string, b *fetch.Browser) { b.Profile = profile })
+}
+
+// SessionsWith is [TransportSessions] with configure called on each new
+// browser, made as TransportSessions makes it, before its first page: to
+// replay the scenarios through browsers with other settings (a profile of
+// one's own, no HTTP cache, a clock, a trace hook).
+func SessionsWith(base http.RoundTripper, configure func(engine string, b *fetch.Browser)) NewSession {
 	return func(engine string) Session {
+		profile, ok := fetch.ProfileByName(engine)
+		if !ok {
+			profile = fetch.Spec
+		}
 		ua, lang := EngineAgent(engine)
-		return &transportSession{engine: engine, b: &fetch.Browser{
+		b := &fetch.Browser{
 			Profile:        profile,
 			Base:           base,
 			UserAgent:      ua,
 			AcceptLanguage: lang,
-		}}
+		}
+		configure(engine, b)
+		return &transportSession{engine: engine, b: b}
 	}
 }
 
