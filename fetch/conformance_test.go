@@ -2,6 +2,7 @@ package fetch_test
 
 import (
 	"maps"
+	"regexp"
 	"testing"
 
 	"github.com/corsfetch/corsfetch/fetch"
@@ -103,6 +104,31 @@ func TestWebKitRecording(t *testing.T) {
 }
 
 func replay(t *testing.T, engine string) {
+	replayWith(t, engine, conformance.TransportSessions(nil), nil)
+}
+
+// TestDirectPathRecordings replays the three recordings through browsers
+// without an HTTP cache, whose pages send their requests on the direct
+// path where it applies (fetch/direct.go; the pages of a browser with one
+// take the general path): every scenario but those that need the HTTP
+// cache must still agree with its engine.
+func TestDirectPathRecordings(t *testing.T) {
+	t.Parallel() // replays share no state but the loopback network
+	if testing.Short() {
+		t.Skip("replays the whole corpus")
+	}
+	sessions := conformance.SessionsWith(nil, func(_ string, b *fetch.Browser) { b.NoHTTPCache = true })
+	needsHTTPCache := regexp.MustCompile(`httpcache|http-cache|lna-cached`)
+	for _, engine := range []string{"chromium", "firefox", "webkit"} {
+		t.Run(engine, func(t *testing.T) {
+			replayWith(t, engine, sessions, func(id string) bool { return needsHTTPCache.MatchString(id) })
+		})
+	}
+}
+
+// replayWith replays the recording of engine through sessions and checks
+// every scenario but the ones skip leaves out (nil: none).
+func replayWith(t *testing.T, engine string, sessions conformance.NewSession, skip func(id string) bool) {
 	scenarios, err := corpus.Scenarios()
 	if err != nil {
 		t.Fatal(err)
@@ -111,11 +137,14 @@ func replay(t *testing.T, engine string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := conformance.Replay(t.Context(), scenarios, rec, conformance.TransportSessions(nil), conformance.ReplayOptions{})
+	rep, err := conformance.Replay(t.Context(), scenarios, rec, sessions, conformance.ReplayOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, res := range rep.Results {
+		if skip != nil && skip(res.ID) {
+			continue
+		}
 		why, skipped := notSimulated[engine][res.ID]
 		switch {
 		case skipped && len(res.Differences) == 0:

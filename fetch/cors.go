@@ -88,15 +88,35 @@ func basicHeader(h http.Header) http.Header {
 // [CORS filtered response]: https://fetch.spec.whatwg.org/#concept-filtered-response-cors
 // [main fetch]: https://fetch.spec.whatwg.org/#concept-main-fetch
 func corsHeader(h http.Header, include bool) http.Header {
-	elems, status := headerlist.ExtractTokens(h["Access-Control-Expose-Headers"])
-	all := status == headerlist.Parsed && !include && elems.Contains("*")
+	x := exposureOf(h, include)
 	for name := range h {
-		visible := !safelist.IsForbiddenResponseHeaderName(name) &&
-			(all || safelist.IsResponseHeaderName(name) ||
-				(status == headerlist.Parsed && elems.ContainsFold(name)))
-		if !visible {
+		if !x.visible(name) {
 			delete(h, name)
 		}
 	}
 	return h
+}
+
+// corsExposure is what a CORS filtered response's header list keeps
+// besides the CORS-safelisted response-header names: the CORS-exposed
+// header-name list main fetch makes of Access-Control-Expose-Headers (see
+// corsHeader).
+type corsExposure struct {
+	elems  headerlist.Elements
+	status headerlist.Status
+	all    bool // `*`, without credentials: every name
+}
+
+// exposureOf returns the exposure of the response header h to a request
+// with credentials (include) or without.
+func exposureOf(h http.Header, include bool) corsExposure {
+	elems, status := headerlist.ExtractTokens(h["Access-Control-Expose-Headers"])
+	return corsExposure{elems: elems, status: status, all: status == headerlist.Parsed && !include && elems.Contains("*")}
+}
+
+// visible reports whether the fields named name are in the CORS filtered
+// response's header list.
+func (x *corsExposure) visible(name string) bool {
+	return !safelist.IsForbiddenResponseHeaderName(name) &&
+		(x.all || safelist.IsResponseHeaderName(name) || (x.status == headerlist.Parsed && x.elems.ContainsFold(name)))
 }

@@ -135,12 +135,19 @@ func (f *fetchState) currentOrigin() origin.Origin { return f.origins[len(f.orig
 
 // fail returns an *Error for the current URL.
 func (f *fetchState) fail(r Reason, value string) *Error {
-	e := &Error{Reason: r, Value: value, Origin: f.page, Profile: f.p.Name, Console: f.p.Console}
-	if u := f.current(); u != nil {
-		e.URL = u.String()
-	}
+	e := newError(r, value, f.page, f.p, f.current())
 	if len(f.urls) > 1 {
 		e.InitialURL = f.urls[0].String()
+	}
+	return e
+}
+
+// newError returns an *Error of a page at the serialized origin page under
+// the profile p, for a request to u (nil when there is none).
+func newError(r Reason, value, page string, p *Profile, u *url.URL) *Error {
+	e := &Error{Reason: r, Value: value, Origin: page, Profile: p.Name, Console: p.Console}
+	if u != nil {
+		e.URL = u.String()
 	}
 	return e
 }

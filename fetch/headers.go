@@ -79,7 +79,8 @@ func (f *fetchState) addCommon(h http.Header, u *url.URL, preflight bool) {
 // modifies a request's header values, and trace hooks must not either.
 var (
 	valueEmpty = []string{"empty"}
-	modeValues = map[string][]string{"cors": {"cors"}, "no-cors": {"no-cors"}, "same-origin": {"same-origin"}}
+	valueCORS  = []string{"cors"}
+	modeValues = map[string][]string{"cors": valueCORS, "no-cors": {"no-cors"}, "same-origin": {"same-origin"}}
 	siteValues = map[string][]string{"same-origin": {"same-origin"}, "same-site": {"same-site"}, "cross-site": {"cross-site"}}
 	valueAny   = []string{"*/*"}
 	valueNull  = []string{"null"}

@@ -144,9 +144,12 @@ func (f *fetchState) unsafeNames(h http.Header) (names, listed []string) {
 // judging every field itself: where the profile counts the total, takes
 // non-ASCII bytes as the standard does and lists each name once. Its
 // empty result is then an empty slice of namesBuf, not nil.
-func (f *fetchState) namesFastPath() bool {
-	r := &f.p.Request
-	return r.SafelistedTotal && r.NonASCIISafelisted && !f.p.Preflight.ListRepeatedNames
+func (f *fetchState) namesFastPath() bool { return f.p.namesFastPath() }
+
+// namesFastPath reports whether the profile judges request headers by the
+// standard's rules, with a few checks after (fetchState.namesFastPath).
+func (p *Profile) namesFastPath() bool {
+	return p.Request.SafelistedTotal && p.Request.NonASCIISafelisted && !p.Preflight.ListRepeatedNames
 }
 
 // hasNonASCII reports whether s has a byte above 0x7F.
@@ -165,20 +168,26 @@ func hasNonASCII(s string) bool {
 //
 // [clear cache entries]: https://fetch.spec.whatwg.org/#concept-cache-clear
 func (f *fetchState) clearCache(u *url.URL, preflight bool) {
-	switch f.p.Preflight.Clearing {
-	case ClearNever:
-		return
-	case ClearOnPreflightFailure:
-		if !preflight {
-			return
-		}
-	case ClearOnPreflightPathFailure:
-		if !f.preflighted {
-			return
-		}
+	if f.p.Preflight.clears(preflight, f.preflighted) {
+		var buf [keyBufLen]byte
+		f.t.cache.Clear(f.cacheKey(&buf, u))
 	}
-	var buf [keyBufLen]byte
-	f.t.cache.Clear(f.cacheKey(&buf, u))
+}
+
+// clears reports whether a failed fetch clears the preflight cache's
+// entries for its URL under the profile: preflight tells whether the
+// preflight itself failed, preflighted whether the fetch took the
+// CORS-with-preflight path.
+func (r *PreflightRules) clears(preflight, preflighted bool) bool {
+	switch r.Clearing {
+	case ClearNever:
+		return false
+	case ClearOnPreflightFailure:
+		return preflight
+	case ClearOnPreflightPathFailure:
+		return preflighted
+	}
+	return true
 }
 
 // lookupPreflight looks the request at u up in the preflight cache, with
@@ -192,7 +201,14 @@ func (f *fetchState) lookupPreflight(u *url.URL, method string, names []string) 
 // may be written in buf (serializeURL): a key for a look-up only, valid
 // while buf is. ownedKey makes one the cache may keep.
 func (f *fetchState) cacheKey(buf *[keyBufLen]byte, u *url.URL) preflightcache.Key {
-	return preflightcache.Key{Origin: f.preflightOrigin(), URL: serializeURL(buf, u), Credentials: f.include()}
+	return preflightKey(buf, f.preflightOrigin(), u, f.include())
+}
+
+// preflightKey returns the preflight cache key of a request to u with the
+// serialized request origin reqOrigin, its URL written in buf when it fits
+// (serializeURL).
+func preflightKey(buf *[keyBufLen]byte, reqOrigin string, u *url.URL, include bool) preflightcache.Key {
+	return preflightcache.Key{Origin: reqOrigin, URL: serializeURL(buf, u), Credentials: include}
 }
 
 // ownedKey returns k with a URL of its own, for the cache to keep.

@@ -1,11 +1,14 @@
 package fetch
 
 import (
+	"context"
 	"errors"
 	"io"
 	"net/http"
 	"net/url"
 	"time"
+
+	"github.com/corsfetch/corsfetch/internal/headerlist"
 )
 
 // response is a response as the network or the HTTP cache handed it
@@ -181,10 +184,7 @@ func outRequest(r, tmp *http.Request) {
 // included (before the CORS check, as browsers do), and the HTTP cache
 // updated.
 func (f *fetchState) received(u *url.URL, out *http.Request, raw response, credentials bool, sent time.Time) {
-	if raw.StatusCode == http.StatusResetContent && !f.p.Response.ResetContentBody {
-		discard(raw.Body, raw.owned)
-		raw.Body = http.NoBody
-	}
+	f.p.Response.resetContent(raw)
 	if credentials {
 		f.t.storeCookies(raw.Header, f, u)
 	}
@@ -251,26 +251,15 @@ func (f *fetchState) roundTrip(out *http.Request, preflight bool) (response, *Er
 	if err != nil {
 		e := f.fail(ReasonNetwork, "")
 		e.Preflight = preflight
-		e.Err = err
-		if f.ctx.Err() != nil && !errors.Is(err, f.ctx.Err()) {
-			e.Err = errors.Join(f.ctx.Err(), err)
-		}
+		e.Err = networkCause(f.ctx, err)
 		return response{}, e
 	}
 	resp := response{Response: raw, owned: owned || f.t.trustBase}
-	var fields int
-	raw.Header, fields = ownHeader(raw.Header, resp.owned)
-	if raw.Close && raw.ProtoMajor == 1 && raw.ProtoMinor >= 1 && raw.Header["Connection"] == nil {
-		// net/http deletes the Connection field of an HTTP/1.1 response
-		// that says "close" (and sets Close); every engine shows it to
-		// the page (expose-name-space-basic).
-		raw.Header["Connection"] = []string{"close"} // the caller's to modify
-		fields += len("Connection: close\r\n")
-	}
+	fields := ownResponseHeader(raw, resp.owned)
 	if f.tr.on() {
 		f.tr.emit(Event{Kind: EventResponse, Preflight: preflight, URL: f.current(), Status: raw.StatusCode, Header: raw.Header})
 	}
-	if cause := f.refusal(raw, fields); cause != nil {
+	if cause := f.p.Response.refusal(raw, fields); cause != nil {
 		discard(raw.Body, resp.owned)
 		e := f.fail(ReasonNetwork, "")
 		e.Preflight = preflight
@@ -281,17 +270,85 @@ func (f *fetchState) roundTrip(out *http.Request, preflight bool) (response, *Er
 	return resp, nil
 }
 
+// networkCause returns err, Base's failure to send a request with the
+// context ctx, as the cause of the network error it is: joined with the
+// context's error when the context ended and err does not say so.
+func networkCause(ctx context.Context, err error) error {
+	if ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
+		return errors.Join(ctx.Err(), err)
+	}
+	return err
+}
+
+// ownResponseHeader makes raw's header the Transport's own (ownHeader),
+// with the Connection field net/http hides put back, and returns the bytes
+// its fields take in an HTTP/1.1 head.
+func ownResponseHeader(raw *http.Response, fresh bool) int {
+	var fields int
+	raw.Header, fields = ownHeader(raw.Header, fresh)
+	return fields + connectionClose(raw)
+}
+
+// connectionClose puts back the Connection field net/http deletes from an
+// HTTP/1.1 response that says "close" (setting Close instead), which every
+// engine shows to the page (expose-name-space-basic), and returns the bytes
+// it adds to the head.
+func connectionClose(raw *http.Response) int {
+	if raw.Close && raw.ProtoMajor == 1 && raw.ProtoMinor >= 1 && raw.Header["Connection"] == nil {
+		raw.Header["Connection"] = []string{"close"} // the caller's to modify
+		return len("Connection: close\r\n")
+	}
+	return 0
+}
+
+// ownCORSHeader is ownResponseHeader and the CORS filtering's walk
+// (corsHeader, without credentials) in one walk, for a header fresh from
+// net/http (ownHeader): it returns the bytes the fields take and the names
+// the CORS filtered response hides, appended to hidden, for the caller to
+// delete once the CORS check has read them. ok is false, and raw unchanged,
+// when a name is not spelled canonically: the separate walks then run.
+func ownCORSHeader(raw *http.Response, hidden []string) (names []string, fields int, ok bool) {
+	h := raw.Header
+	x := exposureOf(h, false)
+	names = hidden
+	for name, values := range h {
+		if !headerlist.IsCanonicalToken(name) {
+			return nil, 0, false
+		}
+		fields += fieldLines(name, values)
+		if !x.visible(name) {
+			names = append(names, name)
+		}
+	}
+	if n := connectionClose(raw); n > 0 {
+		fields += n
+		if !x.visible("Connection") {
+			names = append(names, "Connection")
+		}
+	}
+	return names, fields, true
+}
+
 // refusal returns why the profile's network stack refuses raw, whose
-// header fields take fields bytes (ownHeader), or nil: a head over
-// Response.MaxHeadBytes, or a 407 under Response.ProxyAuthFails.
-func (f *fetchState) refusal(raw *http.Response, fields int) error {
-	if limit := f.p.Response.MaxHeadBytes; limit > 0 && headSize(raw, fields) > limit {
+// header fields take fields bytes (ownResponseHeader), or nil: a head over
+// MaxHeadBytes, or a 407 under ProxyAuthFails.
+func (r *ResponseRules) refusal(raw *http.Response, fields int) error {
+	if limit := r.MaxHeadBytes; limit > 0 && headSize(raw, fields) > limit {
 		return errHeadersTooBig
 	}
-	if raw.StatusCode == http.StatusProxyAuthRequired && f.p.Response.ProxyAuthFails {
+	if raw.StatusCode == http.StatusProxyAuthRequired && r.ProxyAuthFails {
 		return errUnexpectedProxyAuth
 	}
 	return nil
+}
+
+// resetContent drops the body of a 205 response (a null body status,
+// #null-body-status), unless the engine keeps it (ResetContentBody).
+func (r *ResponseRules) resetContent(raw response) {
+	if raw.StatusCode == http.StatusResetContent && !r.ResetContentBody {
+		discard(raw.Body, raw.owned)
+		raw.Body = http.NoBody
+	}
 }
 
 // errHeadersTooBig is the cause of the network error a response head over

@@ -10,13 +10,19 @@ import (
 //
 // [determine request's referrer]: https://w3c.github.io/webappsec-referrer-policy/#determine-requests-referrer
 func (f *fetchState) referrer(u *url.URL) []string {
-	full, originOnly := f.t.refFull, f.t.refOrigin
+	return f.t.referrer(u, f.currentOrigin().SameOrigin(f.t.Origin))
+}
+
+// referrer returns the Referer header of a request to u, whose origin is
+// the page's when sameOrigin, under the page's referrer policy, or nil for
+// none.
+func (t *Transport) referrer(u *url.URL, sameOrigin bool) []string {
+	full, originOnly := t.refFull, t.refOrigin
 	if originOnly == nil {
 		return nil
 	}
-	sameOrigin := f.currentOrigin().SameOrigin(f.t.Origin)
-	downgrade := f.t.Origin.Scheme() == "https" && u.Scheme != "https"
-	switch f.t.ReferrerPolicy {
+	downgrade := t.Origin.Scheme() == "https" && u.Scheme != "https"
+	switch t.ReferrerPolicy {
 	case "no-referrer":
 		return nil
 	case "no-referrer-when-downgrade":

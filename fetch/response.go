@@ -239,26 +239,24 @@ func discard(body io.ReadCloser, closeUnblocks bool) {
 // a copy when raw's is the HTTP cache's (shared); an opaque response gets
 // raw's map emptied, or a new one.
 func filtered(req *http.Request, raw response, typ ResponseType, include bool, urls []*url.URL, rc *responseContext, resp *http.Response) *http.Response {
-	*rc = responseContext{Context: req.Context(), info: responseInfo{typ: typ, urls: urls}, final: *urls[len(urls)-1]}
-	if typ == TypeOpaque {
-		// An opaque filtered response's URL list is empty: where the
-		// request ended up is hidden, and the caller keeps only the URL it
-		// asked for.
-		rc.final, rc.info.urls = *urls[0], nil
-	}
-	r2 := req.WithContext(rc)
-	r2.URL = &rc.final
 	in := raw.Response
-	h, body := in.Header, in.Body
-	out := http.Response{Proto: in.Proto, ProtoMajor: in.ProtoMajor, ProtoMinor: in.ProtoMinor, Request: r2}
+	h := in.Header
 	if typ == TypeOpaque || typ == TypeOpaqueRedirect {
-		discard(body, raw.owned)
+		*rc = responseContext{Context: req.Context(), info: responseInfo{typ: typ, urls: urls}, final: *urls[len(urls)-1]}
+		if typ == TypeOpaque {
+			// An opaque filtered response's URL list is empty: where the
+			// request ended up is hidden, and the caller keeps only the URL it
+			// asked for.
+			rc.final, rc.info.urls = *urls[0], nil
+		}
+		r2 := req.WithContext(rc)
+		r2.URL = &rc.final
+		discard(in.Body, raw.owned)
 		if raw.shared || h == nil {
 			h = make(http.Header)
 		}
 		clear(h)
-		out.Header, out.Body = h, http.NoBody
-		*resp = out
+		*resp = http.Response{Proto: in.Proto, ProtoMajor: in.ProtoMajor, ProtoMinor: in.ProtoMinor, Request: r2, Header: h, Body: http.NoBody}
 		return resp
 	}
 	if raw.shared {
@@ -266,13 +264,23 @@ func filtered(req *http.Request, raw response, typ ResponseType, include bool, u
 	}
 	switch typ {
 	case TypeBasic:
-		out.Header = basicHeader(h)
+		h = basicHeader(h)
 	default:
-		out.Header = corsHeader(h, include)
+		h = corsHeader(h, include)
 	}
-	out.Status, out.StatusCode = in.Status, in.StatusCode
-	out.Body, out.ContentLength = body, in.ContentLength
-	out.Uncompressed, out.TLS = in.Uncompressed, in.TLS
+	return respond(req, in, typ, h, urls, rc, resp)
+}
+
+// respond builds in resp the response of type typ (basic or cors) returned
+// to the caller from in, with the header list h, for the request req with
+// the fetch's URL list, with the context rc for its request. in may be
+// resp itself: every field is read before resp is set.
+func respond(req *http.Request, in *http.Response, typ ResponseType, h http.Header, urls []*url.URL, rc *responseContext, resp *http.Response) *http.Response {
+	*rc = responseContext{Context: req.Context(), info: responseInfo{typ: typ, urls: urls}, final: *urls[len(urls)-1]}
+	r2 := req.WithContext(rc)
+	r2.URL = &rc.final
+	out := http.Response{Status: in.Status, StatusCode: in.StatusCode, Proto: in.Proto, ProtoMajor: in.ProtoMajor, ProtoMinor: in.ProtoMinor,
+		Header: h, Body: in.Body, ContentLength: in.ContentLength, Uncompressed: in.Uncompressed, TLS: in.TLS, Request: r2}
 	if out.Body == nil {
 		out.Body = http.NoBody
 	}

@@ -163,6 +163,9 @@ type Transport struct {
 	// trustBase makes every Base count as net/http's (TrustFreshHeaders,
 	// for a benchmark).
 	trustBase bool
+	// noDirect keeps every request on the general path (GeneralOnly, for
+	// the tests that compare the direct path with it).
+	noDirect bool
 	// Values computed once.
 	page                      string   // Origin, serialized
 	pageValue                 []string // page as a header value
@@ -173,13 +176,20 @@ type Transport struct {
 	// page's requests go to a few hosts, and parsing a host again cost a
 	// twentieth of a request's own time.
 	origins [8]atomic.Pointer[urlOrigin]
+	// directCfg is what the direct path reads of the Transport, together.
+	directCfg directConfig
 }
 
 // urlOrigin is the origin of the URLs with this scheme and host (port
-// included).
+// included), with what the direct path asks of it, found once.
 type urlOrigin struct {
 	scheme, host string
 	o            origin.Origin
+	// site is Sec-Fetch-Site for a request of one hop from the page;
+	// sameOrigin reports whether o is the page's origin, trustworthy
+	// whether it is potentially trustworthy.
+	site                    []string
+	sameOrigin, trustworthy bool
 }
 
 // originSeed hashes hosts to the slots of Transport.origins.
@@ -188,19 +198,38 @@ var originSeed = maphash.MakeSeed()
 // originOf returns origin.FromURL(u), remembered in t.origins when u is an
 // http(s) URL; a miss allocates the slot's new entry.
 func (t *Transport) originOf(u *url.URL) origin.Origin {
+	if m := t.target(u); m != nil {
+		return m.o
+	}
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return origin.FromURL(u)
 	}
+	return origin.NewOpaque() // a new one every time, as FromURL gives
+}
+
+// target returns the remembered origin of u, an http(s) URL, or nil when u
+// is not one or its host is not valid.
+func (t *Transport) target(u *url.URL) *urlOrigin {
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return nil
+	}
 	slot := &t.origins[maphash.String(originSeed, u.Host)%uint64(len(t.origins))]
 	if m := slot.Load(); m != nil && m.scheme == u.Scheme && m.host == u.Host {
-		return m.o
+		return m
 	}
 	o, err := origin.FromURLStrict(u)
 	if err != nil {
-		return origin.NewOpaque() // a new one every time, as FromURL gives
+		return nil
 	}
-	slot.Store(&urlOrigin{scheme: u.Scheme, host: u.Host, o: o})
-	return o
+	m := &urlOrigin{scheme: u.Scheme, host: u.Host, o: o, site: siteValues["cross-site"], trustworthy: o.IsPotentiallyTrustworthy()}
+	switch {
+	case o.SameOrigin(t.Origin):
+		m.site, m.sameOrigin = siteValues["same-origin"], true
+	case o.SameSite(t.Origin):
+		m.site = siteValues["same-site"]
+	}
+	slot.Store(m)
+	return m
 }
 
 // init resolves the profile and creates what the Transport owns.
@@ -241,6 +270,7 @@ func (t *Transport) init() {
 	if t.Jar != nil && t.store == nil && t.prof.Cookies.ThirdParty != ThirdPartyAllowed {
 		t.partJar, t.partErr = newPartitionJar()
 	}
+	t.directCfg = t.directSettings()
 }
 
 func (t *Transport) base() http.RoundTripper {
@@ -262,6 +292,15 @@ func (t *Transport) now() time.Time {
 // req is not modified; its body is closed.
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	t.once.Do(t.init)
+	if resp, done, err := t.direct(req); done {
+		return resp, err
+	}
+	f := t.newFetch(req)
+	return f.finish(f.run())
+}
+
+// newFetch returns the state of a fetch of req, before setup.
+func (t *Transport) newFetch(req *http.Request) *fetchState {
 	f := &fetchState{
 		t:    t,
 		p:    &t.prof,
@@ -273,7 +312,12 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	f.urls, f.origins = f.urlsBuf[:0], f.originsBuf[:0]
 	f.tr.t = t.Trace
 	f.tr.r, _ = f.ctx.Value(traceKey{}).(func(Event))
-	resp, err := f.run()
+	return f
+}
+
+// finish ends the fetch with its result: the request's body closed if no
+// hop sent it, the trace told, the error returned as an error.
+func (f *fetchState) finish(resp *http.Response, err *Error) (*http.Response, error) {
 	if f.body != nil {
 		f.body.Close()
 		f.body = nil

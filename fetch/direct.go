@@ -1,0 +1,316 @@
+package fetch
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"unsafe"
+
+	"github.com/corsfetch/corsfetch/internal/headerlist"
+	"github.com/corsfetch/corsfetch/preflightcache"
+	"github.com/corsfetch/corsfetch/redirect"
+	"github.com/corsfetch/corsfetch/safelist"
+)
+
+// The direct path. Most requests a page makes are the first hop of a fetch
+// in cors mode to another origin, with the default options, a few header
+// fields of one value each, and either no preflight or one the preflight
+// cache answers. For them, the general path's steps (setup, main fetch,
+// HTTP-network-or-cache fetch, HTTP-network fetch, filtering) come down to
+// a handful of decisions, which direct makes in one function, building the
+// request sent and the header list in one map and the returned response in
+// one allocation, touching as little memory as it can (BENCHMARKS.md,
+// "Seventh round"). It sends exactly what the general path sends and
+// returns exactly what it returns: TestDirectIsGeneral compares the two on
+// random requests and responses under every profile, and the recorded
+// scenarios replay through it (TestDirectPathRecordings: browsers without
+// an HTTP cache) as they replay through the general path.
+//
+// A request qualifies when nothing the general path is for applies: no
+// trace hook, Local Network Access check, HTTP cache or cookies (credentials
+// same-origin, to another origin); a URL of http(s) without credentials,
+// potentially trustworthy from an https page (no mixed content); a common
+// method already in its normalized form, no body on GET or HEAD; header
+// fields each spelled canonically with one valid value, none forbidden,
+// conditional (If-*) or a Range, at most four of them CORS-unsafe, under a
+// profile that judges them by the standard's safelist; and, when it needs a
+// preflight, a hit in the preflight cache. Whatever does not qualify is found before
+// anything is sent or changed, and takes the general path. A response that
+// redirects is handed to the general path as it would have arrived there.
+
+// directConfig is what the direct path reads of its Transport, set once
+// (directSettings) and kept together: on the real path, every cache line
+// a request touches after an exchange costs.
+type directConfig struct {
+	// on: the Transport's settings let requests take the direct path.
+	on bool
+	// pageHTTPS: the page is served over https (mixed content).
+	pageHTTPS bool
+	// The profile's rules the direct path applies or declines for.
+	userAgentForbidden, chromiumSafelist bool
+	trustBase                            bool // Transport.trustBase
+	response                             ResponseRules
+	// Copies of the Transport's: the page's origin serialized, and as a
+	// header value; the user agent's fields; the preflight cache.
+	page                      string
+	pageValue                 []string
+	userAgent, acceptLanguage []string
+	cache                     *preflightcache.Cache
+	// referrer is the Referer to another origin: [0] over http, [1]
+	// over https.
+	referrer [2][]string
+}
+
+// directSettings returns t's directConfig, once t is initialized.
+func (t *Transport) directSettings() directConfig {
+	p := &t.prof
+	return directConfig{
+		on: t.Trace == nil && !t.noDirect && t.partErr == nil && t.httpCache == nil && !t.Origin.IsZero() && !t.Origin.IsOpaque() &&
+			(t.PageAddressSpace == AddressSpaceUnknown || p.LocalNetwork.Off) && p.namesFastPath() && !p.Preflight.Bypass.Has(CacheDefault),
+		pageHTTPS:          t.Origin.Scheme() == "https",
+		userAgentForbidden: p.Request.UserAgentForbidden,
+		chromiumSafelist:   p.Request.ChromiumSafelist,
+		trustBase:          t.trustBase,
+		response:           p.Response,
+		page:               t.page,
+		pageValue:          t.pageValue,
+		userAgent:          t.userAgent,
+		acceptLanguage:     t.acceptLanguage,
+		cache:              t.cache,
+		referrer:           [2][]string{t.referrer(&url.URL{Scheme: "http"}, false), t.referrer(&url.URL{Scheme: "https"}, false)},
+	}
+}
+
+// directFetch is what the direct path hands out, allocated at once: the
+// request sent, the URL list, and the returned response with its request's
+// context.
+type directFetch struct {
+	out    http.Request // the request sent to Base
+	outURL url.URL      // its URL, without the fragment
+	first  url.URL      // the URL list's one URL, the request's URL copied
+	list   [1]*url.URL
+	rc     responseContext
+	resp   http.Response
+}
+
+// direct fetches req on the direct path when it qualifies and reports
+// whether it did. When it did not, nothing was sent, req's body is
+// untouched, and the general path runs the fetch.
+func (t *Transport) direct(req *http.Request) (*http.Response, bool, error) {
+	c := &t.directCfg
+	u := req.URL
+	if !c.on || u == nil || u.User != nil || u.Host == "" {
+		return nil, false, nil
+	}
+	m := req.Method
+	switch m {
+	case "":
+		m = http.MethodGet
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodDelete, http.MethodPatch:
+	default:
+		return nil, false, nil
+	}
+	body := req.Body
+	if body == http.NoBody {
+		body = nil
+	}
+	if body != nil && (m == http.MethodGet || m == http.MethodHead) {
+		return nil, false, nil
+	}
+	ctx := req.Context()
+	if opts, _ := ctx.Value(optionsKey{}).(Options); opts != (Options{}) || ctx.Value(traceKey{}) != nil {
+		return nil, false, nil
+	}
+	o := t.target(u) // nil unless http(s), with a valid host
+	if o == nil || o.sameOrigin || c.pageHTTPS && !o.trustworthy {
+		return nil, false, nil
+	}
+
+	// The header list (#concept-headers-append, the guard of "request"),
+	// classified on the way (#cors-safelisted-request-header), in the map
+	// that is sent, made large enough for the fields added below (a map of
+	// up to 8 is one allocation less than a larger one). The safelisted
+	// fields' 1024-byte total cannot be passed: one value per name, and
+	// the standard safelists four names (Range aside), each value at most
+	// 128 bytes.
+	n := len(req.Header) + len(c.userAgent) + len(c.acceptLanguage) + 3 // Accept, Origin, Referer
+	if o.trustworthy {
+		n += 3
+	}
+	h := make(http.Header, n)
+	// The CORS-unsafe names (#cors-unsafe-request-header-names): each once,
+	// one field per name; byte-lowercased into lower. Both
+	// stay on the stack: a request with more names, or longer ones, takes
+	// the general path.
+	var namesBuf [4]string
+	var lower [128]byte
+	nNames, used := 0, 0
+	for name, values := range req.Header {
+		switch {
+		case len(values) == 0:
+			continue
+		case len(values) > 1 || !headerlist.IsCanonicalToken(name) || len(name) > 3 && name[:3] == "If-" || name == "Range":
+			return nil, false, nil
+		}
+		v := values[0]
+		if !headerlist.IsValue(v) || v != headerlist.TrimWhitespace(v) || safelist.IsForbiddenRequestHeader(name, v) ||
+			c.userAgentForbidden && name == "User-Agent" {
+			return nil, false, nil
+		}
+		if !safelist.IsRequestHeader(name, v) {
+			if nNames == len(namesBuf) || used+len(name) > len(lower) {
+				return nil, false, nil
+			}
+			namesBuf[nNames] = lowerInto(lower[used:used+len(name)], name)
+			nNames, used = nNames+1, used+len(name)
+		}
+		h[name] = values
+	}
+	if h["Accept"] == nil {
+		h["Accept"] = valueAny // safelisted
+	}
+	names := namesBuf[:nNames]
+	needed := !safelist.IsMethod(m) || len(names) > 0
+	if needed {
+		// #cors-preflight-fetch is not run: the cache answers, or the
+		// general path sends the preflight.
+		if c.chromiumSafelist && slices.ContainsFunc(names, isChromiumSafelistedName) {
+			return nil, false, nil
+		}
+		method := "" // the names need no order: each is looked up alone
+		if !safelist.IsMethod(m) {
+			method = m
+		}
+		var kb [keyBufLen]byte
+		if !c.cache.LookupHit(preflightKey(&kb, c.page, u, false), method, names, t.now()) {
+			return nil, false, nil
+		}
+	}
+
+	// What the browser adds (#append-a-request-origin-header, Fetch
+	// Metadata to potentially trustworthy URLs, the referrer, the user
+	// agent's fields); no cookies: credentials are same-origin.
+	h["Origin"] = c.pageValue
+	if o.trustworthy {
+		h["Sec-Fetch-Dest"], h["Sec-Fetch-Mode"], h["Sec-Fetch-Site"] = valueEmpty, valueCORS, o.site
+	}
+	ref := c.referrer[0]
+	if u.Scheme == "https" {
+		ref = c.referrer[1]
+	}
+	if ref != nil {
+		h["Referer"] = ref
+	}
+	if c.userAgent != nil && len(h["User-Agent"]) == 0 {
+		h["User-Agent"] = c.userAgent
+	}
+	if c.acceptLanguage != nil && len(h["Accept-Language"]) == 0 {
+		h["Accept-Language"] = c.acceptLanguage
+	}
+
+	d := new(directFetch)
+	d.first = *u
+	d.list[0] = &d.first
+	d.outURL = d.first
+	d.outURL.Fragment, d.outURL.RawFragment = "", ""
+	d.out = *req
+	tmp := http.Request{Method: m, URL: &d.outURL, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		Header: h, Body: body, GetBody: req.GetBody, ContentLength: req.ContentLength, Host: u.Host}
+	if body == nil {
+		tmp.ContentLength = 0
+	}
+	outRequest(&d.out, &tmp)
+
+	// HTTP-network fetch.
+	p := &t.prof
+	rt := t.base()
+	_, owned := rt.(*http.Transport)
+	owned = owned || c.trustBase
+	raw, err := rt.RoundTrip(&d.out)
+	if err != nil {
+		e := newError(ReasonNetwork, "", c.page, p, &d.first)
+		e.Err = networkCause(ctx, err)
+		return nil, true, e
+	}
+	// The response's header, the Transport's own (ownHeader), walked once
+	// for its size and what the filtering hides when it comes from net/http
+	// and does not redirect.
+	var hiddenBuf [32]string
+	var hidden []string
+	var fields int
+	fused := owned && raw.Header != nil && !redirect.IsStatus(raw.StatusCode)
+	if fused {
+		hidden, fields, fused = ownCORSHeader(raw, hiddenBuf[:0])
+	}
+	if !fused {
+		fields = ownResponseHeader(raw, owned)
+	}
+	if cause := c.response.refusal(raw, fields); cause != nil {
+		discard(raw.Body, owned)
+		e := newError(ReasonNetwork, "", c.page, p, &d.first)
+		e.Status, e.Err = raw.StatusCode, cause
+		return nil, true, e
+	}
+	in := response{Response: raw, owned: owned}
+	c.response.resetContent(in)
+
+	// #cors-check, then HTTP fetch's redirect handling or the filtered
+	// response.
+	if reason, value, ok := corsCheck(raw.Header, c.page, false); !ok {
+		discard(raw.Body, owned)
+		if p.Preflight.clears(false, needed) {
+			var kb [keyBufLen]byte
+			c.cache.Clear(preflightKey(&kb, c.page, u, false))
+		}
+		e := newError(reason, value, c.page, p, &d.first)
+		e.Status = raw.StatusCode
+		return nil, true, e
+	}
+	if redirect.IsStatus(raw.StatusCode) {
+		resp, err := t.handOver(req, h, needed, in)
+		return resp, true, err
+	}
+	if fused {
+		for _, name := range hidden {
+			delete(raw.Header, name)
+		}
+		return respond(req, raw, TypeCORS, raw.Header, d.list[:], &d.rc, &d.resp), true, nil
+	}
+	return filtered(req, in, TypeCORS, false, d.list[:], &d.rc, &d.resp), true, nil
+}
+
+// lowerInto writes name byte-lowercased into b, of its length, and returns
+// it as a string that shares b's bytes.
+func lowerInto(b []byte, name string) string {
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b[i] = c
+	}
+	return unsafe.String(&b[0], len(b))
+}
+
+// handOver goes on with a fetch the direct path started whose first
+// response, in, is a redirect status: the general path takes it from the
+// state its own first hop would have left (the request set up, its header
+// list h sent, the body taken, CORS tainting, preflighted when it needed a
+// preflight) and runs HTTP fetch's redirect handling and the hops after.
+func (t *Transport) handOver(req *http.Request, h http.Header, preflighted bool, in response) (*http.Response, error) {
+	f := t.newFetch(req)
+	err := f.setup()
+	f.body = nil // sent
+	if err != nil {
+		// Not reached: the direct path takes only requests setup accepts.
+		discard(in.Body, in.owned)
+		return f.finish(nil, err)
+	}
+	f.tainting, f.preflighted = taintCORS, preflighted
+	f.header, f.headerSent, f.originSent = h, true, true
+	resp, err := f.httpFetch(in, TypeCORS)
+	if resp == nil && err == nil {
+		resp, err = f.loop()
+	}
+	return f.finish(resp, err)
+}
