@@ -1,6 +1,7 @@
 package fetch
 
 import (
+	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -17,26 +18,27 @@ import (
 // fields of one value each, and either no preflight or one the preflight
 // cache answers. For them, the general path's steps (setup, main fetch,
 // HTTP-network-or-cache fetch, HTTP-network fetch, filtering) come down to
-// a handful of decisions, which direct makes in one function, building the
-// request sent and the header list in one map and the returned response in
-// one allocation, touching as little memory as it can (BENCHMARKS.md,
-// "Seventh round"). It sends exactly what the general path sends and
-// returns exactly what it returns: TestDirectIsGeneral compares the two on
-// random requests and responses under every profile, and the recorded
-// scenarios replay through it (TestDirectPathRecordings: browsers without
-// an HTTP cache) as they replay through the general path.
+// a handful of decisions, which direct makes in a few steps of its own,
+// building the request sent and the header list in one map and the
+// returned response in one allocation, touching as little memory as it can
+// (BENCHMARKS.md, "Seventh round"). It sends exactly what the general path
+// sends and returns exactly what it returns: TestDirectIsGeneral compares
+// the two on random requests and responses under every profile, and the
+// recorded scenarios replay through it (TestDirectPathRecordings: browsers
+// without an HTTP cache) as they replay through the general path.
 //
 // A request qualifies when nothing the general path is for applies: no
-// trace hook, Local Network Access check, HTTP cache or cookies (credentials
-// same-origin, to another origin); a URL of http(s) without credentials,
-// potentially trustworthy from an https page (no mixed content); a common
-// method already in its normalized form, no body on GET or HEAD; header
-// fields each spelled canonically with one valid value, none forbidden,
-// conditional (If-*) or a Range, at most four of them CORS-unsafe, under a
-// profile that judges them by the standard's safelist; and, when it needs a
-// preflight, a hit in the preflight cache. Whatever does not qualify is found before
-// anything is sent or changed, and takes the general path. A response that
-// redirects is handed to the general path as it would have arrived there.
+// trace hook, Local Network Access check, HTTP cache or cookies
+// (credentials same-origin, to another origin); a URL of http(s) without
+// credentials, potentially trustworthy from an https page (no mixed
+// content); a common method already in its normalized form, no body on GET
+// or HEAD; header fields each spelled canonically with one valid value,
+// none forbidden, conditional (If-*) or a Range, at most four of them
+// CORS-unsafe, under a profile that judges them by the standard's
+// safelist; and, when it needs a preflight, a hit in the preflight cache.
+// Whatever does not qualify is found before anything is sent or changed,
+// and takes the general path. A response that redirects is handed to the
+// general path as it would have arrived there.
 
 // directConfig is what the direct path reads of its Transport, set once
 // (directSettings) and kept together: on the real path, every cache line
@@ -93,73 +95,103 @@ type directFetch struct {
 	resp   http.Response
 }
 
+// directRequest is a request the direct path takes, as its steps make it.
+type directRequest struct {
+	req    *http.Request
+	u      *url.URL
+	method string        // normalized
+	body   io.ReadCloser // nil for none
+	target *urlOrigin    // u's origin, remembered
+	header http.Header   // the header list, then the fields sent
+	// needed: the request needs a preflight, which the cache answered.
+	needed bool
+}
+
 // direct fetches req on the direct path when it qualifies and reports
 // whether it did. When it did not, nothing was sent, req's body is
 // untouched, and the general path runs the fetch.
 func (t *Transport) direct(req *http.Request) (*http.Response, bool, error) {
-	c := &t.directCfg
+	r := directRequest{req: req}
+	if !t.directQualifies(&r) || !t.directHeaderList(&r) {
+		return nil, false, nil
+	}
+	t.directFields(&r)
+	resp, err := t.directSend(&r)
+	return resp, true, err
+}
+
+// directQualifies reports whether the Transport's settings, the request's
+// options, URL, method and body let r take the direct path, and sets
+// them in r.
+func (t *Transport) directQualifies(r *directRequest) bool {
+	c, req := &t.directCfg, r.req
 	u := req.URL
 	if !c.on || u == nil || u.User != nil || u.Host == "" {
-		return nil, false, nil
+		return false
 	}
-	m := req.Method
-	switch m {
+	switch m := req.Method; m {
 	case "":
-		m = http.MethodGet
+		r.method = http.MethodGet
 	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodDelete, http.MethodPatch:
+		r.method = m // valid, not forbidden, normalized (#concept-method)
 	default:
-		return nil, false, nil
+		return false
 	}
-	body := req.Body
-	if body == http.NoBody {
-		body = nil
+	if req.Body != http.NoBody {
+		r.body = req.Body
 	}
-	if body != nil && (m == http.MethodGet || m == http.MethodHead) {
-		return nil, false, nil
+	if r.body != nil && (r.method == http.MethodGet || r.method == http.MethodHead) {
+		return false
 	}
 	ctx := req.Context()
 	if opts, _ := ctx.Value(optionsKey{}).(Options); opts != (Options{}) || ctx.Value(traceKey{}) != nil {
-		return nil, false, nil
+		return false
 	}
 	o := t.target(u) // nil unless http(s), with a valid host
 	if o == nil || o.sameOrigin || c.pageHTTPS && !o.trustworthy {
-		return nil, false, nil
+		return false // basic, or blocked as mixed content
 	}
+	r.u, r.target = u, o
+	return true
+}
 
-	// The header list (#concept-headers-append, the guard of "request"),
-	// classified on the way (#cors-safelisted-request-header), in the map
-	// that is sent, made large enough for the fields added below (a map of
-	// up to 8 is one allocation less than a larger one). The safelisted
-	// fields' 1024-byte total cannot be passed: one value per name, and
-	// the standard safelists four names (Range aside), each value at most
-	// 128 bytes.
-	n := len(req.Header) + len(c.userAgent) + len(c.acceptLanguage) + 3 // Accept, Origin, Referer
-	if o.trustworthy {
-		n += 3
-	}
-	h := make(http.Header, n)
-	// The CORS-unsafe names (#cors-unsafe-request-header-names): each once,
-	// one field per name; byte-lowercased into lower. Both
-	// stay on the stack: a request with more names, or longer ones, takes
-	// the general path.
+// directHeaderList makes r's header list (#concept-headers-append, the
+// guard of "request") in the map that is sent, sized for the fields
+// directFields adds (a map of up to 8 is one allocation less than a larger
+// one), and reports whether the direct path takes it: its fields, and the
+// preflight they and the method need, if any, answered by the cache
+// (directPreflightCached). The safelisted fields' 1024-byte total cannot be
+// passed: one value per name, and the standard safelists four names (Range
+// aside), each value at most 128 bytes.
+func (t *Transport) directHeaderList(r *directRequest) bool {
+	c := &t.directCfg
+	// The CORS-unsafe names (#cors-unsafe-request-header-names): each
+	// once, one field per name, byte-lowercased into lower; both stay on
+	// the stack. A request with more names, or longer ones, takes the
+	// general path.
 	var namesBuf [4]string
 	var lower [128]byte
 	nNames, used := 0, 0
-	for name, values := range req.Header {
+	n := len(r.req.Header) + len(c.userAgent) + len(c.acceptLanguage) + 3 // Accept, Origin, Referer
+	if r.target.trustworthy {
+		n += 3
+	}
+	h := make(http.Header, n)
+	for name, values := range r.req.Header {
 		switch {
 		case len(values) == 0:
 			continue
 		case len(values) > 1 || !headerlist.IsCanonicalToken(name) || len(name) > 3 && name[:3] == "If-" || name == "Range":
-			return nil, false, nil
+			return false
 		}
 		v := values[0]
 		if !headerlist.IsValue(v) || v != headerlist.TrimWhitespace(v) || safelist.IsForbiddenRequestHeader(name, v) ||
 			c.userAgentForbidden && name == "User-Agent" {
-			return nil, false, nil
+			return false
 		}
 		if !safelist.IsRequestHeader(name, v) {
 			if nNames == len(namesBuf) || used+len(name) > len(lower) {
-				return nil, false, nil
+				return false
 			}
 			namesBuf[nNames] = lowerInto(lower[used:used+len(name)], name)
 			nNames, used = nNames+1, used+len(name)
@@ -169,33 +201,43 @@ func (t *Transport) direct(req *http.Request) (*http.Response, bool, error) {
 	if h["Accept"] == nil {
 		h["Accept"] = valueAny // safelisted
 	}
-	names := namesBuf[:nNames]
-	needed := !safelist.IsMethod(m) || len(names) > 0
-	if needed {
-		// #cors-preflight-fetch is not run: the cache answers, or the
-		// general path sends the preflight.
-		if c.chromiumSafelist && slices.ContainsFunc(names, isChromiumSafelistedName) {
-			return nil, false, nil
-		}
-		method := "" // the names need no order: each is looked up alone
-		if !safelist.IsMethod(m) {
-			method = m
-		}
-		var kb [keyBufLen]byte
-		if !c.cache.LookupHit(preflightKey(&kb, c.page, u, false), method, names, t.now()) {
-			return nil, false, nil
-		}
-	}
+	r.header = h
+	return t.directPreflightCached(r, namesBuf[:nNames])
+}
 
-	// What the browser adds (#append-a-request-origin-header, Fetch
-	// Metadata to potentially trustworthy URLs, the referrer, the user
-	// agent's fields); no cookies: credentials are same-origin.
+// directPreflightCached reports whether r needs no preflight, or one the
+// preflight cache answers (#cors-preflight-fetch is then not run; when it
+// would be, the general path sends it). names are r's CORS-unsafe names,
+// in any order: each is looked up alone.
+func (t *Transport) directPreflightCached(r *directRequest, names []string) bool {
+	c := &t.directCfg
+	r.needed = !safelist.IsMethod(r.method) || len(names) > 0
+	if !r.needed {
+		return true
+	}
+	if c.chromiumSafelist && slices.ContainsFunc(names, isChromiumSafelistedName) {
+		return false // judged again by the general path
+	}
+	method := ""
+	if !safelist.IsMethod(r.method) {
+		method = r.method
+	}
+	var kb [keyBufLen]byte
+	return c.cache.LookupHit(preflightKey(&kb, c.page, r.u, false), method, names, t.now())
+}
+
+// directFields adds to r's header list what the browser adds
+// (#append-a-request-origin-header, Fetch Metadata to potentially
+// trustworthy URLs, the referrer, the user agent's fields); no cookies:
+// credentials are same-origin.
+func (t *Transport) directFields(r *directRequest) {
+	c, h := &t.directCfg, r.header
 	h["Origin"] = c.pageValue
-	if o.trustworthy {
-		h["Sec-Fetch-Dest"], h["Sec-Fetch-Mode"], h["Sec-Fetch-Site"] = valueEmpty, valueCORS, o.site
+	if r.target.trustworthy {
+		h["Sec-Fetch-Dest"], h["Sec-Fetch-Mode"], h["Sec-Fetch-Site"] = valueEmpty, valueCORS, r.target.site
 	}
 	ref := c.referrer[0]
-	if u.Scheme == "https" {
+	if r.u.Scheme == "https" {
 		ref = c.referrer[1]
 	}
 	if ref != nil {
@@ -207,76 +249,80 @@ func (t *Transport) direct(req *http.Request) (*http.Response, bool, error) {
 	if c.acceptLanguage != nil && len(h["Accept-Language"]) == 0 {
 		h["Accept-Language"] = c.acceptLanguage
 	}
+}
 
+// directSend sends r through Base (HTTP-network fetch) and returns what
+// the page gets.
+func (t *Transport) directSend(r *directRequest) (*http.Response, error) {
+	c, req := &t.directCfg, r.req
 	d := new(directFetch)
-	d.first = *u
+	d.first = *r.u
 	d.list[0] = &d.first
 	d.outURL = d.first
 	d.outURL.Fragment, d.outURL.RawFragment = "", ""
 	d.out = *req
-	tmp := http.Request{Method: m, URL: &d.outURL, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-		Header: h, Body: body, GetBody: req.GetBody, ContentLength: req.ContentLength, Host: u.Host}
-	if body == nil {
+	tmp := http.Request{Method: r.method, URL: &d.outURL, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		Header: r.header, Body: r.body, GetBody: req.GetBody, ContentLength: req.ContentLength, Host: r.u.Host}
+	if r.body == nil {
 		tmp.ContentLength = 0
 	}
 	outRequest(&d.out, &tmp)
-
-	// HTTP-network fetch.
-	p := &t.prof
 	rt := t.base()
 	_, owned := rt.(*http.Transport)
-	owned = owned || c.trustBase
 	raw, err := rt.RoundTrip(&d.out)
 	if err != nil {
-		e := newError(ReasonNetwork, "", c.page, p, &d.first)
-		e.Err = networkCause(ctx, err)
-		return nil, true, e
+		e := newError(ReasonNetwork, "", c.page, &t.prof, &d.first)
+		e.Err = networkCause(req.Context(), err)
+		return nil, e
 	}
-	// The response's header, the Transport's own (ownHeader), walked once
-	// for its size and what the filtering hides when it comes from net/http
-	// and does not redirect.
+	return t.directResponse(r, d, response{Response: raw, owned: owned || c.trustBase})
+}
+
+// directResponse does what the browser does with in, the response to r:
+// the header made the Transport's own and checked (its size, a 407), a
+// 205's body dropped, the CORS check (#cors-check), then HTTP fetch's
+// redirect handling or the filtered response, built in d. The header is
+// walked once for its size and what the filtering hides when it comes
+// from net/http and does not redirect (ownCORSHeader).
+func (t *Transport) directResponse(r *directRequest, d *directFetch, in response) (*http.Response, error) {
+	c, raw := &t.directCfg, in.Response
 	var hiddenBuf [32]string
 	var hidden []string
 	var fields int
-	fused := owned && raw.Header != nil && !redirect.IsStatus(raw.StatusCode)
+	fused := in.owned && raw.Header != nil && !redirect.IsStatus(raw.StatusCode)
 	if fused {
 		hidden, fields, fused = ownCORSHeader(raw, hiddenBuf[:0])
 	}
 	if !fused {
-		fields = ownResponseHeader(raw, owned)
+		fields = ownResponseHeader(raw, in.owned)
 	}
 	if cause := c.response.refusal(raw, fields); cause != nil {
-		discard(raw.Body, owned)
-		e := newError(ReasonNetwork, "", c.page, p, &d.first)
+		discard(raw.Body, in.owned)
+		e := newError(ReasonNetwork, "", c.page, &t.prof, &d.first)
 		e.Status, e.Err = raw.StatusCode, cause
-		return nil, true, e
+		return nil, e
 	}
-	in := response{Response: raw, owned: owned}
 	c.response.resetContent(in)
-
-	// #cors-check, then HTTP fetch's redirect handling or the filtered
-	// response.
 	if reason, value, ok := corsCheck(raw.Header, c.page, false); !ok {
-		discard(raw.Body, owned)
-		if p.Preflight.clears(false, needed) {
+		discard(raw.Body, in.owned)
+		if t.prof.Preflight.clears(false, r.needed) {
 			var kb [keyBufLen]byte
-			c.cache.Clear(preflightKey(&kb, c.page, u, false))
+			c.cache.Clear(preflightKey(&kb, c.page, r.u, false))
 		}
-		e := newError(reason, value, c.page, p, &d.first)
+		e := newError(reason, value, c.page, &t.prof, &d.first)
 		e.Status = raw.StatusCode
-		return nil, true, e
+		return nil, e
 	}
 	if redirect.IsStatus(raw.StatusCode) {
-		resp, err := t.handOver(req, h, needed, in)
-		return resp, true, err
+		return t.handOver(r.req, r.header, r.needed, in)
 	}
-	if fused {
-		for _, name := range hidden {
-			delete(raw.Header, name)
-		}
-		return respond(req, raw, TypeCORS, raw.Header, d.list[:], &d.rc, &d.resp), true, nil
+	if !fused {
+		return filtered(r.req, in, TypeCORS, false, d.list[:], &d.rc, &d.resp), nil
 	}
-	return filtered(req, in, TypeCORS, false, d.list[:], &d.rc, &d.resp), true, nil
+	for _, name := range hidden {
+		delete(raw.Header, name)
+	}
+	return respond(r.req, raw, TypeCORS, raw.Header, d.list[:], &d.rc, &d.resp), nil
 }
 
 // lowerInto writes name byte-lowercased into b, of its length, and returns
