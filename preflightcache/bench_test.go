@@ -31,25 +31,35 @@ func filled(opts preflightcache.Options, n int) (*preflightcache.Cache, []prefli
 	return c, keys
 }
 
+// lookupCase is a look-up in the cache filled returns, with Lookup's
+// outcome.
+type lookupCase struct {
+	desc   string
+	k      preflightcache.Key
+	method string
+	names  []string
+	now    time.Time
+	want   preflightcache.Outcome
+}
+
+// lookupCases are look-ups of every outcome in a cache from filled, k one
+// of its keys.
+func lookupCases(k preflightcache.Key) []lookupCase {
+	return []lookupCase{
+		{desc: "hit", k: k, method: "PATCH", names: benchNeeded, now: t0, want: preflightcache.Hit},
+		{desc: "hit, headers only", k: k, method: "", names: benchNeeded, now: t0, want: preflightcache.Hit},
+		{desc: "hit, nothing needed", k: k, now: t0, want: preflightcache.Hit},
+		{desc: "miss, unknown header", k: k, method: "PUT", names: []string{"x-unknown"}, now: t0, want: preflightcache.Miss},
+		{desc: "miss, unknown key", k: preflightcache.Key{Origin: "https://x.example", URL: "https://y.example/"}, method: "PUT", names: nil, now: t0, want: preflightcache.Miss},
+		{desc: "stale", k: k, method: "PUT", names: benchNeeded, now: t0.Add(2 * time.Hour), want: preflightcache.Stale},
+	}
+}
+
 // TestLookupAllocs checks that look-ups allocate nothing, whatever they find.
 func TestLookupAllocs(t *testing.T) {
 	c, keys := filled(preflightcache.Options{}, 100)
 	k := keys[7]
-	later := t0.Add(2 * time.Hour)
-	for _, tc := range []struct {
-		desc   string
-		k      preflightcache.Key
-		method string
-		names  []string
-		now    time.Time
-		want   preflightcache.Outcome
-	}{
-		{desc: "hit", k: k, method: "PATCH", names: benchNeeded, now: t0, want: preflightcache.Hit},
-		{desc: "hit, headers only", k: k, method: "", names: benchNeeded, now: t0, want: preflightcache.Hit},
-		{desc: "miss, unknown header", k: k, method: "PUT", names: []string{"x-unknown"}, now: t0, want: preflightcache.Miss},
-		{desc: "miss, unknown key", k: preflightcache.Key{Origin: "https://x.example", URL: "https://y.example/"}, method: "PUT", names: nil, now: t0, want: preflightcache.Miss},
-		{desc: "stale", k: k, method: "PUT", names: benchNeeded, now: later, want: preflightcache.Stale},
-	} {
+	for _, tc := range lookupCases(k) {
 		var got preflightcache.Outcome
 		n := testing.AllocsPerRun(200, func() { got = c.Lookup(tc.k, tc.method, tc.names, tc.now) })
 		if got != tc.want || n != 0 {
@@ -72,22 +82,7 @@ func TestLookupAllocs(t *testing.T) {
 // allocation.
 func TestLookupHit(t *testing.T) {
 	c, keys := filled(preflightcache.Options{}, 100)
-	k := keys[7]
-	later := t0.Add(2 * time.Hour)
-	for _, tc := range []struct {
-		desc   string
-		k      preflightcache.Key
-		method string
-		names  []string
-		now    time.Time
-		want   preflightcache.Outcome // Lookup's
-	}{
-		{desc: "hit", k: k, method: "PATCH", names: benchNeeded, now: t0, want: preflightcache.Hit},
-		{desc: "hit, nothing needed", k: k, now: t0, want: preflightcache.Hit},
-		{desc: "miss, unknown header", k: k, method: "PUT", names: []string{"x-unknown"}, now: t0, want: preflightcache.Miss},
-		{desc: "miss, unknown key", k: preflightcache.Key{Origin: "https://x.example", URL: "https://y.example/"}, method: "PUT", now: t0, want: preflightcache.Miss},
-		{desc: "stale", k: k, method: "PUT", names: benchNeeded, now: later, want: preflightcache.Stale},
-	} {
+	for _, tc := range lookupCases(keys[7]) {
 		if got := c.Lookup(tc.k, tc.method, tc.names, tc.now); got != tc.want {
 			t.Fatalf("%s: Lookup = %v; want %v", tc.desc, got, tc.want)
 		}
