@@ -33,16 +33,22 @@ import (
 // credentials, potentially trustworthy from an https page (no mixed
 // content); a common method already in its normalized form, no body on GET
 // or HEAD; header fields each spelled canonically with one valid value,
-// none forbidden, conditional (If-*) or a Range, at most four of them
-// CORS-unsafe, under a profile that judges them by the standard's
-// safelist; and, when it needs a preflight, a hit in the preflight cache.
-// Whatever does not qualify is found before anything is sent or changed,
-// and takes the general path. A response that redirects is handed to the
-// general path as it would have arrived there.
+// none forbidden, named If-something or Range, nor a User-Agent the
+// profile drops; at most four CORS-unsafe names, of 128 bytes together,
+// judged by the standard's safelist (a profile that judges otherwise, or
+// a name Chromium alone safelists, takes the general path); and, when it
+// needs a preflight, a hit in the preflight cache, asked only with the
+// real clock (a Transport.Now of its own may count its readings). Whatever
+// does not qualify is found before anything is sent or anything the
+// general path reads has changed, and takes the general path. A response
+// that redirects is handed to the general path as it would have arrived
+// there.
 
-// directConfig is what the direct path reads of its Transport, set once
-// (directSettings) and kept together: on the real path, every cache line
-// a request touches after an exchange costs.
+// directConfig is most of what the direct path reads of its Transport, set
+// once (directSettings) and kept together: on the real path, every cache
+// line a request touches after an exchange costs. Besides, it reads Base,
+// the clock, the remembered origins (Transport.target) and, for its
+// errors and the preflight cache's clearing, the profile.
 type directConfig struct {
 	// on: the Transport's settings let requests take the direct path.
 	on bool
@@ -50,8 +56,12 @@ type directConfig struct {
 	pageHTTPS bool
 	// The profile's rules the direct path applies or declines for.
 	userAgentForbidden, chromiumSafelist bool
-	trustBase                            bool // Transport.trustBase
-	response                             ResponseRules
+	// clock: Transport.Now is set. The direct path then leaves requests
+	// that need a preflight to the general path, so that a request it
+	// declines has not read the clock (a simulated clock may count reads).
+	clock     bool
+	trustBase bool // Transport.trustBase
+	response  ResponseRules
 	// Copies of the Transport's: the page's origin serialized, and as a
 	// header value; the user agent's fields; the preflight cache.
 	page                      string
@@ -72,6 +82,7 @@ func (t *Transport) directSettings() directConfig {
 		pageHTTPS:          t.Origin.Scheme() == "https",
 		userAgentForbidden: p.Request.UserAgentForbidden,
 		chromiumSafelist:   p.Request.ChromiumSafelist,
+		clock:              t.Now != nil,
 		trustBase:          t.trustBase,
 		response:           p.Response,
 		page:               t.page,
@@ -215,8 +226,8 @@ func (t *Transport) directPreflightCached(r *directRequest, names []string) bool
 	if !r.needed {
 		return true
 	}
-	if c.chromiumSafelist && slices.ContainsFunc(names, isChromiumSafelistedName) {
-		return false // judged again by the general path
+	if c.clock || c.chromiumSafelist && slices.ContainsFunc(names, isChromiumSafelistedName) {
+		return false // the general path looks it up, or judges it again
 	}
 	method := ""
 	if !safelist.IsMethod(r.method) {
@@ -348,12 +359,16 @@ func (t *Transport) handOver(req *http.Request, h http.Header, preflighted bool,
 	err := f.setup()
 	f.body = nil // sent
 	if err != nil {
-		// Not reached: the direct path takes only requests setup accepts.
+		// The direct path takes only requests setup accepts, unless Base
+		// changed the request's header values in place, as a
+		// RoundTripper must not (the general path's redirect then fails
+		// the same way, in rebuildHeaderList).
 		discard(in.Body, in.owned)
 		return f.finish(nil, err)
 	}
 	f.tainting, f.preflighted = taintCORS, preflighted
 	f.header, f.headerSent, f.originSent = h, true, true
+	f.outBufUsed = true // the first request was a copy of req's
 	resp, err := f.httpFetch(in, TypeCORS)
 	if resp == nil && err == nil {
 		resp, err = f.loop()

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -45,6 +46,9 @@ type diffPlan struct {
 	// oddKey adds a field under a key not spelled canonically, and many
 	// adds 40 fields, more than the direct path's one walk takes.
 	oddKey, many bool
+	// corrupt makes the network change the value of the request's
+	// X-Custom field in place, as a RoundTripper must not.
+	corrupt bool
 	// What preflights are answered with.
 	pfStatus  int
 	pfMethods string
@@ -68,13 +72,18 @@ func (n *diffNet) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	preflight := req.Method == http.MethodOptions && req.Header.Get("Access-Control-Request-Method") != ""
 	n.mu.Lock()
-	n.log = append(n.log, fmt.Sprintf("%s %s host=%s len=%d body=%q %v", req.Method, req.URL, req.Host, req.ContentLength, body, req.Header))
+	n.log = append(n.log, fmt.Sprintf("%s %s host=%s len=%d body=%q close=%v te=%q trailer=%v getbody=%v pv=%q proto=%s %v",
+		req.Method, req.URL, req.Host, req.ContentLength, body, req.Close, req.TransferEncoding, req.Trailer, req.GetBody != nil,
+		req.PathValue("id"), req.Proto, req.Header))
 	if !preflight {
 		n.actuals++
 	}
 	actuals := n.actuals
 	n.mu.Unlock()
 	p := n.plan
+	if v := req.Header["X-Custom"]; p.corrupt && !preflight && len(v) > 0 {
+		v[0] = "bad\x00" // as a RoundTripper must not
+	}
 	h := http.Header{"Content-Type": {"text/plain"}, "X-Secret": {"s"}, "Set-Cookie": {"a=b"}, "Cache-Control": {"no-store"}}
 	status := p.status
 	if preflight {
@@ -141,9 +150,11 @@ type diffCase struct {
 	opts           *fetch.Options
 	cancelled      bool // the request's context is done
 	// warm, when set, is a request made first, once, to the same URL.
-	warm    *diffCase
-	trusted bool // the network counts as net/http's (fetch.TrustFreshHeaders)
-	plan    diffPlan
+	warm      *diffCase
+	trusted   bool // the network counts as net/http's (fetch.TrustFreshHeaders)
+	ticking   bool // Transport.Now moves a second at every call
+	pathValue bool // the request carries a path value (as a server's request does)
+	plan      diffPlan
 }
 
 func (c diffCase) request() *http.Request {
@@ -156,6 +167,9 @@ func (c diffCase) request() *http.Request {
 		panic(err)
 	}
 	req.Method = c.method // NewRequest maps "" to GET
+	if c.pathValue {
+		req.SetPathValue("id", "42")
+	}
 	for k, v := range c.header {
 		req.Header[k] = append([]string(nil), v...)
 	}
@@ -224,11 +238,14 @@ func randomDiffCase(r *rand.Rand) diffCase {
 		pfStatus:    pick(r, 200, 204, 204, 500, 0),
 		pfMethods:   pick(r, "", "PUT, DELETE, PATCH", "*", "FOO"),
 		pfHeaders:   pick(r, "", "content-type, x-custom, authorization", "*", "X-Other"),
-		pfMaxAge:    pick(r, "", "600", "0", "-1"),
+		pfMaxAge:    pick(r, "", "600", "0", "-1", "3"),
 		oddKey:      r.IntN(10) == 0,
 		many:        r.IntN(10) == 0,
 	}
 	c.trusted = r.IntN(2) == 0
+	c.ticking = r.IntN(8) == 0
+	c.pathValue = r.IntN(4) == 0
+	c.plan.corrupt = r.IntN(20) == 0
 	if r.IntN(2) == 0 {
 		// Half the cases are what the direct path is for, so that it
 		// takes many: another origin, a common method, fields it takes,
@@ -321,6 +338,18 @@ var fixedDiffCases = []diffCase{{
 	warm:   &diffCase{method: "PUT", header: http.Header{"X-Custom": {"1"}}},
 	plan:   diffPlan{status: 200, allowOrigin: "*", pfStatus: 204, pfMethods: "PUT", pfHeaders: "*", pfMaxAge: "600"},
 }, {
+	// A network that changes a header value of the request in place, then
+	// redirects: the request cannot be made again, on either path.
+	profile: fetch.Chrome, page: "http://app.example", method: "PUT", url: "http://api.example/r",
+	header: http.Header{"X-Custom": {"1"}}, body: `{"a":1}`,
+	plan: diffPlan{status: http.StatusTemporaryRedirect, allowOrigin: "*", location: "/next", corrupt: true,
+		pfStatus: 204, pfMethods: "PUT", pfHeaders: "x-custom", pfMaxAge: "600"},
+}, {
+	// A path value on the request, and a redirect: the second request is
+	// made as the general path makes it.
+	profile: fetch.Chrome, page: "http://app.example", method: "GET", url: "http://api.example/r", pathValue: true,
+	plan: diffPlan{status: http.StatusFound, allowOrigin: "*", location: "/next"},
+}, {
 	// A cached preflight, a 303 to the same URL whose GET fails the CORS
 	// check the second time: under the standard's clearing, the entry goes
 	// because the fetch took the preflight path (#concept-cache-clear),
@@ -347,7 +376,12 @@ func TestDirectIsGeneral(t *testing.T) {
 		}
 		netD, netG := &diffNet{plan: c.plan}, &diffNet{plan: c.plan}
 		mk := func(base http.RoundTripper) *fetch.Transport {
-			return &fetch.Transport{Origin: origin.MustParse(c.page), Base: base, Browser: c.profile,
+			var now func() time.Time
+			if c.ticking {
+				at := time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
+				now = func() time.Time { at = at.Add(time.Second); return at }
+			}
+			return &fetch.Transport{Origin: origin.MustParse(c.page), Base: base, Browser: c.profile, Now: now,
 				Cache:     preflightcache.New(c.profile.PreflightCache),
 				UserAgent: c.userAgent, AcceptLanguage: c.acceptLanguage, ReferrerPolicy: c.referrerPolicy}
 		}
@@ -395,6 +429,39 @@ func TestDirectIsGeneral(t *testing.T) {
 		if taken[k] < 10 {
 			t.Errorf("only %d requests took the direct path with the outcome %q: the comparison does not cover it", taken[k], k)
 		}
+	}
+}
+
+// TestDirectClockReads checks that a request the direct path leaves to the
+// general path has not read Transport.Now: with a clock that moves a second
+// at every reading and preflights cached for 3 seconds, a PUT to /r, a PUT
+// to /bad (whose preflight fails) and a PUT to /r again make the same
+// requests on both paths, the last one served by the cache.
+func TestDirectClockReads(t *testing.T) {
+	plan := diffPlan{status: 200, allowOrigin: "*", pfStatus: 204, pfMethods: "PUT", pfHeaders: "content-type", pfMaxAge: "3"}
+	var outcomes [2][]diffOutcome
+	for i, general := range []bool{false, true} {
+		net := &diffNet{plan: plan}
+		at := time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
+		tr := &fetch.Transport{Origin: origin.MustParse("http://app.example"), Base: net, Browser: fetch.Spec,
+			Now: func() time.Time { at = at.Add(time.Second); return at }}
+		if general {
+			fetch.GeneralOnly(tr)
+		}
+		for _, path := range []string{"/r", "/bad", "/r"} {
+			net.plan.pfStatus = 204
+			if path == "/bad" {
+				net.plan.pfStatus = 500
+			}
+			out, _ := runDiff(t, tr, net, ownRequest("preflight-hit", "http://api.example"+path), !general)
+			outcomes[i] = append(outcomes[i], out)
+		}
+	}
+	if diff := cmp.Diff(outcomes[1], outcomes[0]); diff != "" {
+		t.Errorf("the direct path differs from the general path (-general +direct):\n%s", diff)
+	}
+	if n := len(outcomes[1][2].Log); n != 1 {
+		t.Errorf("the last PUT to /r made %d requests; want 1, its preflight cached", n)
 	}
 }
 

@@ -84,7 +84,9 @@ func (f *fetchState) redirectTo(loc *url.URL, status int) *Error {
 	}
 	f.dropped = append(f.dropped, hop.DropHeaders...)
 	if f.headerSent {
-		f.rebuildHeaderList()
+		if err := f.rebuildHeaderList(); err != nil {
+			return err
+		}
 	}
 	for _, name := range hop.DropHeaders {
 		delete(f.header, name)

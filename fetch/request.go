@@ -146,11 +146,16 @@ func (f *fetchState) setupHeaders() *Error {
 
 // rebuildHeaderList makes the header list again, after the first request
 // took its map: as setupHeaders made it, without the names the redirects
-// dropped.
-func (f *fetchState) rebuildHeaderList() {
+// dropped. It fails only when a value of the caller's header is no longer
+// valid, which setup checked: a Base changed the request's header values
+// in place, as a RoundTripper must not.
+func (f *fetchState) rebuildHeaderList() *Error {
 	f.rebuilding = true
-	h, _ := f.headerList() // valid: it was the first time
+	h, err := f.headerList()
 	f.rebuilding = false
+	if err != nil {
+		return err
+	}
 	if len(h["Accept"]) == 0 {
 		h["Accept"] = valueAny
 	}
@@ -158,6 +163,7 @@ func (f *fetchState) rebuildHeaderList() {
 		delete(h, name)
 	}
 	f.header, f.headerSent = h, false
+	return nil
 }
 
 // headerList validates the request's header fields and returns the header

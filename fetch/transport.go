@@ -172,9 +172,9 @@ type Transport struct {
 	userAgent, acceptLanguage []string
 	refOrigin, refFull        []string
 	// origins remembers the origins of the http(s) URLs the URL lists
-	// took in (originOf), in a direct-mapped table of a few slots: a
-	// page's requests go to a few hosts, and parsing a host again cost a
-	// twentieth of a request's own time.
+	// and the direct path took in (originOf, target), in a direct-mapped
+	// table of a few slots: a page's requests go to a few hosts, and
+	// parsing a host again cost a twentieth of a request's own time.
 	origins [8]atomic.Pointer[urlOrigin]
 	// directCfg is what the direct path reads of the Transport, together.
 	directCfg directConfig
