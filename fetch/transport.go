@@ -176,7 +176,8 @@ type Transport struct {
 	// table of a few slots: a page's requests go to a few hosts, and
 	// parsing a host again cost a twentieth of a request's own time.
 	origins [8]atomic.Pointer[urlOrigin]
-	// directCfg is what the direct path reads of the Transport, together.
+	// directCfg is most of what the direct path reads of the Transport,
+	// together (directConfig).
 	directCfg directConfig
 }
 
