@@ -277,6 +277,66 @@ func BenchmarkOwnAfterExchange(b *testing.B) {
 	}
 }
 
+// BenchmarkDecisionsGap runs, in one loop, an exchange of the bare
+// transport, then either the Transport's request or decisionsTransport's,
+// in turn, on loopback, and reports each one's median time over the bare
+// exchange's median (tr-x, dec-x) and the difference of the two medians
+// (gap-ns): what the Transport costs over the browser's decisions, both
+// measured under the same load, with the outliers of a loaded machine left
+// out (BENCHMARKS.md).
+func BenchmarkDecisionsGap(b *testing.B) {
+	srv, _ := benchServer(b)
+	for _, ex := range exchanges {
+		if ex.name != "simple-get" && ex.name != "preflight-hit" {
+			continue
+		}
+		b.Run(ex.name, func(b *testing.B) {
+			newBase := func() *http.Transport {
+				t := &http.Transport{MaxIdleConnsPerHost: 4}
+				b.Cleanup(t.CloseIdleConnections)
+				return t
+			}
+			bare := newBase()
+			tr := &fetch.Transport{Origin: page, Base: newBase()}
+			dec := newDecisionsTransport(newBase(), page)
+			dec.storeGrant(srv.URL + "/r")
+			if err := ex.fetch(tr, srv.URL); err != nil {
+				b.Fatal(err)
+			}
+			var times [3][]time.Duration // bare, Transport, decisions
+			for i := range b.N {
+				start := time.Now()
+				if err := ex.bare(bare, srv.URL); err != nil {
+					b.Fatal(err)
+				}
+				mid := time.Now()
+				var err error
+				if i%2 == 0 {
+					err = ex.fetch(tr, srv.URL)
+				} else {
+					err = roundTrip(dec, ownRequest(ex.name, srv.URL+"/r"))
+				}
+				if err != nil {
+					b.Fatal(err)
+				}
+				times[0] = append(times[0], mid.Sub(start))
+				times[1+i%2] = append(times[1+i%2], time.Since(mid))
+			}
+			if b.N < 2 {
+				return // no median of decisions yet
+			}
+			var med [3]float64
+			for j, ts := range times {
+				slices.Sort(ts)
+				med[j] = float64(ts[len(ts)/2])
+			}
+			b.ReportMetric(med[1]/med[0], "tr-x")
+			b.ReportMetric(med[2]/med[0], "dec-x")
+			b.ReportMetric(med[1]-med[2], "gap-ns")
+		})
+	}
+}
+
 // BenchmarkDecisionsOverhead is BenchmarkTransport's simple-get and
 // preflight-hit overhead rows with decisionsTransport in the Transport's
 // place: the interleaved ratio to the bare transport of the browser's
