@@ -277,6 +277,18 @@ func BenchmarkOwnAfterExchange(b *testing.B) {
 	}
 }
 
+// decidedExchanges are the exchanges decisionsTransport answers: the simple
+// GET and the cached-preflight PUT.
+func decidedExchanges() []exchange {
+	var out []exchange
+	for _, ex := range exchanges {
+		if ex.name == "simple-get" || ex.name == "preflight-hit" {
+			out = append(out, ex)
+		}
+	}
+	return out
+}
+
 // BenchmarkDecisionsGap runs, in one loop, an exchange of the bare
 // transport, then either the Transport's request or decisionsTransport's,
 // in turn, on loopback, and reports each one's median time over the bare
@@ -286,10 +298,7 @@ func BenchmarkOwnAfterExchange(b *testing.B) {
 // out (BENCHMARKS.md).
 func BenchmarkDecisionsGap(b *testing.B) {
 	srv, _ := benchServer(b)
-	for _, ex := range exchanges {
-		if ex.name != "simple-get" && ex.name != "preflight-hit" {
-			continue
-		}
+	for _, ex := range decidedExchanges() {
 		b.Run(ex.name, func(b *testing.B) {
 			newBase := func() *http.Transport {
 				t := &http.Transport{MaxIdleConnsPerHost: 4}
@@ -343,10 +352,7 @@ func BenchmarkDecisionsGap(b *testing.B) {
 // decisions alone (BENCHMARKS.md).
 func BenchmarkDecisionsOverhead(b *testing.B) {
 	srv, _ := benchServer(b)
-	for _, ex := range exchanges {
-		if ex.name != "simple-get" && ex.name != "preflight-hit" {
-			continue
-		}
+	for _, ex := range decidedExchanges() {
 		b.Run(ex.name, func(b *testing.B) {
 			base := &http.Transport{MaxIdleConnsPerHost: 4}
 			bare := &http.Transport{MaxIdleConnsPerHost: 4}
