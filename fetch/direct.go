@@ -269,14 +269,9 @@ func (t *Transport) directSend(r *directRequest) (*http.Response, error) {
 	d := new(directFetch)
 	d.first = *r.u
 	d.list[0] = &d.first
-	d.outURL = d.first
-	d.outURL.Fragment, d.outURL.RawFragment = "", ""
+	setWireURL(&d.outURL, r.u)
+	tmp := wireRequest(r.method, &d.outURL, r.header, r.body, req.GetBody, req.ContentLength)
 	d.out = *req
-	tmp := http.Request{Method: r.method, URL: &d.outURL, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-		Header: r.header, Body: r.body, GetBody: req.GetBody, ContentLength: req.ContentLength, Host: r.u.Host}
-	if r.body == nil {
-		tmp.ContentLength = 0
-	}
 	outRequest(&d.out, &tmp)
 	rt := t.base()
 	_, owned := rt.(*http.Transport)

@@ -136,35 +136,32 @@ func (f *fetchState) networkRequest(u *url.URL, h http.Header) (*http.Request, *
 	if err != nil {
 		return nil, err
 	}
-	// A value, not a pointer: WithContext makes the one copy that escapes.
-	tmp := http.Request{
-		Method:        f.method,
-		Proto:         "HTTP/1.1",
-		ProtoMajor:    1,
-		ProtoMinor:    1,
-		Header:        h,
-		Body:          body,
-		GetBody:       f.getBody,
-		ContentLength: f.contentLength,
-		Host:          u.Host,
-	}
-	if body == nil {
-		tmp.ContentLength = 0
-	}
 	if f.outBufUsed || f.req.Context() != f.ctx {
-		tmp.URL = wireURL(u)
+		// A value, not a pointer: WithContext makes the one copy that
+		// escapes.
+		tmp := wireRequest(f.method, wireURL(u), h, body, f.getBody, f.contentLength)
 		return tmp.WithContext(f.ctx), nil
 	}
 	// The first request of the fetch lives in the fetchState: a copy of
 	// the caller's request carries its context, every exported field then
 	// set (outRequest).
 	f.outBufUsed = true
-	f.outURLBuf = *u
-	f.outURLBuf.Fragment, f.outURLBuf.RawFragment = "", ""
-	tmp.URL = &f.outURLBuf
+	setWireURL(&f.outURLBuf, u)
+	tmp := wireRequest(f.method, &f.outURLBuf, h, body, f.getBody, f.contentLength)
 	f.outBuf = *f.req
 	outRequest(&f.outBuf, &tmp)
 	return &f.outBuf, nil
+}
+
+// wireRequest returns the request HTTP-network fetch sends to u, the URL
+// as sent (wireURL), with the header list h and the hop's body (nil for
+// none, which sends no length).
+func wireRequest(method string, u *url.URL, h http.Header, body io.ReadCloser, getBody func() (io.ReadCloser, error), contentLength int64) http.Request {
+	if body == nil {
+		contentLength = 0
+	}
+	return http.Request{Method: method, URL: u, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		Header: h, Body: body, GetBody: getBody, ContentLength: contentLength, Host: u.Host}
 }
 
 // outRequest sets every exported field of r, a copy of the caller's
@@ -220,9 +217,15 @@ func (f *fetchState) takeBody() (io.ReadCloser, *Error) {
 // modify a request: Bases that point every request at a test server by
 // rewriting req.URL are common, and must not rewrite the URL list.
 func wireURL(u *url.URL) *url.URL {
-	c := *u
-	c.Fragment, c.RawFragment = "", ""
-	return &c
+	c := new(url.URL)
+	setWireURL(c, u)
+	return c
+}
+
+// setWireURL sets dst to u as sent, without the fragment (wireURL).
+func setWireURL(dst, u *url.URL) {
+	*dst = *u
+	dst.Fragment, dst.RawFragment = "", ""
 }
 
 // roundTrip sends out through Base, reporting the request and its response
